@@ -1,0 +1,51 @@
+// One compact record per request the driver sent: the run history the checkers and the report read.
+import type { Cause, Hop } from '../../services/common/failure.ts';
+
+export const AUTH_OUTCOMES = [
+  'approved',
+  'declined',
+  'standin_approved',
+  'standin_declined',
+  'failed',
+  'unknown',
+] as const;
+export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
+
+export type RequestKind = 'authorization' | 'reversal' | 'advice' | 'balance' | 'feed';
+
+export interface HistoryRecord {
+  /** The request id (authorization id, reversal id, advice id, or a generated id for app reads). */
+  id: string;
+  kind: RequestKind;
+  account_id: string;
+  /** For reversals and advices: the authorization they refer to. */
+  authorization_id?: string;
+  amount?: number;
+  currency?: string;
+  card_last4?: string;
+  /** Milliseconds from the start of traffic to the intended send time (the arrival schedule). */
+  intended_ms: number;
+  /** Milliseconds from the start of traffic to the actual send. */
+  sent_ms: number;
+  /** From the intended send time to the answer (or to the deadline): no coordinated omission. */
+  latency_ms: number;
+  /** Authorizations: an AuthOutcome. Other kinds: ok or error. */
+  outcome: AuthOutcome | 'ok' | 'error';
+  /** HTTP status of the final answer, 0 when there was none (timeout, connection error). */
+  status: number;
+  /** What the issuer said, when it answered. */
+  issuer_decision?: 'approved' | 'declined';
+  reason?: string;
+  /** Where and why it failed, for failed, unknown and stand-in outcomes and app errors. */
+  error?: { hop: Hop; cause: Cause };
+  /** Names of the fault windows active at the intended send time. */
+  faults: string[];
+  /** Sent later than its schedule by more than the lateness tolerance. */
+  late: boolean;
+  /** Never sent: the driver could not keep up (counted, never skipped silently). */
+  dropped?: boolean;
+  /** Ledger attempts the processor reported (retry amplification). */
+  attempts?: number;
+  /** For unknown authorizations, filled after the run from the ledger. */
+  resolution?: 'held' | 'not_held';
+}

@@ -1,0 +1,106 @@
+// The scenario format: what a scenario file (TypeScript via defineScenario, or JSON/YAML a user writes)
+// may say. Validated at load time; an unknown field or a bad value is an error naming the field.
+import { z } from 'zod';
+
+export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
+export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+export const topologySchema = z.strictObject({
+  /** Card-processor replicas. */
+  processors: positiveInt.max(8).default(2),
+  /** Ledger API replicas (stateless; one ledger store holds the state). */
+  ledgers: positiveInt.max(8).default(2),
+  feeds: positiveInt.max(4).default(1),
+  router: z.enum(ROUTER_POLICIES).default('hardened'),
+  accounts: positiveInt.max(100_000).default(1000),
+  /** Extra services registered in discovery with no replicas (a service scaled to zero). */
+  scaled_to_zero: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default([]),
+  /** Put a fault proxy in front of every replica (needed for network faults). */
+  proxies: z.boolean().default(true),
+});
+
+export const amountsSchema = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/).default('GBP'),
+  /** Log-normal around a median, clamped to [min, max]; integer minor units. */
+  median: positiveInt.default(1800),
+  min: positiveInt.default(50),
+  max: positiveInt.default(250_000),
+});
+
+export const mixSchema = z
+  .strictObject({
+    authorizations: nonNegative.default(0.86),
+    reversals: nonNegative.default(0.04),
+    balance: nonNegative.default(0.06),
+    feed: nonNegative.default(0.04),
+  })
+  .refine((m) => m.authorizations + m.reversals + m.balance + m.feed > 0, {
+    message: 'the mix must have at least one positive weight',
+  });
+
+export const trafficSchema = z.strictObject({
+  model: z.enum(['open', 'closed']).default('open'),
+  /** Open model: arrivals per second (all kinds together). */
+  rate: z.number().positive().max(50_000).default(200),
+  /** Closed model (autocannon): concurrent connections and pipelining. */
+  connections: positiveInt.max(1000).default(50),
+  pipelining: positiveInt.max(32).default(1),
+  duration_s: z.number().positive().max(3600).default(60),
+  mix: mixSchema.default({ authorizations: 0.86, reversals: 0.04, balance: 0.06, feed: 0.04 }),
+  amounts: amountsSchema.default({ currency: 'GBP', median: 1800, min: 50, max: 250_000 }),
+  /** Size of the faker-generated merchant pool. */
+  merchants: positiveInt.max(100_000).default(300),
+});
+
+export const networkSchema = z.strictObject({
+  /** The card network's issuer response deadline. */
+  issuer_deadline_ms: positiveInt.max(60_000).default(2000),
+  standin: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Stand-in approves up to this cumulative amount per card (minor units), declines above it. */
+      limit_per_card: z.number().int().nonnegative().default(10_000),
+    })
+    .default({ enabled: true, limit_per_card: 10_000 }),
+  /** How often the network retries an undelivered advice or reversal after faults heal. */
+  advice_retry_ms: positiveInt.max(60_000).default(250),
+});
+
+export const faultSchema = z.strictObject({
+  /** A unique name for this fault window, used in phases, thresholds and reports. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" and "-"'),
+  /** The fault kind, e.g. network.latency, discovery.null_subsets, process.kill, http.abort, router.restart. */
+  fault: z.string().min(1),
+  /** A service (ledger), a replica (ledger-1), or a special target the fault kind names. */
+  target: z.string().min(1),
+  start_s: nonNegative,
+  end_s: nonNegative,
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const thresholdsSchema = z.record(z.string(), z.array(z.string().min(1)).min(1));
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  description: z.string().min(1),
+  /** Which failure story in shared/seeds this scenario is traced to. */
+  story: z.string().default(''),
+  seed: z.number().int().nonnegative().default(1),
+  topology: topologySchema.default(topologySchema.parse({})),
+  traffic: trafficSchema.default(trafficSchema.parse({})),
+  network: networkSchema.default(networkSchema.parse({})),
+  faults: z.array(faultSchema).default([]),
+  thresholds: thresholdsSchema.default({}),
+  /** Seconds to wait after traffic for advices, reversals and events to drain. */
+  drain_s: z.number().positive().max(600).default(15),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type FaultWindow = z.output<typeof faultSchema>;
+export type TrafficSpec = z.output<typeof trafficSchema>;
+export type TopologySpec = z.output<typeof topologySchema>;
+export type NetworkSpec = z.output<typeof networkSchema>;

@@ -1,0 +1,58 @@
+// What the rest of the harness (faults, runner, CLI) may ask of a running topology.
+
+export type ServiceName = 'card-processor' | 'ledger' | 'ledger-store' | 'feed' | 'discovery';
+
+export interface ReplicaInfo {
+  /** Replica name: `ledger-1`, `card-processor-2`, `feed-1`, `discovery`, `ledger-store`. */
+  name: string;
+  service: ServiceName;
+  pid: number;
+  /** The port the process itself listens on (127.0.0.1). */
+  port: number;
+  /** The Toxiproxy proxy in front of this replica, when proxies are on. */
+  proxy?: { name: string; listenPort: number };
+  /** The address clients use: the proxy's when there is one, else the process's. */
+  url: string;
+  /** The process's own address, bypassing the proxy. */
+  directUrl: string;
+  /** False while stopped, killed or paused. */
+  running: boolean;
+  paused: boolean;
+}
+
+export interface TerminateOptions {
+  /** Remove the replica from discovery first (a clean rolling deploy) and wait graceMs before the signal. */
+  deregisterFirst: boolean;
+  graceMs?: number;
+}
+
+export interface TopologyControl {
+  /** Every replica, or those of one service. */
+  replicas(service?: string): ReplicaInfo[];
+  /** A target in a scenario: a service name (all its replicas) or one replica name. Throws naming the target. */
+  resolveTarget(target: string): ReplicaInfo[];
+  /** Known service names and replica names, for validating a scenario before traffic. */
+  targetNames(): string[];
+  /** Sends a signal to a replica's process (SIGKILL, SIGTERM, SIGSTOP, SIGCONT). */
+  signal(replica: string, signal: NodeJS.Signals): void;
+  /** SIGTERM with or without deregistering first. */
+  terminate(replica: string, options: TerminateOptions): Promise<void>;
+  /** Starts a stopped or killed replica again; newPort moves it (and its proxy) to new ports. */
+  restart(replica: string, options: { newPort: boolean }): Promise<ReplicaInfo>;
+  register(replica: string): Promise<void>;
+  deregister(replica: string): Promise<void>;
+  readonly urls: TopologyUrls;
+}
+
+export interface TopologyUrls {
+  /** Toxiproxy-compatible API (embedded proxy server, or the real one in compose mode). */
+  toxiproxy: string;
+  discovery: string;
+  ledgerStore: string;
+  /** Addresses the card network uses for the processors (through their proxies). */
+  processors: string[];
+  /** Addresses the app uses for the feed/balance API. */
+  feeds: string[];
+  /** Ledger replica addresses (through their proxies). */
+  ledgers: string[];
+}

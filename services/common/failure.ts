@@ -1,0 +1,53 @@
+// Where a request failed (the hop) and why (the cause): shared by services, the driver and the checkers,
+// so every failed or unknown authorization can be attributed to the fault that caused it.
+
+export const HOPS = [
+  'network->processor',
+  'processor->discovery',
+  'processor->ledger',
+  'ledger->store',
+  'processor->feed',
+  'app->feed',
+] as const;
+export type Hop = (typeof HOPS)[number];
+
+export const CAUSES = [
+  'connection_refused',
+  'reset',
+  'timeout',
+  'http_5xx',
+  'http_4xx',
+  'discovery_empty',
+  'discovery_null',
+  'discovery_unavailable',
+  'circuit_open',
+  'other',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** The body every service returns when a downstream hop failed (status 502, 503 or 504). */
+export interface HopFailureBody {
+  error: string;
+  hop: Hop;
+  cause: Cause;
+  /** How many attempts the caller made at that hop before giving up. */
+  attempts?: number;
+}
+
+/** Maps a Node socket/undici error to a cause. */
+export function causeOfError(err: unknown): Cause {
+  const e = err as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  const code = e?.code ?? e?.cause?.code ?? '';
+  if (code === 'ECONNREFUSED') return 'connection_refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'reset';
+  if (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'ETIMEDOUT' ||
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError'
+  )
+    return 'timeout';
+  return 'other';
+}
