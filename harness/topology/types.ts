@@ -56,3 +56,24 @@ export interface TopologyUrls {
   /** Ledger replica addresses (through their proxies). */
   ledgers: string[];
 }
+
+/** A started topology (embedded processes or compose containers): control plus teardown. */
+export interface RunningTopology extends TopologyControl {
+  mode: 'embedded' | 'compose';
+  /** Stops every process/container it started and frees every port. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Milliseconds from start() to every replica healthy and registered. */
+  readonly startupMs: number;
+}
+
+export interface StartTopologyOptions {
+  /** Scenario seed: accounts and proxy toxicity draws derive from it. */
+  seed: number;
+  /** Port for the Toxiproxy-compatible API (embedded default 0 = ephemeral; `faultline up` uses 8474). */
+  toxiproxyPort?: number;
+  /** Ledger store defect for checker tests: idempotency off. */
+  ledgerIdempotency?: boolean;
+  /** Feed defect for checker tests: drop this share of events. */
+  feedMissEventsPercent?: number;
+  log?: (line: string) => void;
+}
