@@ -1,5 +1,6 @@
-// The entry every service process runs: build the app from its plugin, listen on 127.0.0.1, print one
-// ready line the topology waits for, and shut down cleanly on SIGTERM/SIGINT.
+// The entry every service process runs: build the app from its plugin, listen on 127.0.0.1 (or the host in
+// FAULTLINE_HOST, e.g. 0.0.0.0 inside a container), print one ready line the topology waits for, and shut
+// down cleanly on SIGTERM/SIGINT.
 import type { FastifyInstance } from 'fastify';
 
 export const READY_PREFIX = 'FAULTLINE_READY ';
@@ -29,8 +30,19 @@ export function requestedPort(): number {
 }
 
 /**
- * Listens on 127.0.0.1 and announces readiness. On SIGTERM the server stops accepting, lets in-flight
- * requests finish (bounded by drainMs), runs onClose, and exits 0.
+ * The address to listen on: 127.0.0.1 unless FAULTLINE_HOST says otherwise. Only compose mode sets it
+ * (to 0.0.0.0, so other containers can reach the service; its ports are published on 127.0.0.1 only).
+ */
+export function requestedHost(): string {
+  const raw = process.env.FAULTLINE_HOST;
+  if (raw === undefined || raw === '') return '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(raw)) throw new Error(`FAULTLINE_HOST must be an address such as 0.0.0.0, got "${raw}"`);
+  return raw;
+}
+
+/**
+ * Listens on 127.0.0.1 (or FAULTLINE_HOST) and announces readiness. On SIGTERM the server stops accepting,
+ * lets in-flight requests finish (bounded by drainMs), runs onClose, and exits 0.
  */
 export async function serve(
   app: FastifyInstance,
@@ -38,7 +50,7 @@ export async function serve(
 ): Promise<ServiceProcessInfo> {
   let port: number;
   try {
-    await app.listen({ host: '127.0.0.1', port: requestedPort() });
+    await app.listen({ host: requestedHost(), port: requestedPort() });
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : 0;
   } catch (err) {

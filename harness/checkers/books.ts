@@ -1,0 +1,62 @@
+// The ledger's books and what each journal entry kind does to them (services/ledger/contract.ts):
+//   opening   available +X, equity:opening -X
+//   hold      available -A, held +A
+//   release   held -A, available +A
+//   posting   available -A, settlement +A
+//   capture   held -A, settlement +A
+//   refund    settlement -A, available +A
+import type { JournalEntry, JournalKind, JournalLeg } from '../../services/ledger/contract.ts';
+
+export const EQUITY_OPENING = 'equity:opening';
+export const SETTLEMENT = 'settlement';
+
+export function availableBook(accountId: string): string {
+  return `acct:${accountId}:available`;
+}
+
+export function heldBook(accountId: string): string {
+  return `acct:${accountId}:held`;
+}
+
+/** Sign of each kind's effect on the account's available book (x amount). */
+export const AVAILABLE_SIGN: Readonly<Record<JournalKind, -1 | 0 | 1>> = {
+  opening: 1,
+  hold: -1,
+  release: 1,
+  posting: -1,
+  capture: 0,
+  refund: 1,
+};
+
+/** Sign of each kind's effect on the account's held book (x amount). */
+export const HELD_SIGN: Readonly<Record<JournalKind, -1 | 0 | 1>> = {
+  opening: 0,
+  hold: 1,
+  release: -1,
+  posting: 0,
+  capture: -1,
+  refund: 0,
+};
+
+/** The two legs an entry of this kind must have. Undefined for a kind the contract does not know. */
+export function expectedLegs(e: Pick<JournalEntry, 'kind' | 'account_id' | 'amount'>): [JournalLeg, JournalLeg] | undefined {
+  const a = e.amount;
+  const available = availableBook(e.account_id);
+  const held = heldBook(e.account_id);
+  switch (e.kind) {
+    case 'opening':
+      return [{ book: available, amount: a }, { book: EQUITY_OPENING, amount: -a }];
+    case 'hold':
+      return [{ book: available, amount: -a }, { book: held, amount: a }];
+    case 'release':
+      return [{ book: held, amount: -a }, { book: available, amount: a }];
+    case 'posting':
+      return [{ book: available, amount: -a }, { book: SETTLEMENT, amount: a }];
+    case 'capture':
+      return [{ book: held, amount: -a }, { book: SETTLEMENT, amount: a }];
+    case 'refund':
+      return [{ book: SETTLEMENT, amount: -a }, { book: available, amount: a }];
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,39 @@
+// Invariant 4: once traffic has drained, the feed/balance API shows every account's balance and available
+// exactly as the ledger has them. Offending ids are account ids (missing from the feed, or different).
+import type { AccountView } from '../../services/ledger/contract.ts';
+import type { BalanceView } from '../../services/feed/contract.ts';
+import type { InvariantResult } from '../summary/types.ts';
+import { describe, invariantResult, Offenders } from './result.ts';
+
+export const FEED_AGREES = 'feed-agrees';
+
+export function checkFeedAgrees(accounts: readonly AccountView[], feed: readonly BalanceView[] | null): InvariantResult {
+  const wrong = new Offenders();
+  if (feed === null) {
+    return invariantResult(FEED_AGREES, wrong, 'the feed/balance API was not read: agreement with the ledger unknown', { unknown: true });
+  }
+  const byId = new Map(feed.map((b) => [b.account_id, b]));
+  const examples: string[] = [];
+  let missing = 0;
+  for (const a of accounts) {
+    const b = byId.get(a.account_id);
+    if (!b) {
+      missing++;
+      wrong.add(a.account_id);
+      if (examples.length < 3) examples.push(`${a.account_id}: not in the feed`);
+      continue;
+    }
+    if (b.balance !== a.balance || b.available !== a.available) {
+      wrong.add(a.account_id);
+      if (examples.length < 3) {
+        examples.push(
+          `${a.account_id}: feed ${b.balance}/${b.available} (v${b.version}) vs ledger ${a.balance}/${a.available} (v${a.version})`,
+        );
+      }
+    }
+  }
+  let detail = `${accounts.length} accounts (balance/available): ${describe('disagree with the ledger', wrong.ids, wrong.count)}`;
+  if (missing > 0) detail += `, ${missing} of them missing from the feed`;
+  if (examples.length > 0) detail += ` [${examples.join('; ')}]`;
+  return invariantResult(FEED_AGREES, wrong, detail);
+}

@@ -1,0 +1,171 @@
+// Reads what the checkers compare the history against, over HTTP, after the run has drained:
+//   the ledger's journal through the paged API (GET /v1/journal?after=<seq>&limit=<n> until next is null),
+//   the accounts (GET /v1/accounts/:id, with bounded concurrency),
+//   authorization states (GET /v1/authorizations/:id; 404 = the ledger never heard of it),
+//   and the feed/balance API's balances (GET <feed>/v1/accounts/:id/balance by default).
+// Every request has a timeout and is retried a little on connection errors and 5xx; a failure is a
+// LedgerReadError naming the URL.
+import { Agent, request, type Dispatcher } from 'undici';
+import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
+import type { BalanceView } from '../../services/feed/contract.ts';
+
+export interface LedgerReaderOptions {
+  /** Base URL of the ledger (any replica or the store: they speak the same routes). */
+  ledgerUrl: string;
+  /** Base URL of the feed/balance API, when it is to be read. */
+  feedUrl?: string | null;
+  /** Per request. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Requests in flight at once for per-id reads. Default 16. */
+  concurrency?: number;
+  /** Journal page size asked for. Default 1000. */
+  pageSize?: number;
+  /** Retries after a connection error or a 5xx. Default 2. */
+  retries?: number;
+  /** The feed's balance route for an account. Default `/v1/accounts/<id>/balance`. */
+  feedBalancePath?: (accountId: string) => string;
+}
+
+export class LedgerReadError extends Error {
+  constructor(
+    readonly url: string,
+    reason: string,
+    readonly status: number | null = null,
+  ) {
+    super(`GET ${url} failed: ${reason}`);
+    this.name = 'LedgerReadError';
+  }
+}
+
+export interface LedgerReader {
+  /** The whole journal in seq order, streamed page by page (bounded memory). */
+  journal(): AsyncGenerator<JournalEntry>;
+  /** The whole journal as an array. */
+  readJournal(): Promise<JournalEntry[]>;
+  /** The ledger's view of each account, in the order asked. */
+  accounts(ids: readonly string[]): Promise<AccountView[]>;
+  /** Each id's state: null when the ledger does not know it, a LedgerReadError when the lookup failed. */
+  authorizationStates(ids: readonly string[]): Promise<Map<string, AuthorizationState | null | LedgerReadError>>;
+  /** The feed's balance for each account, in the order asked. Throws when no feedUrl was given. */
+  feedBalances(ids: readonly string[]): Promise<BalanceView[]>;
+  readonly hasFeed: boolean;
+  close(): Promise<void>;
+}
+
+function join(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + path;
+}
+
+/** Runs fn over items with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const pageSize = options.pageSize ?? 1000;
+  const retries = options.retries ?? 2;
+  const feedPath = options.feedBalancePath ?? ((id: string) => `/v1/accounts/${encodeURIComponent(id)}/balance`);
+  const dispatcher: Dispatcher = new Agent({ connections: concurrency, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+
+  /** GET a JSON body; `null` for a 404 when allowed. */
+  async function getJson<T>(url: string, allow404: boolean): Promise<T | null> {
+    let lastError: LedgerReadError | null = null;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * attempt));
+      let status = 0;
+      try {
+        const res = await request(url, {
+          method: 'GET',
+          dispatcher,
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        status = res.statusCode;
+        if (status === 404 && allow404) {
+          await res.body.dump();
+          return null;
+        }
+        if (status !== 200) {
+          const text = (await res.body.text()).slice(0, 200);
+          lastError = new LedgerReadError(url, `HTTP ${status}${text ? `: ${text}` : ''}`, status);
+          if (status >= 500) continue;
+          throw lastError;
+        }
+        return (await res.body.json()) as T;
+      } catch (err) {
+        if (err instanceof LedgerReadError) throw err;
+        const e = err as { code?: string; name?: string; message?: string };
+        lastError = new LedgerReadError(url, `${e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`, status || null);
+        if (status !== 0) throw lastError; // the body was bad, not the connection: no retry
+      }
+    }
+    throw lastError ?? new LedgerReadError(url, 'failed');
+  }
+
+  async function* journal(): AsyncGenerator<JournalEntry> {
+    let after = 0;
+    for (;;) {
+      const url = join(options.ledgerUrl, `/v1/journal?after=${after}&limit=${pageSize}`);
+      const page = await getJson<JournalPage>(url, false);
+      if (!page || !Array.isArray(page.entries)) throw new LedgerReadError(url, 'the answer is not a journal page');
+      yield* page.entries;
+      if (page.next === null || page.next === undefined) return;
+      if (page.next <= after) throw new LedgerReadError(url, `the cursor did not advance (next ${page.next})`);
+      after = page.next;
+    }
+  }
+
+  return {
+    hasFeed: Boolean(options.feedUrl),
+    journal,
+    async readJournal() {
+      const entries: JournalEntry[] = [];
+      for await (const e of journal()) entries.push(e);
+      return entries;
+    },
+    accounts(ids) {
+      return mapLimit(ids, concurrency, async (id) => {
+        const url = join(options.ledgerUrl, `/v1/accounts/${encodeURIComponent(id)}`);
+        const view = await getJson<AccountView>(url, false);
+        if (!view) throw new LedgerReadError(url, 'empty answer');
+        return view;
+      });
+    },
+    async authorizationStates(ids) {
+      const states = new Map<string, AuthorizationState | null | LedgerReadError>();
+      await mapLimit(ids, concurrency, async (id) => {
+        const url = join(options.ledgerUrl, `/v1/authorizations/${encodeURIComponent(id)}`);
+        try {
+          states.set(id, await getJson<AuthorizationState>(url, true));
+        } catch (err) {
+          states.set(id, err instanceof LedgerReadError ? err : new LedgerReadError(url, String(err)));
+        }
+      });
+      return states;
+    },
+    feedBalances(ids) {
+      const feedUrl = options.feedUrl;
+      if (!feedUrl) return Promise.reject(new Error('no feedUrl: the feed/balance API cannot be read'));
+      return mapLimit(ids, concurrency, async (id) => {
+        const url = join(feedUrl, feedPath(id));
+        const view = await getJson<BalanceView>(url, false);
+        if (!view) throw new LedgerReadError(url, 'empty answer');
+        return view;
+      });
+    },
+    async close() {
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Invariant 5: replaying the journal in seq order, no account's available goes below zero except through
+// advice postings (a stand-in approval must be posted even into overdraft). An entry that lowers available
+// and leaves it negative is offending unless it is a posting; offending ids are authorization ids (the
+// request id when the entry has none). Accounts start from their opening entries, or from the ledger's
+// opening_balance when the journal has none for them.
+// A fold: feed entries in seq order with entry(), read result(). Out-of-order input makes it `unknown`.
+import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
+import type { InvariantResult } from '../summary/types.ts';
+import { AVAILABLE_SIGN } from './books.ts';
+import { describe, invariantResult, Offenders } from './result.ts';
+
+export const NO_NEGATIVE = 'no-negative';
+
+export class NoNegativeCheck {
+  private readonly available = new Map<string, number>();
+  private readonly openings: ReadonlyMap<string, number>;
+  private readonly offenders = new Offenders();
+  private readonly examples: string[] = [];
+  private lastSeq = -Infinity;
+  private outOfOrder = 0;
+  private readonly overdrawnByAdvice = new Set<string>();
+
+  constructor(accounts: readonly AccountView[] = []) {
+    this.openings = new Map(accounts.map((a) => [a.account_id, a.opening_balance]));
+  }
+
+  entry(e: JournalEntry): void {
+    if (e.seq <= this.lastSeq) this.outOfOrder++;
+    else this.lastSeq = e.seq;
+    let before = this.available.get(e.account_id);
+    if (before === undefined) before = e.kind === 'opening' ? 0 : (this.openings.get(e.account_id) ?? 0);
+    const delta = (AVAILABLE_SIGN[e.kind] ?? 0) * e.amount;
+    const after = before + delta;
+    this.available.set(e.account_id, after);
+    if (delta < 0 && after < 0) {
+      if (e.kind === 'posting') {
+        this.overdrawnByAdvice.add(e.account_id);
+      } else {
+        const id = e.authorization_id ?? e.request_id;
+        this.offenders.add(id);
+        if (this.examples.length < 3) this.examples.push(`${id}: ${e.kind} of ${e.amount} on ${e.account_id} left available ${after} (seq ${e.seq})`);
+      }
+    }
+  }
+
+  result(): InvariantResult {
+    let detail = `${this.available.size} accounts replayed: ${describe('entries took available below zero other than advice postings', this.offenders.ids, this.offenders.count)}`;
+    if (this.examples.length > 0) detail += ` [${this.examples.join('; ')}]`;
+    detail += `; ${this.overdrawnByAdvice.size} accounts overdrawn by advices (allowed)`;
+    if (this.outOfOrder > 0) detail += `; ${this.outOfOrder} entries out of seq order: replay not trustworthy`;
+    return invariantResult(NO_NEGATIVE, this.offenders, detail, { unknown: this.outOfOrder > 0 });
+  }
+}
+
+export function checkNoNegative(journal: Iterable<JournalEntry>, accounts: readonly AccountView[] = []): InvariantResult {
+  const check = new NoNegativeCheck(accounts);
+  for (const e of journal) check.entry(e);
+  return check.result();
+}

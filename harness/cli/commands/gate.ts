@@ -1,0 +1,35 @@
+// `faultline gate <run> [--baseline <summary.json>]`: re-evaluate a finished run's thresholds and compare it
+// with a baseline, without running traffic again. Exit 1 when anything fails; the report and junit.xml
+// are rewritten so they show the gate's deltas.
+import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { Summary } from '../../summary/types.ts';
+import { decide, applyDecision } from '../../gate/verdict.ts';
+import { loadBaselineSummary, loadTolerances } from '../../gate/baseline.ts';
+import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
+import { writeReport } from '../../report/report.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+
+export async function gateCommand(runDir: string, options: { baseline?: string; tolerances?: string }, out: (line: string) => void): Promise<number> {
+  const file = path.join(runDir, 'summary.json');
+  if (!existsSync(file)) throw new UsageError(`${runDir} is not a run folder: it has no summary.json`);
+  let summary: Summary;
+  try {
+    summary = JSON.parse(await readFile(file, 'utf8')) as Summary;
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  const thresholds = thresholdsOf(summary);
+  validateThresholds(thresholds, { faults: summary.faults.map((f) => f.name) });
+  const baseline = options.baseline
+    ? { summary: await loadBaselineSummary(options.baseline), file: options.baseline, tolerances: options.tolerances ? await loadTolerances(options.tolerances) : undefined }
+    : undefined;
+  const gated = applyDecision(summary, decide(summary, thresholds, baseline));
+  await writeFile(file, JSON.stringify(gated, null, 2) + '\n');
+  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
+  for (const t of gated.thresholds) out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'n/a'})`);
+  for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);
+  out(`${gated.passed ? 'PASSED' : 'FAILED'}: ${gated.verdict.join('; ')}`);
+  return gated.passed ? EXIT.passed : EXIT.failed;
+}

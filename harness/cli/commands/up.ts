@@ -1,0 +1,53 @@
+// `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
+// service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
+import { writeFile } from 'node:fs/promises';
+import { startEmbeddedTopology } from '../../topology/embedded.ts';
+import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
+import { UsageError } from '../exit-codes.ts';
+
+export interface UpOptions {
+  router?: string;
+  json?: string;
+  toxiproxyPort?: string;
+  seed?: string;
+}
+
+export async function upCommand(options: UpOptions, out: (line: string) => void): Promise<number> {
+  const router = (options.router ?? 'hardened') as RouterPolicy;
+  if (!ROUTER_POLICIES.includes(router)) throw new UsageError(`--router must be one of ${ROUTER_POLICIES.join(', ')}, got "${options.router}"`);
+  const toxiproxyPort = Number(options.toxiproxyPort ?? 8474);
+  if (!Number.isInteger(toxiproxyPort) || toxiproxyPort < 0 || toxiproxyPort > 65535) throw new UsageError(`--toxiproxy-port must be a port number, got "${options.toxiproxyPort}"`);
+  const seed = Number(options.seed ?? 1);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
+  const spec = topologySchema.parse({ router });
+  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort });
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      out('stopping…');
+      void topology.stop().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  const services = topology.replicas().map((r) => ({
+    replica: r.name,
+    service: r.service,
+    pid: r.pid,
+    url: r.url,
+    direct_url: r.directUrl,
+    proxy: r.proxy?.name ?? null,
+  }));
+  out(`faultline pipeline up in ${Math.round(topology.startupMs)} ms (router: ${router}, seed: ${seed})`);
+  out(`Toxiproxy API  ${topology.urls.toxiproxy}   (any Toxiproxy client can add toxics to the proxies below)`);
+  out(`discovery      ${topology.urls.discovery}/api/v1/namespaces/payments/endpoints`);
+  for (const s of services) out(`${s.replica.padEnd(18)} ${s.url.padEnd(24)} proxy: ${(s.proxy ?? '-').padEnd(18)} direct: ${s.direct_url}  pid ${s.pid}`);
+  out('Ctrl-C to stop.');
+  if (options.json) {
+    await writeFile(options.json, JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, services }, null, 2) + '\n');
+    out(`wrote ${options.json}`);
+  }
+  await stopped;
+  return 0;
+}

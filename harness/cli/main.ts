@@ -1,0 +1,154 @@
+// The faultline command line. Every command returns an exit code (see exit-codes.ts); usage errors are 2.
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { ScenarioError } from '../scenario/errors.ts';
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function build(setCode: (code: number) => void): Command {
+  const program = new Command('faultline')
+    .description('Load-and-fault test harness for card-payment pipelines')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command('run')
+    .description('run a scenario (catalog name or .ts/.json/.yaml file) and write its run folder')
+    .argument('[scenario]', 'catalog name or scenario file', 'monzo-2017')
+    .option('--duration <seconds>', 'traffic duration in seconds (scales the fault timeline)')
+    .option('--rate <per-second>', 'open model arrival rate')
+    .option('--seed <n>', 'seed for traffic and accounts')
+    .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']))
+    .option('--standin', 'force card-network stand-in on')
+    .option('--no-standin', 'switch card-network stand-in off')
+    .option('--out <dir>', 'run folder (default reports/runs/<time>-<scenario>)')
+    .option('--replay <file>', 'replay requests from a JSONL file instead of generating them')
+    .option('--speed <factor>', 'replay speed factor (2 = twice as fast)')
+    .addOption(new Option('--model <model>', 'load model').choices(['open', 'closed']))
+    .option('--connections <n>', 'closed model: concurrent connections')
+    .addOption(new Option('--mode <mode>', 'where the pipeline runs').choices(['embedded', 'compose']).default('embedded'))
+    .option('--baseline <summary.json>', 'fail when a metric regresses beyond tolerance against this baseline')
+    .option('--tolerances <file>', 'per-metric baseline tolerances (JSON)')
+    .option('--no-report', 'skip the HTML report')
+    .action(async (scenario: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import('./commands/run.ts');
+      setCode(await runCommand(scenario, options, out));
+    });
+
+  program
+    .command('list')
+    .description('list the scenario catalog')
+    .action(async () => {
+      const { listCommand } = await import('./commands/list.ts');
+      setCode(await listCommand(out));
+    });
+
+  program
+    .command('up')
+    .description('start the default pipeline and keep it running until Ctrl-C')
+    .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']).default('hardened'))
+    .option('--json <file>', 'also write the service URLs as JSON')
+    .option('--toxiproxy-port <port>', 'port of the Toxiproxy-compatible API', '8474')
+    .option('--seed <n>', 'seed for the accounts', '1')
+    .action(async (options: Record<string, string>) => {
+      const { upCommand } = await import('./commands/up.ts');
+      setCode(await upCommand(options, out));
+    });
+
+  program
+    .command('report')
+    .description('rebuild index.html and junit.xml of a run folder from summary.json and the history')
+    .argument('<run-folder>')
+    .action(async (runDir: string) => {
+      const { reportCommand } = await import('./commands/report.ts');
+      setCode(await reportCommand(runDir, out));
+    });
+
+  program
+    .command('compare')
+    .description('one report with two runs side by side (e.g. monzo-2017 naive vs hardened)')
+    .argument('<runA>')
+    .argument('<runB>')
+    .option('--out <dir>', 'output folder (default reports/compare/<time>)')
+    .action(async (a: string, b: string, options: { out?: string }) => {
+      const { compareCommand } = await import('./commands/compare.ts');
+      setCode(await compareCommand(a, b, options, out));
+    });
+
+  program
+    .command('gate')
+    .description("re-check a run's thresholds, and compare it with a baseline summary")
+    .argument('<run-folder>')
+    .option('--baseline <summary.json>', 'baseline summary to compare with')
+    .option('--tolerances <file>', 'per-metric tolerances (JSON)')
+    .action(async (runDir: string, options: { baseline?: string; tolerances?: string }) => {
+      const { gateCommand } = await import('./commands/gate.ts');
+      setCode(await gateCommand(runDir, options, out));
+    });
+
+  program
+    .command('suite')
+    .description('run a set of scenarios (nightly = the whole catalog) with one index page and a combined junit.xml')
+    .argument('[name]', 'suite name', 'nightly')
+    .option('--out <dir>', 'suite folder (default reports/suites/<time>-<name>)')
+    .option('--baseline-dir <dir>', 'folder of baseline summaries, <scenario>.json each')
+    .option('--tolerances <file>', 'per-metric tolerances (JSON)')
+    .action(async (name: string, options: Record<string, string | undefined>) => {
+      const { suiteCommand } = await import('./commands/suite.ts');
+      setCode(await suiteCommand(name, options, out));
+    });
+
+  const exporter = program.command('export').description('export a scenario to another tool');
+  exporter
+    .command('k6')
+    .description('write a k6 TypeScript test, a k6-operator TestRun and a README for a scenario')
+    .argument('<scenario>')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--parallelism <n>', 'k6-operator parallelism', '4')
+    .option('--replay <file>', 'export the requests of a replay file instead of generated traffic')
+    .option('--base-url <url>', 'processor base URL the k6 script targets', 'http://127.0.0.1:8080')
+    .action(async (scenario: string, options: Record<string, string | undefined>) => {
+      const { exportK6Command } = await import('./commands/export-k6.ts');
+      setCode(await exportK6Command(scenario, options, out));
+    });
+
+  program
+    .command('faults')
+    .description("run only a scenario's fault timeline against a Toxiproxy API (to pair with a k6 run elsewhere)")
+    .argument('<scenario>')
+    .requiredOption('--toxiproxy <url>', 'Toxiproxy HTTP API, e.g. http://127.0.0.1:8474')
+    .option('--discovery <url>', 'discovery stub base URL, for discovery faults')
+    .action(async (scenario: string, options: { toxiproxy: string; discovery?: string }) => {
+      const { faultsCommand } = await import('./commands/faults.ts');
+      setCode(await faultsCommand(scenario, options, out));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.passed;
+  const program = build((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; anything else commander rejects is a usage error.
+      return err.exitCode === 0 ? EXIT.passed : EXIT.usage;
+    }
+    if (err instanceof ScenarioError || err instanceof UsageError || (err as Error).name === 'ThresholdError' || (err as Error).name === 'ReplayError') {
+      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`faultline: ${(err as Error).message}\n`);
+    if (process.env.FAULTLINE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return EXIT.harness;
+  }
+}

@@ -1,0 +1,26 @@
+// The mesh restart: every card processor's router drops its state and resolves again from discovery,
+// as the Monzo engineers restarted every linkerd at 14:26 — which exposed the `subsets: null` crash.
+import { z } from 'zod';
+import type { ActiveFault, FaultKind } from './types.ts';
+
+const restartParams = z.strictObject({});
+
+export const routerRestart: FaultKind<typeof restartParams> = {
+  kind: 'router.restart',
+  description: 'restart the mesh client inside the target processors: they re-list every service from discovery',
+  params: restartParams,
+  target: 'processor',
+  async apply(window, _params, ctx): Promise<ActiveFault> {
+    const processors = ctx.topology.resolveTarget(window.target).filter((r) => r.service === 'card-processor');
+    if (processors.length === 0) throw new Error(`router.restart needs card-processor replicas, "${window.target}" has none`);
+    await Promise.all(
+      processors.map(async (p) => {
+        const res = await fetch(`${p.directUrl}/__admin/router/restart`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+        if (!res.ok) throw new Error(`${p.name}: router restart answered ${res.status}`);
+      }),
+    );
+    return { heal: async () => {} };
+  },
+};
+
+export const routerFaultKinds: FaultKind[] = [routerRestart];

@@ -1,0 +1,266 @@
+// Baseline comparison: is this run worse than a kept baseline summary by more than noise?
+//
+// <!-- README: baseline tolerances -->
+// ### Baseline comparison and its noise bands
+//
+// `faultline run … --baseline <summary.json>` and `faultline gate <run> --baseline <file>` compare the run
+// with a baseline summary, metric by metric. Only a change in the *worse* direction beyond the metric's
+// tolerance fails; improvements always pass. The tolerance is the **largest** of three bands:
+//
+//     tolerance = max(abs, rel × |baseline|, sigmas × standard error)
+//
+// | metric                                               | worse  | abs    | rel  | sigmas | standard error                         |
+// | ---------------------------------------------------- | ------ | ------ | ---- | ------ | -------------------------------------- |
+// | `authorization_success_rate` (whole run)             | lower  | 0.005  | 0    | 3      | binomial: √(pₐ(1−pₐ)/nₐ + p_b(1−p_b)/n_b) |
+// | `authorization_success_rate{phase:during,fault:F}`   | lower  | 0.005  | 0    | 3      | binomial, n = the phase's authorizations |
+// | `issuer_success_rate` (whole run)                    | lower  | 0.005  | 0    | 3      | binomial                               |
+// | `authorization_latency_p50` / `_p99` (whole run)     | higher | 5 ms   | 0.20 | 0      | –                                      |
+// | `authorization_latency_p50/_p99{phase:during,fault:F}` | higher | 5 ms | 0.20 | 0      | –                                      |
+// | `recovery_seconds{fault:F}`                          | higher | 2 s    | 0.50 | 0      | –                                      |
+// | `authorizations_failed_unknown`                      | higher | 5      | 0.25 | 3      | Poisson: √(baseline count)             |
+//
+// Why these: a success rate measured on n requests wobbles by about √(p(1−p)/n) from run to run, so
+// three standard errors keep a short run from failing on noise, while the 0.005 floor stops a run
+// that is always 100% from failing on one request. Latency on a shared CI machine moves by a few
+// milliseconds and by tens of percent under load, so a p99 must grow by more than both 20% and 5 ms
+// to count. Recovery is measured in whole seconds from a per-second series, so ±1–2 s is noise.
+// `authorizations_failed_unknown` is the failed + unknown count, with the baseline's count scaled to
+// this run's number of authorizations (so a longer run is not penalised for being longer).
+// A fault that recovered in the baseline but never recovers now always fails; a metric present in
+// only one of the two runs (a fault the baseline did not have) is skipped. "Never recovered" is kept as
+// Infinity in memory and written as null in JSON.
+//
+// Override any band in a JSON file (`--tolerances tolerances.json`), per metric family or per metric:
+//
+//     { "authorization_success_rate": { "abs": 0.01 },
+//       "recovery_seconds{fault:ledger-latency}": { "abs": 5, "rel": 0 } }
+// <!-- /README -->
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { BaselineDelta, PhaseSummary, Summary } from '../summary/types.ts';
+
+export interface Tolerance {
+  /** Absolute band, in the metric's unit (rate, ms, s, count). */
+  abs: number;
+  /** Relative band, a fraction of the baseline value. */
+  rel: number;
+  /** Standard errors (binomial for rates, Poisson for counts; 0 = unused). */
+  sigmas: number;
+}
+
+export const BASELINE_FAMILIES = [
+  'authorization_success_rate',
+  'issuer_success_rate',
+  'authorization_latency_p50',
+  'authorization_latency_p99',
+  'recovery_seconds',
+  'authorizations_failed_unknown',
+] as const;
+export type BaselineFamily = (typeof BASELINE_FAMILIES)[number];
+
+/** Per family (`recovery_seconds`) or per metric (`recovery_seconds{fault:x}`): partial overrides of the defaults. */
+export type BaselineTolerances = Record<string, Partial<Tolerance>>;
+
+export const DEFAULT_TOLERANCES: Readonly<Record<BaselineFamily, Tolerance>> = {
+  authorization_success_rate: { abs: 0.005, rel: 0, sigmas: 3 },
+  issuer_success_rate: { abs: 0.005, rel: 0, sigmas: 3 },
+  authorization_latency_p50: { abs: 5, rel: 0.2, sigmas: 0 },
+  authorization_latency_p99: { abs: 5, rel: 0.2, sigmas: 0 },
+  recovery_seconds: { abs: 2, rel: 0.5, sigmas: 0 },
+  authorizations_failed_unknown: { abs: 5, rel: 0.25, sigmas: 3 },
+};
+
+export interface BaselineComparison {
+  deltas: BaselineDelta[];
+  ok: boolean;
+}
+
+const toleranceSchema = z.strictObject({
+  abs: z.number().nonnegative().optional(),
+  rel: z.number().nonnegative().optional(),
+  sigmas: z.number().nonnegative().optional(),
+});
+const KEY_RE = /^([a-z_0-9]+)(\{[^{}]*\})?$/;
+const tolerancesSchema = z.record(
+  z.string().refine((k) => (BASELINE_FAMILIES as readonly string[]).includes(KEY_RE.exec(k)?.[1] ?? ''), {
+    message: `must be one of ${BASELINE_FAMILIES.join(', ')}, optionally with {tags}`,
+  }),
+  toleranceSchema,
+);
+
+/** Validates a tolerances object; throws an Error naming the key. */
+export function parseTolerances(input: unknown, source = 'tolerances'): BaselineTolerances {
+  const result = tolerancesSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.map(String).join('.') || '(root)';
+    throw new Error(`${source}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+export async function loadTolerances(file: string): Promise<BaselineTolerances> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  return parseTolerances(raw, file);
+}
+
+export function toleranceFor(metric: string, family: BaselineFamily, overrides: BaselineTolerances = {}): Tolerance {
+  return { ...DEFAULT_TOLERANCES[family], ...overrides[family], ...overrides[metric] };
+}
+
+interface Sample {
+  metric: string;
+  family: BaselineFamily;
+  worse: 'lower' | 'higher';
+  baseline: number;
+  actual: number;
+  /** Standard error of the difference, when the metric has one. */
+  se: number;
+}
+
+function binomialSe(pa: number, na: number, pb: number, nb: number): number {
+  const term = (p: number, n: number) => (n > 0 ? (p * (1 - p)) / n : 0);
+  return Math.sqrt(term(pa, na) + term(pb, nb));
+}
+
+function duringPhase(summary: Summary, fault: string): PhaseSummary | undefined {
+  return summary.phases.find((p) => p.name === 'during' && p.fault === fault && p.authorizations > 0);
+}
+
+function recoveryOf(value: number | null | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+}
+
+function samples(actual: Summary, baseline: Summary): Sample[] {
+  const out: Sample[] = [];
+  const a = actual.authorizations;
+  const b = baseline.authorizations;
+  if (a.total > 0 && b.total > 0) {
+    out.push({
+      metric: 'authorization_success_rate',
+      family: 'authorization_success_rate',
+      worse: 'lower',
+      baseline: b.success_rate,
+      actual: a.success_rate,
+      se: binomialSe(a.success_rate, a.total, b.success_rate, b.total),
+    });
+    out.push({
+      metric: 'issuer_success_rate',
+      family: 'issuer_success_rate',
+      worse: 'lower',
+      baseline: b.issuer_success_rate,
+      actual: a.issuer_success_rate,
+      se: binomialSe(a.issuer_success_rate, a.total, b.issuer_success_rate, b.total),
+    });
+    for (const key of ['p50', 'p99'] as const) {
+      out.push({
+        metric: `authorization_latency_${key}`,
+        family: `authorization_latency_${key}`,
+        worse: 'higher',
+        baseline: baseline.latency_ms[key],
+        actual: actual.latency_ms[key],
+        se: 0,
+      });
+    }
+    const badA = a.failed + a.unknown;
+    const badB = ((b.failed + b.unknown) * a.total) / b.total;
+    out.push({
+      metric: 'authorizations_failed_unknown',
+      family: 'authorizations_failed_unknown',
+      worse: 'higher',
+      baseline: badB,
+      actual: badA,
+      se: Math.sqrt(badB),
+    });
+  }
+  for (const fault of actual.faults) {
+    const base = baseline.faults.find((f) => f.name === fault.name);
+    if (!base) continue;
+    const pa = duringPhase(actual, fault.name);
+    const pb = duringPhase(baseline, fault.name);
+    if (pa && pb) {
+      const tag = `{phase:during,fault:${fault.name}}`;
+      out.push({
+        metric: `authorization_success_rate${tag}`,
+        family: 'authorization_success_rate',
+        worse: 'lower',
+        baseline: pb.success_rate,
+        actual: pa.success_rate,
+        se: binomialSe(pa.success_rate, pa.authorizations, pb.success_rate, pb.authorizations),
+      });
+      for (const key of ['p50', 'p99'] as const) {
+        out.push({
+          metric: `authorization_latency_${key}${tag}`,
+          family: `authorization_latency_${key}`,
+          worse: 'higher',
+          baseline: pb.latency_ms[key],
+          actual: pa.latency_ms[key],
+          se: 0,
+        });
+      }
+    }
+    if (fault.healed_s !== null && base.healed_s !== null) {
+      out.push({
+        metric: `recovery_seconds{fault:${fault.name}}`,
+        family: 'recovery_seconds',
+        worse: 'higher',
+        baseline: recoveryOf(base.recovery_s),
+        actual: recoveryOf(fault.recovery_s),
+        se: 0,
+      });
+    }
+  }
+  return out;
+}
+
+function judge(sample: Sample, overrides: BaselineTolerances): BaselineDelta {
+  const t = toleranceFor(sample.metric, sample.family, overrides);
+  const { baseline, actual } = sample;
+  if (!Number.isFinite(baseline) || !Number.isFinite(actual)) {
+    // Only recovery can be infinite ("never recovered"): worse only if it recovered before and not now.
+    const bothNever = !Number.isFinite(baseline) && !Number.isFinite(actual);
+    const tolerance = Number.isFinite(baseline) ? Math.max(t.abs, t.rel * Math.abs(baseline)) : Number.POSITIVE_INFINITY;
+    return {
+      metric: sample.metric,
+      baseline,
+      actual,
+      delta: bothNever ? 0 : actual - baseline,
+      tolerance,
+      ok: bothNever || !Number.isFinite(baseline),
+    };
+  }
+  const tolerance = Math.max(t.abs, t.rel * Math.abs(baseline), t.sigmas * sample.se);
+  const delta = actual - baseline;
+  const ok = sample.worse === 'lower' ? delta >= -tolerance : delta <= tolerance;
+  return { metric: sample.metric, baseline, actual, delta, tolerance, ok };
+}
+
+/** Compares a run with its baseline; `ok` is false when any metric regressed beyond its tolerance. */
+export function compareBaseline(actual: Summary, baseline: Summary, tolerances: BaselineTolerances = {}): BaselineComparison {
+  const deltas = samples(actual, baseline).map((s) => judge(s, tolerances));
+  return { deltas, ok: deltas.every((d) => d.ok) };
+}
+
+/** Which way a baseline metric gets worse (for arrows and colours in reports). */
+export function worseDirection(metric: string): 'lower' | 'higher' {
+  return metric.startsWith('authorization_success_rate') || metric.startsWith('issuer_success_rate') ? 'lower' : 'higher';
+}
+
+export async function loadBaselineSummary(file: string): Promise<Summary> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const s = raw as Partial<Summary> | null;
+  if (!s || typeof s !== 'object' || !s.authorizations || !Array.isArray(s.phases) || !Array.isArray(s.faults) || !s.latency_ms) {
+    throw new Error(`${file}: not a faultline summary.json (missing authorizations, latency_ms, phases or faults)`);
+  }
+  return raw as Summary;
+}

@@ -1,0 +1,98 @@
+// The verdict of a run: passed or not, and one line per reason. Like Jepsen's composed checker, the run is
+// as bad as its worst check: invariants, thresholds, the baseline, faults that never applied, and an
+// interrupted run.
+import type { BaselineDelta, Summary, ThresholdResult } from '../summary/types.ts';
+import { compareBaseline, type BaselineTolerances } from './baseline.ts';
+import { evaluateThresholds, type Thresholds } from './thresholds.ts';
+
+export interface BaselineInput {
+  summary: Summary;
+  /** Where the baseline came from, shown in the report. */
+  file: string;
+  tolerances?: BaselineTolerances;
+}
+
+export interface Decision {
+  passed: boolean;
+  /** One line per reason the run failed, or a single "all checks passed" line. */
+  verdict: string[];
+  /** Store into summary.thresholds. */
+  thresholds: ThresholdResult[];
+  /** Store into summary.baseline (absent without a baseline). */
+  baseline?: { file: string; deltas: BaselineDelta[]; ok: boolean };
+}
+
+/** A number as a reader wants it in a verdict line. */
+export function formatMetricValue(metric: string, value: number | null): string {
+  if (value === null || Number.isNaN(value)) return 'no data';
+  if (!Number.isFinite(value)) return metric.startsWith('recovery_seconds') ? 'never recovered' : String(value);
+  if (/success_rate/.test(metric)) return value.toFixed(4);
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(Math.abs(value) >= 100 ? 0 : 2);
+}
+
+function signed(metric: string, value: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '−∞';
+  const text = formatMetricValue(metric, Math.abs(value));
+  return value < 0 ? `−${text}` : `+${text}`;
+}
+
+export function thresholdLine(t: ThresholdResult): string {
+  const actual = t.actual === null && t.metric.startsWith('recovery_seconds') ? 'never recovered' : formatMetricValue(t.metric, t.actual);
+  return `threshold ${t.metric} ${t.expression} failed: actual ${actual}`;
+}
+
+export function baselineLine(d: BaselineDelta): string {
+  return (
+    `baseline ${d.metric} regressed: ${formatMetricValue(d.metric, d.baseline)} → ${formatMetricValue(d.metric, d.actual)} ` +
+    `(${signed(d.metric, d.delta)}, tolerance ${formatMetricValue(d.metric, d.tolerance)})`
+  );
+}
+
+export function decide(summary: Summary, thresholds: Thresholds, baseline?: BaselineInput): Decision {
+  const lines: string[] = [];
+  if (summary.incomplete) lines.push('run incomplete: it was interrupted, so the checks cover only what was measured');
+
+  for (const fault of summary.faults) {
+    if (fault.applied_s === null) {
+      lines.push(`fault ${fault.name} (${fault.fault} on ${fault.target}) never took effect${fault.error ? `: ${fault.error}` : ''}`);
+    }
+  }
+
+  for (const inv of summary.invariants) {
+    if (inv.ok) continue;
+    const examples = inv.offending.slice(0, 3);
+    const more = examples.length ? `; e.g. ${examples.join(', ')}` : '';
+    lines.push(`invariant ${inv.name} failed (${inv.validity}): ${inv.detail} (${inv.count} offending${more})`);
+  }
+
+  const thresholdResults = evaluateThresholds(thresholds, summary);
+  for (const t of thresholdResults) if (!t.ok) lines.push(thresholdLine(t));
+
+  let baselineResult: Decision['baseline'];
+  if (baseline) {
+    const comparison = compareBaseline(summary, baseline.summary, baseline.tolerances);
+    baselineResult = { file: baseline.file, deltas: comparison.deltas, ok: comparison.ok };
+    for (const d of comparison.deltas) if (!d.ok) lines.push(baselineLine(d));
+  }
+
+  const passed = lines.length === 0;
+  if (passed) {
+    const parts = [
+      `${summary.invariants.length} invariant${summary.invariants.length === 1 ? '' : 's'}`,
+      `${thresholdResults.length} threshold${thresholdResults.length === 1 ? '' : 's'}`,
+    ];
+    if (baselineResult) parts.push(`${baselineResult.deltas.length} baseline metrics`);
+    lines.push(`all checks passed: ${parts.join(', ')}`);
+  }
+  const decision: Decision = { passed, verdict: lines, thresholds: thresholdResults };
+  if (baselineResult) decision.baseline = baselineResult;
+  return decision;
+}
+
+/** The summary with a decision applied (thresholds, baseline, passed, verdict). */
+export function applyDecision(summary: Summary, decision: Decision): Summary {
+  const next: Summary = { ...summary, passed: decision.passed, verdict: decision.verdict, thresholds: decision.thresholds };
+  if (decision.baseline) next.baseline = decision.baseline;
+  return next;
+}

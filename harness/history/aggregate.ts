@@ -1,0 +1,391 @@
+// The streaming aggregator: fed one HistoryRecord at a time while the run goes, it keeps only counters,
+// HdrHistograms, per-second buckets and the outcome of each authorization id (for the checkers), never
+// the records, and produces the numbers of summary.json.
+//
+// Conventions (documented here because the report and the gate read them):
+// - Authorizations, phases, the timeseries and failure attribution use the record's intended send time
+//   (`intended_ms`); the achieved rate (`sent` per second) uses `sent_ms`.
+// - Dropped records (never sent) count only in `load.dropped`: the pipeline never saw them.
+// - `load` counts the arrivals the driver sent (authorizations, reversals, balance and feed reads);
+//   advices are delivered by the card network after faults heal and are not arrivals.
+// - Phases come from the fault windows given to the constructor (the scenario's schedule): for each
+//   window, before = [0, start), during = [start, end), after = [end, duration); no window: one `whole`.
+// - A rate with nothing to divide by is 0.
+// - Failure attribution: failed and unknown authorizations, and stand-in outcomes (their underlying
+//   error), by `error.hop` and `error.cause` (`unattributed`/`other` when the record names none). Per fault:
+//   the windows active at the intended send time (the record's `faults`, else the schedule); with none
+//   active, the fault window that ended last before it (its aftermath, e.g. a resolver still poisoned);
+//   before any fault, `(none)`.
+// - Retry amplification: mean `attempts` over authorizations that reached the ledger (attempts >= 1, or
+//   an issuer decision with attempts unreported = 1); 0 when none did.
+import type { AuthOutcome, HistoryRecord } from './record.ts';
+import type { AuthorizationCounts, LatencySummary, PhaseSummary, Summary, TimeseriesPoint } from '../summary/types.ts';
+import { createLatencyHistogram, latencySummary, percentileMs, recordLatency, type LatencyHistogram } from './latency.ts';
+import { OutcomeIndex } from './outcomes.ts';
+
+export interface AggregatorWindow {
+  name: string;
+  start_s: number;
+  end_s: number;
+}
+
+export interface AggregatorOptions {
+  /** Planned traffic duration; finish() may override it (e.g. an interrupted run). */
+  duration_s: number;
+  /** The scenario's fault windows (scheduled times). */
+  faults?: readonly AggregatorWindow[];
+  /**
+   * Seconds behind the newest record after which a per-second latency histogram is closed and reused
+   * (keeps memory flat on long runs). Later records for a closed second still count, without latency.
+   * Default 120.
+   */
+  settle_s?: number;
+  /** Keep each authorization's outcome for the checkers (default true). */
+  keepOutcomes?: boolean;
+}
+
+export const NO_FAULT = '(none)';
+export const UNATTRIBUTED_HOP = 'unattributed';
+
+export interface AggregateResult {
+  duration_s: number;
+  authorizations: AuthorizationCounts;
+  latency_ms: LatencySummary;
+  load: { sent: number; late: number; dropped: number; achieved_rate: number };
+  phases: PhaseSummary[];
+  app: Summary['app'];
+  reversals: Summary['reversals'];
+  /** Advice records seen in the history (the driver owns the advice queue counts). */
+  advices: { total: number; ok: number };
+  causes: Summary['causes'];
+  causes_by_fault: Summary['causes_by_fault'];
+  retry_amplification: number;
+  timeseries: TimeseriesPoint[];
+}
+
+const OUTCOME_SLOT: Record<AuthOutcome, number> = {
+  approved: 0,
+  declined: 1,
+  standin_approved: 2,
+  standin_declined: 3,
+  failed: 4,
+  unknown: 5,
+};
+
+/** A growable array of per-second counters. */
+class PerSecond {
+  private data = new Float64Array(64);
+  inc(second: number, by = 1): void {
+    if (second >= this.data.length) {
+      let size = this.data.length;
+      while (size <= second) size *= 2;
+      const next = new Float64Array(size);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[second] += by;
+  }
+  get(second: number): number {
+    return second < this.data.length ? this.data[second] : 0;
+  }
+}
+
+interface PhaseAccumulator {
+  name: PhaseSummary['name'];
+  fault: string | null;
+  start_s: number;
+  /** null: the end of the run. */
+  end_s: number | null;
+  authorizations: number;
+  success: number;
+  issuer: number;
+  histogram: LatencyHistogram;
+}
+
+function rate(n: number, d: number): number {
+  return d === 0 ? 0 : Math.round((n / d) * 1e6) / 1e6;
+}
+
+function nullableRate(n: number, d: number): number | null {
+  return d === 0 ? null : Math.round((n / d) * 1e6) / 1e6;
+}
+
+function bump(table: Map<string, Map<string, number>>, outer: string, inner: string): void {
+  let row = table.get(outer);
+  if (!row) {
+    row = new Map();
+    table.set(outer, row);
+  }
+  row.set(inner, (row.get(inner) ?? 0) + 1);
+}
+
+function toObject(table: Map<string, Map<string, number>>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [outer, row] of table) out[outer] = Object.fromEntries(row);
+  return out;
+}
+
+export class HistoryAggregator {
+  private readonly duration_s: number;
+  private readonly windows: readonly AggregatorWindow[];
+  private readonly settle_s: number;
+  private readonly outcomeIndex: OutcomeIndex | null;
+
+  private readonly outcomeCounts = [0, 0, 0, 0, 0, 0];
+  private readonly latency = createLatencyHistogram(3);
+  private readonly phases: PhaseAccumulator[] = [];
+
+  private readonly authPerSecond = new PerSecond();
+  private readonly successPerSecond = new PerSecond();
+  private readonly issuerPerSecond = new PerSecond();
+  private readonly appPerSecond = new PerSecond();
+  private readonly appOkPerSecond = new PerSecond();
+  private readonly sentPerSecond = new PerSecond();
+  /** Per-second latency histograms still open, by second. */
+  private readonly openSeconds = new Map<number, LatencyHistogram>();
+  private readonly closedP50 = new Map<number, number | null>();
+  private readonly closedP99 = new Map<number, number | null>();
+  private readonly pool: LatencyHistogram[] = [];
+  private newestSecond = -1;
+
+  private sent = 0;
+  private late = 0;
+  private dropped = 0;
+  private balanceTotal = 0;
+  private balanceOk = 0;
+  private feedTotal = 0;
+  private feedOk = 0;
+  private reversalTotal = 0;
+  private reversalOk = 0;
+  private adviceTotal = 0;
+  private adviceOk = 0;
+  private attemptsSum = 0;
+  private attemptsCount = 0;
+  private readonly causes = new Map<string, Map<string, number>>();
+  private readonly causesByFault = new Map<string, Map<string, number>>();
+
+  constructor(options: AggregatorOptions) {
+    this.duration_s = options.duration_s;
+    this.windows = [...(options.faults ?? [])].sort((a, b) => a.start_s - b.start_s);
+    this.settle_s = options.settle_s ?? 120;
+    this.outcomeIndex = options.keepOutcomes === false ? null : new OutcomeIndex();
+    if (this.windows.length === 0) {
+      this.phases.push(this.phase('whole', null, 0, null));
+    } else {
+      for (const w of this.windows) {
+        this.phases.push(this.phase('before', w.name, 0, w.start_s));
+        this.phases.push(this.phase('during', w.name, w.start_s, w.end_s));
+        this.phases.push(this.phase('after', w.name, w.end_s, null));
+      }
+    }
+  }
+
+  /** Each authorization's outcome, for the checkers (empty when keepOutcomes was false). */
+  get outcomes(): OutcomeIndex {
+    return this.outcomeIndex ?? new OutcomeIndex();
+  }
+
+  add(r: HistoryRecord): void {
+    if (r.dropped) {
+      if (r.kind !== 'advice') this.dropped++;
+      return;
+    }
+    const second = r.intended_ms > 0 ? Math.floor(r.intended_ms / 1000) : 0;
+    if (r.kind !== 'advice') {
+      this.sent++;
+      if (r.late) this.late++;
+      this.sentPerSecond.inc(r.sent_ms > 0 ? Math.floor(r.sent_ms / 1000) : 0);
+    }
+    switch (r.kind) {
+      case 'authorization':
+        this.addAuthorization(r, second);
+        break;
+      case 'balance':
+      case 'feed': {
+        const ok = r.outcome === 'ok';
+        if (r.kind === 'balance') {
+          this.balanceTotal++;
+          if (ok) this.balanceOk++;
+        } else {
+          this.feedTotal++;
+          if (ok) this.feedOk++;
+        }
+        this.appPerSecond.inc(second);
+        if (ok) this.appOkPerSecond.inc(second);
+        break;
+      }
+      case 'reversal':
+        this.reversalTotal++;
+        if (r.outcome === 'ok') this.reversalOk++;
+        break;
+      case 'advice':
+        this.adviceTotal++;
+        if (r.outcome === 'ok') this.adviceOk++;
+        break;
+    }
+  }
+
+  private addAuthorization(r: HistoryRecord, second: number): void {
+    const outcome = r.outcome;
+    if (outcome === 'ok' || outcome === 'error') return;
+    const slot = OUTCOME_SLOT[outcome];
+    if (slot === undefined) return;
+    this.outcomeCounts[slot]++;
+    this.outcomeIndex?.set(r.id, outcome);
+    const success = slot <= 3;
+    const issuer = slot <= 1;
+
+    recordLatency(this.latency, r.latency_ms);
+    this.authPerSecond.inc(second);
+    if (success) this.successPerSecond.inc(second);
+    if (issuer) this.issuerPerSecond.inc(second);
+    this.recordSecondLatency(second, r.latency_ms);
+
+    const t = r.intended_ms / 1000;
+    for (let i = 0; i < this.phases.length; i++) {
+      const p = this.phases[i];
+      if (t < p.start_s || (p.end_s !== null && t >= p.end_s)) continue;
+      p.authorizations++;
+      if (success) p.success++;
+      if (issuer) p.issuer++;
+      recordLatency(p.histogram, r.latency_ms);
+    }
+
+    if (typeof r.attempts === 'number' && r.attempts >= 1) {
+      this.attemptsSum += r.attempts;
+      this.attemptsCount++;
+    } else if (r.issuer_decision !== undefined) {
+      this.attemptsSum += 1;
+      this.attemptsCount++;
+    }
+
+    if (slot >= 2 && (slot >= 4 || r.error !== undefined)) this.attribute(r, t);
+  }
+
+  private attribute(r: HistoryRecord, t: number): void {
+    const hop = r.error?.hop ?? UNATTRIBUTED_HOP;
+    const cause = r.error?.cause ?? 'other';
+    bump(this.causes, hop, cause);
+    const key = `${hop}:${cause}`;
+    if (r.faults && r.faults.length > 0) {
+      for (const f of r.faults) bump(this.causesByFault, f, key);
+      return;
+    }
+    let active = false;
+    let aftermath: string | null = null;
+    let aftermathEnd = -Infinity;
+    for (const w of this.windows) {
+      if (t >= w.start_s && t < w.end_s) {
+        bump(this.causesByFault, w.name, key);
+        active = true;
+      } else if (t >= w.end_s && w.end_s > aftermathEnd) {
+        aftermath = w.name;
+        aftermathEnd = w.end_s;
+      }
+    }
+    if (!active) bump(this.causesByFault, aftermath ?? NO_FAULT, key);
+  }
+
+  private recordSecondLatency(second: number, latencyMs: number): void {
+    if (second > this.newestSecond) {
+      this.newestSecond = second;
+      const horizon = second - this.settle_s;
+      for (const [s, h] of this.openSeconds) {
+        if (s < horizon) this.closeSecond(s, h);
+      }
+    }
+    if (this.closedP50.has(second)) return; // too late for its second's percentiles
+    let h = this.openSeconds.get(second);
+    if (!h) {
+      h = this.pool.pop() ?? createLatencyHistogram(2);
+      this.openSeconds.set(second, h);
+    }
+    recordLatency(h, latencyMs);
+  }
+
+  private closeSecond(second: number, h: LatencyHistogram): void {
+    this.closedP50.set(second, percentileMs(h, 50));
+    this.closedP99.set(second, percentileMs(h, 99));
+    this.openSeconds.delete(second);
+    h.reset();
+    this.pool.push(h);
+  }
+
+  private phase(name: PhaseSummary['name'], fault: string | null, start_s: number, end_s: number | null): PhaseAccumulator {
+    return { name, fault, start_s, end_s, authorizations: 0, success: 0, issuer: 0, histogram: createLatencyHistogram(3) };
+  }
+
+  /** The numbers for summary.json. Can be called more than once (e.g. for a progress snapshot). */
+  finish(options: { duration_s?: number } = {}): AggregateResult {
+    const duration = options.duration_s ?? this.duration_s;
+    const c = this.outcomeCounts;
+    const total = c[0] + c[1] + c[2] + c[3] + c[4] + c[5];
+    const authorizations: AuthorizationCounts = {
+      total,
+      approved: c[0],
+      declined: c[1],
+      standin_approved: c[2],
+      standin_declined: c[3],
+      failed: c[4],
+      unknown: c[5],
+      success_rate: rate(c[0] + c[1] + c[2] + c[3], total),
+      issuer_success_rate: rate(c[0] + c[1], total),
+    };
+
+    const phases: PhaseSummary[] = this.phases.map((p) => ({
+      name: p.name,
+      fault: p.fault,
+      start_s: p.start_s,
+      end_s: p.end_s ?? duration,
+      authorizations: p.authorizations,
+      success_rate: rate(p.success, p.authorizations),
+      issuer_success_rate: rate(p.issuer, p.authorizations),
+      latency_ms: latencySummary(p.histogram),
+    }));
+
+    const seconds = Math.max(1, Math.ceil(duration));
+    const timeseries: TimeseriesPoint[] = [];
+    for (let t = 0; t < seconds; t++) {
+      const auths = this.authPerSecond.get(t);
+      const app = this.appPerSecond.get(t);
+      const open = this.openSeconds.get(t);
+      timeseries.push({
+        t,
+        authorizations: auths,
+        success_rate: nullableRate(this.successPerSecond.get(t), auths),
+        issuer_success_rate: nullableRate(this.issuerPerSecond.get(t), auths),
+        p50: open ? percentileMs(open, 50) : (this.closedP50.get(t) ?? null),
+        p99: open ? percentileMs(open, 99) : (this.closedP99.get(t) ?? null),
+        app_total: app,
+        app_success_rate: nullableRate(this.appOkPerSecond.get(t), app),
+        sent: this.sentPerSecond.get(t),
+      });
+    }
+
+    const appTotal = this.balanceTotal + this.feedTotal;
+    return {
+      duration_s: duration,
+      authorizations,
+      latency_ms: latencySummary(this.latency),
+      load: {
+        sent: this.sent,
+        late: this.late,
+        dropped: this.dropped,
+        achieved_rate: duration > 0 ? Math.round((this.sent / duration) * 1000) / 1000 : 0,
+      },
+      phases,
+      app: {
+        total: appTotal,
+        success_rate: rate(this.balanceOk + this.feedOk, appTotal),
+        balance: { total: this.balanceTotal, ok: this.balanceOk },
+        feed: { total: this.feedTotal, ok: this.feedOk },
+      },
+      reversals: { total: this.reversalTotal, ok: this.reversalOk },
+      advices: { total: this.adviceTotal, ok: this.adviceOk },
+      causes: toObject(this.causes),
+      causes_by_fault: toObject(this.causesByFault),
+      retry_amplification: this.attemptsCount === 0 ? 0 : Math.round((this.attemptsSum / this.attemptsCount) * 1e4) / 1e4,
+      timeseries,
+    };
+  }
+}

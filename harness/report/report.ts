@@ -1,0 +1,77 @@
+// One run's report: index.html (self-contained) and junit.xml, built from summary.json in the run folder.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Summary } from '../summary/types.ts';
+import { chartData } from './chart-data.ts';
+import { html } from './html.ts';
+import { buildJunit } from './junit.ts';
+import { readSummary } from './load.ts';
+import { page } from './page.ts';
+import { causesSection } from './sections/causes.ts';
+import { checksSection } from './sections/checks.ts';
+import { header, kpis, statusOf, verdictPanel } from './sections/header.ts';
+import { invariantsSection } from './sections/invariants.ts';
+import { outcomesSection } from './sections/outcomes.ts';
+import { phasesSection } from './sections/phases.ts';
+import { runSection } from './sections/run.ts';
+import { timelineSection } from './sections/timeline.ts';
+import { trafficSection } from './sections/traffic.ts';
+
+export interface BuiltReport {
+  html: string;
+  junit: string;
+}
+
+const NAV = [
+  ['verdict', 'Verdict'],
+  ['timeline', 'Over time'],
+  ['outcomes', 'Outcomes'],
+  ['phases', 'Phases'],
+  ['causes', 'Causes'],
+  ['invariants', 'Invariants'],
+  ['checks', 'Thresholds'],
+  ['traffic', 'App & load'],
+  ['run', 'Repeat'],
+] as const;
+
+export function reportHtml(summary: Summary): string {
+  const source = 'faultline-data';
+  const body = html`${header(summary, NAV)}
+<main><div class="wrap">
+${verdictPanel(summary)}
+${kpis(summary)}
+${timelineSection(summary, source)}
+${outcomesSection(summary)}
+${phasesSection(summary)}
+${causesSection(summary)}
+${invariantsSection(summary)}
+${checksSection(summary)}
+${trafficSection(summary)}
+${runSection(summary)}
+<footer>faultline ${summary.versions.faultline} · node ${summary.versions.node} · ${summary.versions.platform} · built from summary.json</footer>
+</div></main>`;
+  return page({
+    title: `${statusOf(summary).label} · ${summary.scenario} (${summary.router}) · faultline`,
+    body,
+    data: [{ id: source, value: chartData(summary) }],
+    charts: true,
+  });
+}
+
+export function reportFromSummary(summary: Summary): BuiltReport {
+  return { html: reportHtml(summary), junit: buildJunit([summary], `faultline ${summary.scenario}`) };
+}
+
+/** Builds a run's report from `<runDir>/summary.json` (the summary carries the per-second series). */
+export async function buildReport(runDir: string): Promise<BuiltReport> {
+  return reportFromSummary(await readSummary(runDir));
+}
+
+/** Writes `index.html` and `junit.xml` into the run folder; returns their paths. */
+export async function writeReport(runDir: string): Promise<{ html: string; junit: string }> {
+  const built = await buildReport(runDir);
+  const files = { html: join(runDir, 'index.html'), junit: join(runDir, 'junit.xml') };
+  await writeFile(files.html, built.html);
+  await writeFile(files.junit, built.junit);
+  return files;
+}

@@ -1,0 +1,29 @@
+// How to repeat the run: scenario, seed, router, stand-in, versions and the one command.
+import type { Summary } from '../../summary/types.ts';
+import { html, type SafeHtml } from '../html.ts';
+
+export function commandBox(summary: Summary, id: string): SafeHtml {
+  return html`<div class="command"><pre><code id="${id}">${summary.command}</code></pre><button type="button" data-copy="${id}">copy</button></div>`;
+}
+
+export function runSection(summary: Summary): SafeHtml {
+  const rows: Array<[string, string]> = [
+    ['scenario', summary.scenario],
+    ['description', summary.description],
+    ['seed', String(summary.seed)],
+    ['router policy', summary.router],
+    ['stand-in', summary.standin ? 'on' : 'off'],
+    ['mode', summary.mode],
+    ['duration', `${summary.duration_s} s`],
+    ['started', summary.started_at],
+    ['faultline', summary.versions.faultline],
+    ['node', summary.versions.node],
+    ['platform', summary.versions.platform],
+    ['history', summary.files.history],
+  ];
+  return html`<section class="card" id="run">
+  <h2>Repeat this run</h2>
+  ${commandBox(summary, 'command')}
+  <dl class="kv" style="margin-top:14px">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+</section>`;
+}

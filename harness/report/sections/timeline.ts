@@ -1,0 +1,48 @@
+// The charts over time (success rate, latency, throughput) with each fault window shaded and labelled,
+// and the DOM legend that names each window.
+import type { Summary } from '../../summary/types.ts';
+import { chartFaults } from '../chart-data.ts';
+import { secs } from '../format.ts';
+import { html, type SafeHtml } from '../html.ts';
+
+export type ChartKind = 'success' | 'latency' | 'throughput';
+
+export const CHART_TITLES: Record<ChartKind, string> = {
+  success: 'Success rate per second',
+  latency: 'Authorization latency per second (p50, p99; log scale)',
+  throughput: 'Arrivals per second: target vs achieved',
+};
+
+/** A chart placeholder; the inlined client script draws into it from the JSON block `source`. */
+export function chart(kind: ChartKind, source: string, options: { title?: string; height?: number; sync?: string } = {}): SafeHtml {
+  return html`<div class="chart-block">
+  <h3>${options.title ?? CHART_TITLES[kind]}</h3>
+  <div class="chart" data-chart="${kind}" data-source="${source}"${options.height ? html` data-height="${options.height}"` : ''}${
+    options.sync ? html` data-sync="${options.sync}"` : ''
+  }></div>
+</div>`;
+}
+
+export function faultLegend(summary: Summary): SafeHtml {
+  if (summary.faults.length === 0) return html`<p class="note">No fault windows: this run is a baseline.</p>`;
+  const drawn = new Map(chartFaults(summary).map((f) => [f.name, f]));
+  return html`<ul class="fault-legend">${summary.faults.map((f) => {
+    const c = drawn.get(f.name);
+    if (!c) {
+      return html`<li class="fault-label" data-fault="${f.name}"><span class="band" style="border-color:#adb5bd"></span><b>${f.name}</b> <span class="when">${f.fault} → ${f.target}: never applied${f.error ? `: ${f.error}` : ''}</span></li>`;
+    }
+    const rec = !c.healed ? ', not healed' : c.recovered_at === null ? ', never recovered' : `, recovered ${secs(f.recovery_s)} later`;
+    return html`<li class="fault-label" data-fault="${f.name}"><span class="band" style="background:${c.fill};border-color:${c.stroke}"></span><b style="color:${c.stroke}">${f.name}</b> <span class="when">${f.fault} → ${f.target}, ${secs(c.from)}–${c.healed ? secs(c.to) : 'end'}${rec}</span></li>`;
+  })}</ul>`;
+}
+
+export function timelineSection(summary: Summary, source: string): SafeHtml {
+  return html`<section class="card" id="timeline">
+  <h2>Over time</h2>
+  ${faultLegend(summary)}
+  ${chart('success', source, { height: 260 })}
+  ${chart('latency', source, { height: 220 })}
+  ${chart('throughput', source, { height: 180 })}
+  <p class="note">Shaded bands are fault windows, from when each fault took effect to when it healed; a dashed line marks when the success rate recovered. Drag across a chart to zoom, double-click to reset.</p>
+</section>`;
+}

@@ -1,0 +1,77 @@
+// Finds and loads a scenario: a catalog name (scenarios/<name>.ts), or a file the user wrote
+// (.ts exporting default defineScenario(...), .json, .yaml/.yml).
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseDocument, isNode, LineCounter } from 'yaml';
+import type { Scenario } from './schema.ts';
+import { ScenarioError } from './errors.ts';
+import { validateScenario, type LineOf } from './validate.ts';
+
+export const CATALOG_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export async function catalogNames(): Promise<string[]> {
+  const files = await readdir(CATALOG_DIR);
+  return files.filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+}
+
+export function resolveScenarioPath(nameOrFile: string): string {
+  if (/\.(ts|json|ya?ml)$/i.test(nameOrFile) || nameOrFile.includes('/')) return path.resolve(nameOrFile);
+  return path.join(CATALOG_DIR, `${nameOrFile}.ts`);
+}
+
+function yamlLines(text: string): { data: unknown; lineOf: LineOf } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new Error(`${e?.message ?? 'invalid YAML'}`);
+  }
+  const lineOf: LineOf = (p) => {
+    for (let n = p.length; n > 0; n--) {
+      const node = doc.getIn(p.slice(0, n), true);
+      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { data: doc.toJS(), lineOf };
+}
+
+export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scenario; file: string }> {
+  const file = resolveScenarioPath(nameOrFile);
+  if (!existsSync(file)) {
+    const known = await catalogNames().catch(() => [] as string[]);
+    throw new ScenarioError(nameOrFile, '', `no such scenario or file; catalog: ${known.join(', ')}`);
+  }
+  const rel = path.relative(process.cwd(), file) || file;
+  if (file.endsWith('.ts')) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (err) {
+      throw new ScenarioError(rel, '', `cannot load: ${(err as Error).message}`);
+    }
+    if (!mod.default) throw new ScenarioError(rel, '', 'a TypeScript scenario must `export default defineScenario({...})`');
+    return { scenario: validateScenario(mod.default, rel), file };
+  }
+  const text = await readFile(file, 'utf8');
+  if (/\.json$/i.test(file)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new ScenarioError(rel, '', `not valid JSON: ${(err as Error).message}`);
+    }
+    // JSON is YAML: reuse the YAML parser to map fields to lines.
+    const { lineOf } = yamlLines(text);
+    return { scenario: validateScenario(data, rel, lineOf), file };
+  }
+  let parsed: { data: unknown; lineOf: LineOf };
+  try {
+    parsed = yamlLines(text);
+  } catch (err) {
+    throw new ScenarioError(rel, '', `not valid YAML: ${(err as Error).message}`);
+  }
+  return { scenario: validateScenario(parsed.data, rel, parsed.lineOf), file };
+}

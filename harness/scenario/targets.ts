@@ -1,0 +1,22 @@
+// What a fault may target, known before anything starts: service and replica names from the topology spec.
+import type { TopologySpec } from './schema.ts';
+import type { FaultKind } from '../faults/types.ts';
+
+export function replicaTargets(topology: TopologySpec): string[] {
+  const names = ['card-processor', 'ledger', 'feed', 'discovery', 'ledger-store'];
+  for (let i = 1; i <= topology.processors; i++) names.push(`card-processor-${i}`);
+  for (let i = 1; i <= topology.ledgers; i++) names.push(`ledger-${i}`);
+  for (let i = 1; i <= topology.feeds; i++) names.push(`feed-${i}`);
+  return names;
+}
+
+export function allowedTargets(kind: FaultKind, topology: TopologySpec): string[] {
+  switch (kind.target) {
+    case 'replica':
+      return replicaTargets(topology);
+    case 'discovery-service':
+      return ['discovery', 'ledger', 'feed', ...topology.scaled_to_zero];
+    case 'processor':
+      return replicaTargets(topology).filter((n) => n.startsWith('card-processor'));
+  }
+}

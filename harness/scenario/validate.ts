@@ -1,0 +1,76 @@
+// Turns raw scenario input into a checked Scenario: the schema (unknown fields are errors), then the
+// semantics the schema cannot say — fault kinds and their params, targets, windows, thresholds.
+import type { z } from 'zod';
+import { scenarioSchema, type Scenario } from './schema.ts';
+import { ScenarioError } from './errors.ts';
+import { allowedTargets } from './targets.ts';
+import { faultKind, FAULT_KINDS } from '../faults/registry.ts';
+import { validateThresholds } from '../gate/thresholds.ts';
+
+export type LineOf = (path: Array<string | number>) => number | undefined;
+
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return issue.message;
+}
+
+export function validateScenario(input: unknown, file: string, lineOf: LineOf = () => undefined): Scenario {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
+    const cleanPath = path.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number');
+    throw new ScenarioError(file, fieldPath(issue.path), describeIssue(issue), lineOf(cleanPath));
+  }
+  const scenario = parsed.data;
+  const duration = scenario.traffic.duration_s;
+  const names = new Set<string>();
+  scenario.faults.forEach((f, i) => {
+    const at = (field: string): [string, number | undefined] => [`faults[${i}].${field}`, lineOf(['faults', i, field])];
+    const fail = (field: string, problem: string): never => {
+      const [name, line] = at(field);
+      throw new ScenarioError(file, name, problem, line);
+    };
+    if (names.has(f.name)) fail('name', `duplicate fault name "${f.name}"`);
+    names.add(f.name);
+    const kind = faultKind(f.fault);
+    if (!kind) fail('fault', `unknown fault kind "${f.fault}"; known: ${[...FAULT_KINDS.keys()].join(', ')}`);
+    const k = kind as NonNullable<typeof kind>;
+    const allowed = allowedTargets(k, scenario.topology);
+    if (!allowed.includes(f.target)) fail('target', `"${f.target}" is not a target of ${f.fault}; expected one of ${allowed.join(', ')}`);
+    if (f.end_s <= f.start_s) fail('end_s', `the window must end after it starts (start_s ${f.start_s}, end_s ${f.end_s})`);
+    if (f.end_s > duration) fail('end_s', `the window ends at ${f.end_s} s, after the traffic ends (duration_s ${duration})`);
+    const params = k.params.safeParse(f.params);
+    if (!params.success) {
+      const issue = params.error.issues[0] as z.core.$ZodIssue;
+      const sub = issue.code === 'unrecognized_keys' ? `unknown param${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
+      const [name, line] = at(`params${issue.path.length ? '.' + fieldPath(issue.path) : ''}`);
+      throw new ScenarioError(file, name, sub, line ?? lineOf(['faults', i]));
+    }
+  });
+  // The same kind of fault on the same target twice at once makes no sense to heal: refuse overlaps.
+  for (let i = 0; i < scenario.faults.length; i++) {
+    for (let j = i + 1; j < scenario.faults.length; j++) {
+      const a = scenario.faults[i] as Scenario['faults'][number];
+      const b = scenario.faults[j] as Scenario['faults'][number];
+      if (a.fault === b.fault && a.target === b.target && a.start_s < b.end_s && b.start_s < a.end_s) {
+        throw new ScenarioError(file, `faults[${j}]`, `overlaps "${a.name}": the same fault (${a.fault}) on the same target (${a.target})`, lineOf(['faults', j]));
+      }
+    }
+  }
+  try {
+    validateThresholds(scenario.thresholds, { faults: scenario.faults.map((f) => f.name) });
+  } catch (err) {
+    throw new ScenarioError(file, 'thresholds', (err as Error).message, lineOf(['thresholds']));
+  }
+  return scenario;
+}

@@ -1,0 +1,147 @@
+// One service replica as a child process: spawned with tsx, ready when it prints its ready line,
+// with the tail of its stderr kept so a failed start can say why.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+export class ServiceStartError extends Error {
+  constructor(
+    readonly replica: string,
+    message: string,
+  ) {
+    super(`${replica} failed to start: ${message}`);
+  }
+}
+
+export interface SpawnSpec {
+  replica: string;
+  /** Entry file relative to the repository root, e.g. services/ledger/main.ts. */
+  entry: string;
+  config: Record<string, unknown>;
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export interface ServiceProcess {
+  readonly replica: string;
+  readonly child: ChildProcess;
+  readonly info: ServiceProcessInfo;
+  /** Resolves when the process has exited (with its code or signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive(): boolean;
+  stderrTail(): string;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Last resort: never leave a child behind if the harness exits without stopping its topology. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+export function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
+  installExitHook();
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, spec.entry)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FAULTLINE_CONFIG: JSON.stringify(spec.config),
+      FAULTLINE_PORT: String(spec.port ?? 0),
+      NODE_OPTIONS: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const stderr: string[] = [];
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr.push(chunk);
+    if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
+  });
+  let exitState: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitState = { code, signal };
+      live.delete(child);
+      resolve(exitState);
+    });
+  });
+  const tail = (): string => stderr.join('').trim().split('\n').slice(-8).join('\n');
+
+  return new Promise<ServiceProcess>((resolve, reject) => {
+    let buffer = '';
+    let settled = false;
+    const timer = setTimeout(() => {
+      fail(`no ready line within ${spec.startTimeoutMs ?? 15000} ms`);
+    }, spec.startTimeoutMs ?? 15000);
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!exitState) child.kill('SIGKILL');
+      const detail = tail();
+      reject(new ServiceStartError(spec.replica, detail ? `${why}\n${detail}` : why));
+    };
+    child.once('error', (err) => fail(err.message));
+    void exited.then(({ code, signal }) => {
+      // Give stderr a moment to arrive so the error says why.
+      setTimeout(() => fail(`exited with ${signal ?? `code ${code}`} before it was ready`), 50);
+    });
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (settled) return;
+      buffer += chunk;
+      const at = buffer.indexOf(READY_PREFIX);
+      if (at === -1) return;
+      const end = buffer.indexOf('\n', at);
+      if (end === -1) return;
+      settled = true;
+      clearTimeout(timer);
+      const info = JSON.parse(buffer.slice(at + READY_PREFIX.length, end)) as ServiceProcessInfo;
+      child.stdout?.resume();
+      resolve({
+        replica: spec.replica,
+        child,
+        info,
+        exited,
+        alive: () => exitState === null,
+        stderrTail: tail,
+      });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
+export async function stopServiceProcess(proc: ServiceProcess, graceMs = 3000): Promise<void> {
+  if (!proc.alive()) return;
+  try {
+    proc.child.kill('SIGCONT'); // a paused process cannot handle SIGTERM
+    proc.child.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const timer = setTimeout(() => {
+    try {
+      proc.child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,42 @@
+// The card-processor process: builds its router (the mesh client) from discovery and serves the plugin.
+import { createApp } from '../common/app.ts';
+import { readServiceConfig, serve } from '../common/serve.ts';
+import { DEFAULT_ACCOUNT_COUNT } from '../common/accounts.ts';
+import { createRouter } from '../router/index.ts';
+import { cardProcessorPlugin } from './plugin.ts';
+import { httpFaultsPlugin } from '../common/http-faults.ts';
+
+interface ProcessorConfig {
+  replica?: string;
+  router?: 'naive' | 'hardened';
+  discoveryUrl: string;
+  namespace?: string;
+  seed?: number;
+  accounts?: number;
+  ledgerDeadlineMs?: number;
+}
+
+const config = readServiceConfig<ProcessorConfig>();
+if (!config.discoveryUrl) {
+  process.stderr.write('card-processor: FAULTLINE_CONFIG needs discoveryUrl\n');
+  process.exit(2);
+}
+const replica = config.replica ?? 'card-processor-1';
+const router = await createRouter({
+  policy: config.router ?? 'hardened',
+  discoveryUrl: config.discoveryUrl,
+  namespace: config.namespace,
+  services: ['ledger', 'feed'],
+  hop: (service) => (service === 'feed' ? 'processor->feed' : 'processor->ledger'),
+  seed: config.seed ?? 1,
+});
+const app = createApp();
+await app.register(httpFaultsPlugin, { seed: config.seed ?? 1, replica });
+await app.register(cardProcessorPlugin, {
+  replica,
+  router,
+  seed: config.seed ?? 1,
+  accounts: config.accounts ?? DEFAULT_ACCOUNT_COUNT,
+  ledgerDeadlineMs: config.ledgerDeadlineMs,
+});
+await serve(app, { service: 'card-processor', replica });

@@ -1,0 +1,192 @@
+// HTTP faults inside a service, Envoy fault-filter style. Every service registers this plugin first; it
+// adds admin routes on the service's own port (services bind 127.0.0.1, so loopback only):
+//
+//   GET    /__admin/http-faults          the active rules by name
+//   PUT    /__admin/http-faults[/:name]  set a rule (name defaults to "default"); replaces a same-named rule
+//   DELETE /__admin/http-faults[/:name]  clear one rule, or all of them
+//
+// A rule: { abort?: {percent, status}, delay?: {percent, delay_ms}, fail_after_commit?: {percent},
+//           routes?: ["/v1/holds", ...] (path prefixes; default every route), seed?: number }
+// - delay:   waits delay_ms before the request is handled (applied first, as Envoy does);
+// - abort:   answers `status` with a JSON error body; the handler never runs;
+// - fail_after_commit: the handler runs and commits, then the response is lost: the client's socket is
+//   reset (RST) instead of answered. This is the case that tests idempotency of retries.
+// Draws come from a seeded Rng per rule (seed, replica and rule name), so a run replays exactly.
+// Named rules let overlapping fault windows apply and heal independently.
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { createRng, hashSeed, type Rng } from './random.ts';
+
+export const HTTP_FAULTS_PATH = '/__admin/http-faults';
+
+export interface HttpFaultRule {
+  abort?: { percent: number; status: number };
+  delay?: { percent: number; delay_ms: number };
+  fail_after_commit?: { percent: number };
+  /** Path prefixes the rule applies to; every non-admin route when absent. */
+  routes?: string[];
+  /** Seed for this rule's draws; the plugin's seed when absent. */
+  seed?: number;
+}
+
+export interface HttpFaultsOptions {
+  seed?: number;
+  /** Replica name, mixed into the seed so replicas of one service draw independently. */
+  replica?: string;
+}
+
+export interface HttpFaultRulesBody {
+  rules: Record<string, HttpFaultRule>;
+}
+
+const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
+
+export const httpFaultRuleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['abort'] }, { required: ['delay'] }, { required: ['fail_after_commit'] }],
+  properties: {
+    abort: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['percent', 'status'],
+      properties: { percent, status: { type: 'integer', minimum: 400, maximum: 599 } },
+    },
+    delay: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['percent', 'delay_ms'],
+      properties: { percent, delay_ms: { type: 'integer', minimum: 0, maximum: 600_000 } },
+    },
+    fail_after_commit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['percent'],
+      properties: { percent },
+    },
+    routes: {
+      type: 'array',
+      maxItems: 64,
+      items: { type: 'string', minLength: 1, maxLength: 256, pattern: '^/' },
+    },
+    seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
+  },
+} as const;
+
+const nameParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } },
+} as const;
+
+interface ActiveRule {
+  rule: HttpFaultRule;
+  rng: Rng;
+}
+
+interface Decision {
+  delayMs: number;
+  abortStatus: number;
+  abortRule: string;
+  lose: boolean;
+}
+
+const plugin: FastifyPluginAsync<HttpFaultsOptions> = async (app: FastifyInstance, opts) => {
+  const rules = new Map<string, ActiveRule>();
+  const losing = new WeakSet<IncomingMessage>();
+
+  const setRule = (name: string, rule: HttpFaultRule): void => {
+    const seed = rule.seed ?? opts.seed ?? 0;
+    rules.set(name, { rule, rng: createRng(hashSeed('http-faults', seed, opts.replica ?? '', name)) });
+  };
+  const listRules = (): HttpFaultRulesBody => {
+    const out: Record<string, HttpFaultRule> = {};
+    for (const [name, active] of rules) out[name] = active.rule;
+    return { rules: out };
+  };
+
+  const decide = (url: string): Decision | null => {
+    let decision: Decision | null = null;
+    for (const [name, { rule, rng }] of rules) {
+      if (rule.routes && !rule.routes.some((prefix) => url.startsWith(prefix))) continue;
+      decision ??= { delayMs: 0, abortStatus: 0, abortRule: '', lose: false };
+      // Every rule draws for each of its faults in a fixed order, so draws stay replayable.
+      if (rule.delay && rng.next() * 100 < rule.delay.percent) decision.delayMs += rule.delay.delay_ms;
+      if (rule.abort && rng.next() * 100 < rule.abort.percent && decision.abortStatus === 0) {
+        decision.abortStatus = rule.abort.status;
+        decision.abortRule = name;
+      }
+      if (rule.fail_after_commit && rng.next() * 100 < rule.fail_after_commit.percent) decision.lose = true;
+    }
+    return decision;
+  };
+
+  const abort = (reply: FastifyReply, decision: Decision): void => {
+    void reply
+      .code(decision.abortStatus)
+      .header('x-faultline-fault', 'abort')
+      .send({ error: `fault injected: abort (rule ${decision.abortRule})`, code: 'FAULT_INJECTED', status: decision.abortStatus });
+  };
+
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (rules.size === 0 || request.url.startsWith('/__admin/')) return done();
+    const decision = decide(request.url);
+    if (!decision) return done();
+    // An aborted request never commits, so there is no answer to lose.
+    if (decision.lose && decision.abortStatus === 0) losing.add(request.raw);
+    const proceed = (): void => {
+      if (decision.abortStatus !== 0) abort(reply, decision);
+      else done();
+    };
+    if (decision.delayMs > 0) setTimeout(proceed, decision.delayMs);
+    else proceed();
+  });
+
+  app.addHook('onSend', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
+    if (losing.has(request.raw)) {
+      // The handler has committed; the answer never reaches the client: RST instead of a response.
+      const socket = request.raw.socket;
+      if (socket && !socket.destroyed) {
+        try {
+          socket.resetAndDestroy();
+        } catch {
+          socket.destroy();
+        }
+      }
+    }
+    done(null, payload);
+  });
+
+  app.get(HTTP_FAULTS_PATH, async () => listRules());
+
+  app.put<{ Body: HttpFaultRule }>(HTTP_FAULTS_PATH, { schema: { body: httpFaultRuleSchema } }, async (request) => {
+    setRule('default', request.body);
+    return listRules();
+  });
+
+  app.put<{ Body: HttpFaultRule; Params: { name: string } }>(
+    `${HTTP_FAULTS_PATH}/:name`,
+    { schema: { body: httpFaultRuleSchema, params: nameParams } },
+    async (request) => {
+      setRule(request.params.name, request.body);
+      return listRules();
+    },
+  );
+
+  app.delete(HTTP_FAULTS_PATH, async () => {
+    rules.clear();
+    return listRules();
+  });
+
+  app.delete<{ Params: { name: string } }>(`${HTTP_FAULTS_PATH}/:name`, { schema: { params: nameParams } }, async (request) => {
+    rules.delete(request.params.name);
+    return listRules();
+  });
+};
+
+// Not encapsulated: the hooks must see every route of the service (what fastify-plugin does).
+export const httpFaultsPlugin: FastifyPluginAsync<HttpFaultsOptions> = Object.assign(plugin, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'faultline-http-faults',
+});

@@ -1,0 +1,24 @@
+// The discovery stub process. Config (FAULTLINE_CONFIG): { namespace?, bookmark_ms?, history_size?, seed?, services? }.
+import { createApp } from '../common/app.ts';
+import { readServiceConfig, serve } from '../common/serve.ts';
+import { discoveryPlugin } from './plugin.ts';
+
+interface DiscoveryConfig {
+  namespace?: string;
+  bookmark_ms?: number;
+  history_size?: number;
+  seed?: number;
+  /** Services created with no replicas at start (scaled to zero). */
+  services?: string[];
+}
+
+const config = readServiceConfig<DiscoveryConfig>();
+const app = createApp();
+await app.register(discoveryPlugin, {
+  namespace: config.namespace,
+  bookmarkMs: config.bookmark_ms,
+  historySize: config.history_size,
+  seed: config.seed,
+  services: config.services,
+});
+await serve(app, { service: 'discovery', replica: 'discovery', drainMs: 1000 });

@@ -1,0 +1,60 @@
+// The discovery stub as one Fastify plugin: the Kubernetes Endpoints API (GET, list, watch) and its
+// loopback admin API (registration, services scaled to zero, faults).
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { createApp } from '../common/app.ts';
+import { createRng, hashSeed } from '../common/random.ts';
+import { DEFAULT_NAMESPACE } from './contract.ts';
+import { EndpointsStore } from './endpoints-store.ts';
+import { WatchHub } from './watch-hub.ts';
+import { ActiveFaults } from './faults/active-faults.ts';
+import { kubernetesApiRoutes } from './api-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
+
+export interface DiscoveryOptions {
+  /** Namespace used when a registration or fault names none. Default `payments`. */
+  namespace?: string;
+  /** Interval between BOOKMARK events on every open watch. Default 1000 ms. */
+  bookmarkMs?: number;
+  /** Watch events kept for resuming from a resourceVersion (older ones get 410 Gone). Default 1000. */
+  historySize?: number;
+  /** Seeds fail_api's draws. */
+  seed?: number;
+  /** Services created empty at start (scaled to zero). */
+  services?: string[];
+}
+
+export interface DiscoveryHandle {
+  store: EndpointsStore;
+  hub: WatchHub;
+  faults: ActiveFaults;
+}
+
+export const DEFAULT_BOOKMARK_MS = 1000;
+
+export const discoveryPlugin: FastifyPluginAsync<DiscoveryOptions & { onReady?: (handle: DiscoveryHandle) => void }> = async (app, opts) => {
+  const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+  const store = new EndpointsStore(opts.historySize ?? 1000);
+  const hub = new WatchHub(store, opts.bookmarkMs ?? DEFAULT_BOOKMARK_MS);
+  const faults = new ActiveFaults(store, hub, namespace, createRng(hashSeed('discovery', opts.seed ?? 1)));
+  for (const service of opts.services ?? []) store.createService(namespace, service);
+  opts.onReady?.({ store, hub, faults });
+
+  // Healing on close releases calls held by hang_api/slow_api; ending the watches lets close() finish.
+  app.addHook('preClose', async () => {
+    faults.clear();
+    hub.close();
+  });
+
+  await app.register(kubernetesApiRoutes, { store, hub, faults });
+  await app.register(adminRoutes, { store, hub, faults, namespace });
+};
+
+/** A ready-to-listen discovery app, and its state for tests. */
+export async function createDiscoveryApp(options: DiscoveryOptions = {}): Promise<{ app: FastifyInstance } & DiscoveryHandle> {
+  const app = createApp();
+  let handle: DiscoveryHandle | undefined;
+  await app.register(discoveryPlugin, { ...options, onReady: (h) => (handle = h) });
+  await app.ready();
+  if (!handle) throw new Error('discovery plugin did not initialise');
+  return { app, ...handle };
+}

@@ -1,0 +1,79 @@
+// The feed/balance API: what the customer's app reads. The processor sends it events (the ledger's
+// account snapshot after each operation); it keeps, per account, the snapshot with the highest ledger
+// version and the last items of the transaction feed.
+//   POST /v1/events                      FeedEventBatch, idempotent by event_id
+//   GET  /v1/accounts/:id/balance        BalanceView (opening balance until an event arrives)
+//   GET  /v1/accounts/:id/feed?limit=    FeedPage, newest first
+//   GET  /health
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FeedEventBatch, FeedPage } from './contract.ts';
+import type { FeedState } from './feed-state.ts';
+import {
+  accountParamsSchema,
+  balanceViewSchema,
+  eventsResponseSchema,
+  feedEventBatchSchema,
+  feedHealthSchema,
+  feedPageSchema,
+  feedQuerySchema,
+} from './schemas.ts';
+
+export interface FeedOptions {
+  state: FeedState;
+  replica: string;
+}
+
+export const DEFAULT_FEED_LIMIT = 20;
+
+/** Event batches from the processor's outbox run to hundreds of events: build the app with this limit. */
+export const FEED_BODY_LIMIT = 4 * 1024 * 1024;
+
+export const feedPlugin: FastifyPluginAsync<FeedOptions> = async (app: FastifyInstance, opts) => {
+  const { state } = opts;
+
+  const unknownAccount = (id: string) => ({ error: `params/id names an unknown account: ${id}`, code: 'unknown_account', status: 404 });
+
+  app.post<{ Body: FeedEventBatch }>(
+    '/v1/events',
+    { schema: { body: feedEventBatchSchema, response: { 200: eventsResponseSchema } } },
+    async (request, reply) => {
+      const events = request.body.events;
+      // Checked for the whole batch before any event is applied: a bad batch changes nothing.
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        if (event.account.account_id !== event.account_id) {
+          return reply.code(400).send({
+            error: `body/events/${i}/account/account_id must equal body/events/${i}/account_id`,
+            code: 'FST_ERR_VALIDATION',
+            status: 400,
+          });
+        }
+      }
+      return state.apply(events);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/accounts/:id/balance',
+    { schema: { params: accountParamsSchema, response: { 200: balanceViewSchema } } },
+    async (request, reply) => state.balance(request.params.id) ?? reply.code(404).send(unknownAccount(request.params.id)),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+    '/v1/accounts/:id/feed',
+    { schema: { params: accountParamsSchema, querystring: feedQuerySchema, response: { 200: feedPageSchema } } },
+    async (request, reply) => {
+      const items = state.items(request.params.id, request.query.limit ?? DEFAULT_FEED_LIMIT);
+      if (!items) return reply.code(404).send(unknownAccount(request.params.id));
+      const page: FeedPage = { account_id: request.params.id, items };
+      return page;
+    },
+  );
+
+  app.get('/health', { schema: { response: { 200: feedHealthSchema } } }, async () => ({
+    status: 'ok',
+    service: 'feed',
+    replica: opts.replica,
+    ...state.stats(),
+  }));
+};

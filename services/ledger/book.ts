@@ -1,0 +1,474 @@
+// The ledger's state: a pure, in-memory double-entry book (no I/O). One instance lives in the ledger
+// store process; every operation is synchronous, so it validates everything first and then commits
+// whole (journal entry + balances + idempotency record) or throws before touching anything.
+//
+// Rules (contract.ts has the entry kinds, legs.ts their legs):
+// - Idempotency by request_id: the same request_id with the same body replays the first answer with
+//   `replayed: true`; with a different body it is a BookError `idempotency_conflict` (HTTP 409).
+//   Declines and `nothing_to_reverse` are answers too: recorded, but they write no journal entry.
+// - At most one active hold per authorization_id. A second hold for it (another request_id, same
+//   account and amount) answers `held` with `replayed: true` and writes nothing; so does a hold for an
+//   authorization already posted (its money is already taken).
+// - Holds never overdraw; advices (postings) may. An advice for an authorization with an active hold
+//   captures it (no double count); for one already posted or captured it replays the first answer.
+// - A release for an authorization with an active hold releases it; for one that was posted (and not
+//   refunded) refunds it; else `nothing_to_reverse`.
+// - `idempotency: false` is a deliberate defect for checker tests: no idempotency records and no
+//   per-authorization de-duplication, so a retried hold holds twice and a retried advice posts twice.
+//
+// Memory: a long run keeps every entry and answer, so both are small fixed-shape records that point
+// at shared account state; journal legs and response objects are built when they are read.
+import type { AccountSeed } from '../common/accounts.ts';
+import type {
+  AccountView,
+  AuthorizationState,
+  HoldRequest,
+  HoldResponse,
+  JournalEntry,
+  JournalKind,
+  JournalPage,
+  PostingRequest,
+  PostingResponse,
+  ReleaseRequest,
+  ReleaseResponse,
+} from './contract.ts';
+import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from './books.ts';
+import { legsOf } from './legs.ts';
+import { hasOpeningEntry } from './opening.ts';
+
+export type BookErrorCode = 'idempotency_conflict' | 'authorization_conflict' | 'unknown_account' | 'currency_mismatch';
+
+/** A request the book refuses as a whole; nothing was written. `field` names the offending body field. */
+export class BookError extends Error {
+  constructor(
+    readonly code: BookErrorCode,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BookError';
+  }
+}
+
+export interface BookOptions {
+  accounts: readonly AccountSeed[];
+  /** Default true. false = the deliberate double-hold defect. */
+  idempotency?: boolean;
+  now?: () => number;
+}
+
+export const DEFAULT_JOURNAL_PAGE = 1000;
+export const MAX_JOURNAL_PAGE = 10_000;
+
+export interface BookStats {
+  accounts: number;
+  entries: number;
+  authorizations: number;
+  idempotency_records: number;
+  idempotency: boolean;
+}
+
+class Account {
+  /** Book names, built once and shared by every leg that names them. */
+  readonly availableBook: string;
+  readonly heldBook: string;
+  available = 0;
+  held = 0;
+  version = 0;
+
+  constructor(readonly seed: AccountSeed) {
+    this.availableBook = availableBook(seed.id);
+    this.heldBook = heldBook(seed.id);
+  }
+}
+
+/** One committed journal entry, compact; legs are derived from kind and amounts (legs.ts). */
+class Entry {
+  constructor(
+    readonly seq: number,
+    readonly kind: JournalKind,
+    readonly requestId: string,
+    readonly authorizationId: string | null,
+    readonly account: Account,
+    readonly amount: number,
+    /** For a capture: the hold it consumed. */
+    readonly heldAmount: number,
+    readonly at: number,
+  ) {}
+}
+
+type Operation = 'hold' | 'release' | 'post';
+type AnyResult = HoldResponse['result'] | ReleaseResponse['result'] | PostingResponse['result'];
+
+/** An idempotency record: what a request asked (to detect a reused request_id) and what it was answered. */
+class Answer {
+  constructor(
+    readonly op: Operation,
+    readonly authorizationId: string,
+    readonly accountId: string,
+    /** Amount asked (0 for a release, which carries none). */
+    readonly value: number,
+    readonly currency: string,
+    readonly result: AnyResult,
+    /** The account as it was right after the answer; null answers `account: null`. */
+    readonly account: Account | null,
+    readonly available: number,
+    readonly held: number,
+    readonly version: number,
+  ) {}
+
+  asks(op: Operation, authorizationId: string, accountId: string, value: number, currency: string): boolean {
+    return this.op === op && this.authorizationId === authorizationId && this.accountId === accountId && this.value === value && this.currency === currency;
+  }
+
+  describe(): string {
+    return this.op === 'release'
+      ? `release ${this.authorizationId} ${this.accountId}`
+      : `${this.op} ${this.authorizationId} ${this.accountId} ${this.value} ${this.currency}`;
+  }
+}
+
+class Authorization {
+  /** Amount of the active hold; 0 when none (amounts are at least 1). */
+  active = 0;
+  /** Further active holds: only ever used with idempotency off (the defect). */
+  moreActive: number[] | null = null;
+  /** Amount posted or captured and not refunded; 0 when none. */
+  posted = 0;
+  firstPosting: Answer | null = null;
+  holds = 0;
+  releases = 0;
+  postings = 0;
+  captures = 0;
+  refunds = 0;
+
+  constructor(readonly account: Account) {}
+
+  takeActive(): number {
+    const amount = this.active;
+    this.active = this.moreActive?.shift() ?? 0;
+    return amount;
+  }
+
+  addActive(amount: number): void {
+    if (this.active === 0) this.active = amount;
+    else (this.moreActive ??= []).push(amount);
+  }
+}
+
+export class LedgerBook {
+  private readonly accounts = new Map<string, Account>();
+  private readonly authorizations = new Map<string, Authorization>();
+  private readonly answers = new Map<string, Answer>();
+  private readonly journal: Entry[] = [];
+  private equityOpening = 0;
+  private settlement = 0;
+  readonly idempotency: boolean;
+  private readonly now: () => number;
+
+  constructor(options: BookOptions) {
+    this.idempotency = options.idempotency !== false;
+    this.now = options.now ?? Date.now;
+    for (const seed of options.accounts) {
+      if (this.accounts.has(seed.id)) throw new Error(`duplicate account ${seed.id}`);
+      const account = new Account(seed);
+      this.accounts.set(seed.id, account);
+      if (hasOpeningEntry(seed)) this.commit(account, 'opening', `opening:${seed.id}`, null, seed.opening_balance, 0);
+    }
+  }
+
+  // ---- operations -------------------------------------------------------------------------------
+
+  hold(req: HoldRequest): HoldResponse {
+    const { value, currency } = req.amount;
+    const replay = this.replay(req.request_id, 'hold', req.authorization_id, req.account_id, value, currency);
+    if (replay) return replay as HoldResponse;
+
+    const answer = (result: HoldResponse['result'], account: Account | null, replayed = false): HoldResponse =>
+      this.answer(req.request_id, 'hold', req.authorization_id, req.account_id, value, currency, result, account, replayed) as HoldResponse;
+
+    const account = this.accounts.get(req.account_id);
+    if (!account) return answer('unknown_account', null);
+    if (account.seed.currency !== currency) return answer('currency_mismatch', account);
+
+    const auth = this.authorizations.get(req.authorization_id);
+    if (auth) this.checkSameAccount(auth, req.account_id);
+    if (auth && this.idempotency) {
+      if (auth.active !== 0) {
+        if (auth.active !== value) {
+          throw new BookError(
+            'authorization_conflict',
+            'amount',
+            `body/amount differs from the active hold for authorization ${req.authorization_id} (${auth.active} ${account.seed.currency})`,
+          );
+        }
+        return answer('held', account, true);
+      }
+      if (auth.posted !== 0) return answer('held', account, true);
+    }
+
+    if (account.available < value) return answer('insufficient_funds', account);
+
+    const record = auth ?? this.newAuthorization(req.authorization_id, account);
+    this.commit(account, 'hold', req.request_id, req.authorization_id, value, 0);
+    record.addActive(value);
+    record.holds++;
+    return answer('held', account);
+  }
+
+  release(req: ReleaseRequest): ReleaseResponse {
+    const replay = this.replay(req.request_id, 'release', req.authorization_id, req.account_id, 0, '');
+    if (replay) return replay as ReleaseResponse;
+
+    const answer = (result: ReleaseResponse['result'], account: Account | null): ReleaseResponse =>
+      this.answer(req.request_id, 'release', req.authorization_id, req.account_id, 0, '', result, account, false) as ReleaseResponse;
+
+    const auth = this.authorizations.get(req.authorization_id);
+    const account = this.accounts.get(req.account_id) ?? null;
+    if (!auth || !account) return answer('nothing_to_reverse', account);
+    this.checkSameAccount(auth, req.account_id);
+
+    if (auth.active !== 0) {
+      const amount = auth.active;
+      this.commit(account, 'release', req.request_id, req.authorization_id, amount, 0);
+      auth.takeActive();
+      auth.releases++;
+      return answer('released', account);
+    }
+    if (auth.posted !== 0) {
+      this.commit(account, 'refund', req.request_id, req.authorization_id, auth.posted, 0);
+      auth.posted = 0;
+      auth.refunds++;
+      return answer('refunded', account);
+    }
+    return answer('nothing_to_reverse', account);
+  }
+
+  post(req: PostingRequest): PostingResponse {
+    const { value, currency } = req.amount;
+    const replay = this.replay(req.request_id, 'post', req.authorization_id, req.account_id, value, currency);
+    if (replay) return replay as PostingResponse;
+
+    const account = this.accounts.get(req.account_id);
+    if (!account) throw new BookError('unknown_account', 'account_id', `body/account_id names an unknown account: ${req.account_id}`);
+    if (account.seed.currency !== currency) {
+      throw new BookError(
+        'currency_mismatch',
+        'amount/currency',
+        `body/amount/currency ${currency} does not match the account's currency ${account.seed.currency}`,
+      );
+    }
+    const existing = this.authorizations.get(req.authorization_id);
+    if (existing) this.checkSameAccount(existing, req.account_id);
+
+    const first = existing?.firstPosting;
+    if (first && this.idempotency) {
+      // Posted once already (under another request_id): replay that answer, never post twice.
+      const again = new Answer('post', req.authorization_id, account.seed.id, value, currency, first.result, account, first.available, first.held, first.version);
+      this.answers.set(req.request_id, again);
+      return this.respond(req.request_id, again, true) as PostingResponse;
+    }
+
+    const auth = existing ?? this.newAuthorization(req.authorization_id, account);
+    let result: PostingResponse['result'];
+    if (auth.active !== 0) {
+      // Capture: the hold becomes the posting; a different advice amount moves the difference.
+      this.commit(account, 'capture', req.request_id, req.authorization_id, value, auth.takeActive());
+      auth.captures++;
+      result = 'captured';
+    } else {
+      this.commit(account, 'posting', req.request_id, req.authorization_id, value, 0);
+      auth.postings++;
+      result = 'posted';
+    }
+    auth.posted += value;
+    const answer = this.record(req.request_id, 'post', req.authorization_id, account.seed.id, value, currency, result, account);
+    auth.firstPosting ??= answer;
+    return this.respond(req.request_id, answer, false) as PostingResponse;
+  }
+
+  // ---- reads ------------------------------------------------------------------------------------
+
+  account(id: string): AccountView | null {
+    const account = this.accounts.get(id);
+    return account ? viewOf(account, account.available, account.held, account.version) : null;
+  }
+
+  authorizationState(id: string): AuthorizationState {
+    const auth = this.authorizations.get(id);
+    return {
+      authorization_id: id,
+      holds: auth?.holds ?? 0,
+      releases: auth?.releases ?? 0,
+      postings: auth?.postings ?? 0,
+      captures: auth?.captures ?? 0,
+      refunds: auth?.refunds ?? 0,
+      held: (auth?.holds ?? 0) > 0,
+    };
+  }
+
+  /** Entries with seq > after, at most limit of them; `next` is null when the page reached the end. */
+  journalPage(after = 0, limit = DEFAULT_JOURNAL_PAGE): JournalPage {
+    const start = Math.max(0, Math.floor(after));
+    const size = Math.min(Math.max(1, Math.floor(limit)), MAX_JOURNAL_PAGE);
+    const end = Math.min(this.journal.length, start + size);
+    const entries: JournalEntry[] = [];
+    for (let i = start; i < end; i++) entries.push(entryView(this.journal[i] as Entry));
+    return { entries, next: end < this.journal.length ? end : null };
+  }
+
+  /** Every book's balance; the values sum to zero. */
+  bookBalances(): Map<string, number> {
+    const books = new Map<string, number>();
+    books.set(EQUITY_OPENING, this.equityOpening);
+    books.set(SETTLEMENT, this.settlement);
+    for (const account of this.accounts.values()) {
+      books.set(account.availableBook, account.available);
+      books.set(account.heldBook, account.held);
+    }
+    return books;
+  }
+
+  stats(): BookStats {
+    return {
+      accounts: this.accounts.size,
+      entries: this.journal.length,
+      authorizations: this.authorizations.size,
+      idempotency_records: this.answers.size,
+      idempotency: this.idempotency,
+    };
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private replay(
+    requestId: string,
+    op: Operation,
+    authorizationId: string,
+    accountId: string,
+    value: number,
+    currency: string,
+  ): HoldResponse | ReleaseResponse | PostingResponse | null {
+    if (!this.idempotency) return null;
+    const answer = this.answers.get(requestId);
+    if (!answer) return null;
+    if (!answer.asks(op, authorizationId, accountId, value, currency)) {
+      throw new BookError('idempotency_conflict', 'request_id', `body/request_id ${requestId} was already used for a different request (${answer.describe()})`);
+    }
+    return this.respond(requestId, answer, true);
+  }
+
+  /** Records an answer (when idempotency is on) and returns the response for it. */
+  private answer(
+    requestId: string,
+    op: Operation,
+    authorizationId: string,
+    accountId: string,
+    value: number,
+    currency: string,
+    result: AnyResult,
+    account: Account | null,
+    replayed: boolean,
+  ): HoldResponse | ReleaseResponse | PostingResponse {
+    const answer = this.record(requestId, op, authorizationId, account ? account.seed.id : accountId, value, currency, result, account);
+    return this.respond(requestId, answer, replayed);
+  }
+
+  private record(
+    requestId: string,
+    op: Operation,
+    authorizationId: string,
+    accountId: string,
+    value: number,
+    currency: string,
+    result: AnyResult,
+    account: Account | null,
+  ): Answer {
+    const answer = new Answer(
+      op,
+      authorizationId,
+      accountId,
+      value,
+      account && account.seed.currency === currency ? account.seed.currency : currency,
+      result,
+      account,
+      account?.available ?? 0,
+      account?.held ?? 0,
+      account?.version ?? 0,
+    );
+    if (this.idempotency) this.answers.set(requestId, answer);
+    return answer;
+  }
+
+  private respond(requestId: string, answer: Answer, replayed: boolean): HoldResponse | ReleaseResponse | PostingResponse {
+    return {
+      request_id: requestId,
+      authorization_id: answer.authorizationId,
+      result: answer.result,
+      account: answer.account ? viewOf(answer.account, answer.available, answer.held, answer.version) : null,
+      replayed,
+    } as HoldResponse | ReleaseResponse | PostingResponse;
+  }
+
+  private checkSameAccount(auth: Authorization, accountId: string): void {
+    if (auth.account.seed.id !== accountId) {
+      throw new BookError(
+        'authorization_conflict',
+        'account_id',
+        `body/account_id ${accountId} differs from the authorization's account ${auth.account.seed.id}`,
+      );
+    }
+  }
+
+  private newAuthorization(id: string, account: Account): Authorization {
+    const record = new Authorization(account);
+    this.authorizations.set(id, record);
+    return record;
+  }
+
+  /** Applies a balanced entry to the books and appends it to the journal. */
+  private commit(account: Account, kind: JournalKind, requestId: string, authorizationId: string | null, amount: number, heldAmount: number): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0 || !Number.isSafeInteger(heldAmount)) {
+      throw new Error(`bad amounts in ${kind} entry for ${requestId}: ${amount}/${heldAmount}`);
+    }
+    const legs = legsOf(kind, account, amount, heldAmount);
+    let sum = 0;
+    for (const leg of legs) sum += leg.amount;
+    if (sum !== 0) throw new Error(`unbalanced ${kind} entry for ${requestId}: legs sum to ${sum}`);
+    // Every leg is on this account's books, settlement or equity (legs.ts), so the writes cannot fail halfway.
+    for (const leg of legs) {
+      if (leg.book === account.availableBook) account.available += leg.amount;
+      else if (leg.book === account.heldBook) account.held += leg.amount;
+      else if (leg.book === SETTLEMENT) this.settlement += leg.amount;
+      else this.equityOpening += leg.amount;
+    }
+    account.version++;
+    this.journal.push(new Entry(this.journal.length + 1, kind, requestId, authorizationId, account, amount, heldAmount, this.now()));
+  }
+}
+
+function viewOf(account: Account, available: number, held: number, version: number): AccountView {
+  return {
+    account_id: account.seed.id,
+    currency: account.seed.currency,
+    opening_balance: account.seed.opening_balance,
+    balance: available + held,
+    available,
+    holds: held,
+    version,
+  };
+}
+
+function entryView(entry: Entry): JournalEntry {
+  return {
+    seq: entry.seq,
+    kind: entry.kind,
+    request_id: entry.requestId,
+    authorization_id: entry.authorizationId,
+    account_id: entry.account.seed.id,
+    amount: entry.amount,
+    currency: entry.account.seed.currency,
+    legs: legsOf(entry.kind, entry.account, entry.amount, entry.heldAmount),
+    at: entry.at,
+  };
+}

@@ -1,0 +1,31 @@
+// The ledger processes' configs (FAULTLINE_CONFIG JSON), validated at start with errors naming the field.
+import { z } from 'zod';
+
+export const ledgerStoreConfigSchema = z.object({
+  seed: z.number().int().nonnegative().default(1),
+  accounts: z.number().int().positive().max(1_000_000).default(1000),
+  /** false = the deliberate double-hold defect (checker tests only). */
+  idempotency: z.boolean().default(true),
+  replica: z.string().min(1).default('ledger-store'),
+});
+export type LedgerStoreConfig = z.output<typeof ledgerStoreConfigSchema>;
+
+export const ledgerReplicaConfigSchema = z.object({
+  replica: z.string().min(1).default('ledger-1'),
+  storeUrl: z.url({ protocol: /^https?$/ }),
+  /** Deadline for one call to the store. */
+  storeTimeoutMs: z.number().int().positive().max(120_000).default(5000),
+  /** Keep-alive connections from this replica to the store. */
+  storeConnections: z.number().int().positive().max(512).default(32),
+  /** Seed for HTTP-fault draws. */
+  seed: z.number().int().nonnegative().default(1),
+});
+export type LedgerReplicaConfig = z.output<typeof ledgerReplicaConfigSchema>;
+
+/** Parses a config or throws one line naming every bad field. */
+export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, service: string): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new Error(`${service}: bad FAULTLINE_CONFIG: ${problems.join('; ')}`);
+}

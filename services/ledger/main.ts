@@ -1,0 +1,24 @@
+// A ledger API replica process. Config (FAULTLINE_CONFIG): {replica, storeUrl, storeTimeoutMs?,
+// storeConnections?, seed?}.
+import { createApp } from '../common/app.ts';
+import { httpFaultsPlugin } from '../common/http-faults.ts';
+import { readServiceConfig, serve } from '../common/serve.ts';
+import { ledgerReplicaConfigSchema, parseConfig, type LedgerReplicaConfig } from './config.ts';
+import { ledgerReplicaPlugin } from './replica-plugin.ts';
+
+let config: LedgerReplicaConfig;
+try {
+  config = parseConfig(ledgerReplicaConfigSchema, readServiceConfig<unknown>(), 'ledger');
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+const app = createApp();
+await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
+await app.register(ledgerReplicaPlugin, {
+  replica: config.replica,
+  storeUrl: config.storeUrl,
+  storeTimeoutMs: config.storeTimeoutMs,
+  storeConnections: config.storeConnections,
+});
+await serve(app, { service: 'ledger', replica: config.replica });

@@ -1,0 +1,80 @@
+// A ledger API replica: stateless. It serves the ledger's public routes, validates every request
+// against the same JSON schemas as the store (a bad request never leaves the replica), and forwards
+// the raw body to the one ledger store over keep-alive HTTP, passing the store's answer back as is.
+// When the store cannot be reached or fails, the replica answers 502/503/504 with a HopFailureBody
+// naming the hop `ledger->store`. See store-plugin.ts for why the state lives in one store.
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { holdRequestSchema, postingRequestSchema, releaseRequestSchema } from './contract.ts';
+import { keepRawJson, rawBody } from './raw-json.ts';
+import {
+  accountViewSchema,
+  authorizationStateSchema,
+  healthSchema,
+  holdResponseSchema,
+  idParamsSchema,
+  journalPageSchema,
+  journalQuerySchema,
+  postingResponseSchema,
+  releaseResponseSchema,
+} from './schemas.ts';
+import { StoreClient, StoreHopError, type StoreAnswer } from './store-client.ts';
+
+export interface LedgerReplicaOptions {
+  replica: string;
+  storeUrl: string;
+  storeTimeoutMs?: number;
+  storeConnections?: number;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = async (app: FastifyInstance, opts) => {
+  const store = new StoreClient({
+    url: opts.storeUrl,
+    timeoutMs: opts.storeTimeoutMs ?? 5000,
+    connections: opts.storeConnections ?? 32,
+  });
+  app.addHook('onClose', async () => {
+    await store.close();
+  });
+  keepRawJson(app);
+
+  const relay = async (reply: FastifyReply, call: Promise<StoreAnswer>): Promise<FastifyReply> => {
+    try {
+      const answer = await call;
+      return reply.code(answer.status).header('content-type', JSON_TYPE).send(answer.body);
+    } catch (err) {
+      if (err instanceof StoreHopError) return reply.code(err.status).send(err.body());
+      throw err;
+    }
+  };
+
+  const operation = (path: string, bodySchema: object, responseSchema: object): void => {
+    app.post(path, { schema: { body: bodySchema, response: { 200: responseSchema } } }, (request: FastifyRequest, reply) =>
+      relay(reply, store.call('POST', path, rawBody(request))),
+    );
+  };
+  operation('/v1/holds', holdRequestSchema, holdResponseSchema);
+  operation('/v1/releases', releaseRequestSchema, releaseResponseSchema);
+  operation('/v1/postings', postingRequestSchema, postingResponseSchema);
+
+  // Reads: validated here, then the same URL (already checked) goes to the store.
+  app.get('/v1/accounts/:id', { schema: { params: idParamsSchema, response: { 200: accountViewSchema } } }, (request, reply) =>
+    relay(reply, store.call('GET', request.url)),
+  );
+  app.get('/v1/journal', { schema: { querystring: journalQuerySchema, response: { 200: journalPageSchema } } }, (request, reply) =>
+    relay(reply, store.call('GET', request.url)),
+  );
+  app.get(
+    '/v1/authorizations/:id',
+    { schema: { params: idParamsSchema, response: { 200: authorizationStateSchema } } },
+    (request, reply) => relay(reply, store.call('GET', request.url)),
+  );
+
+  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => ({
+    status: 'ok',
+    service: 'ledger',
+    replica: opts.replica,
+    store: opts.storeUrl,
+  }));
+};

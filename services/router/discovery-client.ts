@@ -1,0 +1,136 @@
+// Talks to the Kubernetes API for the router: list a namespace's Endpoints, and watch them as a stream
+// of newline-delimited events. It reports what it reads; what to make of it is the policy's business.
+import { Agent, request } from 'undici';
+
+export class DiscoveryUnavailableError extends Error {
+  override readonly name = 'DiscoveryUnavailableError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface RawList {
+  resourceVersion: string;
+  items: unknown[];
+}
+
+export interface WatchHandlers {
+  /** The response head arrived: the watch is open. */
+  onOpen(): void;
+  /** One event. Throwing here ends the watch with that error. */
+  onEvent(type: string, object: unknown): void;
+  /** The watch ended by itself (clean end: undefined) or failed. Not called after close(). */
+  onEnd(error: Error | undefined): void;
+}
+
+export interface WatchHandle {
+  close(): void;
+}
+
+export class DiscoveryClient {
+  private readonly agent = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
+  private readonly base: string;
+
+  constructor(
+    discoveryUrl: string,
+    readonly namespace: string,
+  ) {
+    this.base = `${discoveryUrl.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/endpoints`;
+  }
+
+  async list(timeoutMs: number): Promise<RawList> {
+    let res;
+    try {
+      res = await request(this.base, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    } catch (err) {
+      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: ${describe(err)}`);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: ${describe(err)}`);
+    }
+    if (res.statusCode !== 200) throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints answered ${res.statusCode}`, res.statusCode);
+    let parsed: { metadata?: { resourceVersion?: unknown }; items?: unknown };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: the answer is not JSON`);
+    }
+    const rv = parsed.metadata?.resourceVersion;
+    return { resourceVersion: typeof rv === 'string' ? rv : '', items: Array.isArray(parsed.items) ? parsed.items : [] };
+  }
+
+  /**
+   * Opens a watch from resourceVersion (empty: from the present state). bookmarks: ask for BOOKMARK
+   * events (the stub sends them unless told not to). openTimeoutMs bounds the wait for the response head;
+   * once open, the stream has no timeout: noticing a silent watch is the caller's job.
+   */
+  watch(resourceVersion: string, options: { bookmarks: boolean; openTimeoutMs: number }, handlers: WatchHandlers): WatchHandle {
+    const controller = new AbortController();
+    let done = false;
+    const finish = (error: Error | undefined): void => {
+      if (done) return;
+      done = true;
+      handlers.onEnd(error);
+    };
+    const query = `?watch=1${resourceVersion ? `&resourceVersion=${encodeURIComponent(resourceVersion)}` : ''}&allowWatchBookmarks=${options.bookmarks}`;
+    void (async () => {
+      const res = await request(this.base + query, {
+        dispatcher: this.agent,
+        signal: controller.signal,
+        headersTimeout: options.openTimeoutMs,
+        bodyTimeout: 0,
+      });
+      if (res.statusCode !== 200) {
+        await res.body.text().catch(() => '');
+        throw new DiscoveryUnavailableError(`watch ${this.namespace} endpoints answered ${res.statusCode}`, res.statusCode);
+      }
+      if (done) return;
+      handlers.onOpen();
+      res.body.setEncoding('utf8');
+      let buffer = '';
+      for await (const chunk of res.body as AsyncIterable<string>) {
+        buffer += chunk;
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (line.length === 0 || done) continue;
+          let event: { type?: unknown; object?: unknown };
+          try {
+            event = JSON.parse(line) as typeof event;
+          } catch {
+            throw new DiscoveryUnavailableError('watch sent a line that is not JSON');
+          }
+          handlers.onEvent(typeof event.type === 'string' ? event.type : '', event.object);
+        }
+        if (done) return;
+      }
+      finish(undefined);
+    })().catch((err: unknown) => {
+      if (done) return;
+      finish(err instanceof Error ? err : new Error(String(err)));
+    });
+    return {
+      close: () => {
+        if (done) return;
+        done = true;
+        controller.abort();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy();
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  return e?.code ?? e?.cause?.code ?? e?.name ?? e?.message ?? String(err);
+}

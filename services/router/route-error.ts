@@ -1,0 +1,42 @@
+// The one error a route can fail with: where (the hop), why (the cause), after how many attempts.
+import { CAUSES, HOPS, type Cause, type Hop, type HopFailureBody } from '../common/failure.ts';
+
+export class RouteError extends Error {
+  override readonly name = 'RouteError';
+  readonly hop: Hop;
+  override readonly cause: Cause;
+  readonly attempts: number;
+  /** The upstream's last status and body, for http_5xx. */
+  readonly status?: number;
+  readonly body?: unknown;
+  /** The endpoint of the last attempt, when there was one. */
+  readonly endpoint?: string;
+
+  constructor(message: string, hop: Hop, cause: Cause, attempts: number, detail: { status?: number; body?: unknown; endpoint?: string } = {}) {
+    super(message);
+    this.hop = hop;
+    this.cause = cause;
+    this.attempts = attempts;
+    if (detail.status !== undefined) this.status = detail.status;
+    if (detail.body !== undefined) this.body = detail.body;
+    if (detail.endpoint !== undefined) this.endpoint = detail.endpoint;
+  }
+
+  toBody(): HopFailureBody {
+    return { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
+  }
+}
+
+/** An upstream's 5xx body naming a deeper hop (the ledger could not reach its store) keeps that attribution. */
+export function deeperFailure(body: unknown): { hop: Hop; cause: Cause; error?: string } | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Partial<HopFailureBody>;
+  if (typeof b.hop !== 'string' || typeof b.cause !== 'string') return undefined;
+  if (!(HOPS as readonly string[]).includes(b.hop) || !(CAUSES as readonly string[]).includes(b.cause)) return undefined;
+  return { hop: b.hop as Hop, cause: b.cause as Cause, error: typeof b.error === 'string' ? b.error : undefined };
+}
+
+export function defaultHop(service: string): Hop {
+  const hop = `processor->${service}`;
+  return (HOPS as readonly string[]).includes(hop) ? (hop as Hop) : 'processor->ledger';
+}

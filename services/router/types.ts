@@ -1,0 +1,169 @@
+// The router's public shapes: what a caller asks (RouteRequest), gets (RouteResult), the tuning knobs
+// of each policy, and the snapshot it shows on /__admin/router.
+import type { Cause, Hop } from '../common/failure.ts';
+
+export type RouterPolicy = 'naive' | 'hardened';
+export type BalancerKind = 'round_robin' | 'least_loaded';
+
+export interface RouteRequest {
+  method: 'GET' | 'POST';
+  /** Path and query, e.g. `/v1/holds`. */
+  path: string;
+  /** Sent as JSON when present. */
+  body?: unknown;
+  /** Safe to send twice (the upstream deduplicates): only these are retried after the request left. */
+  idempotent: boolean;
+  /** Overall budget for the call, all attempts included. Ignored by the naive policy (it has one long timeout). */
+  deadlineMs?: number;
+}
+
+export interface RouteResult {
+  status: number;
+  /** Parsed JSON when the upstream answered JSON, else the text (null when empty). */
+  body: unknown;
+  attempts: number;
+  /** `ip:port` of the endpoint that answered. */
+  endpoint: string;
+}
+
+export interface HardenedTuning {
+  balancer: BalancerKind;
+  /** How long empty (or null) subsets may be bridged with the last non-empty endpoints. */
+  lkgMaxAgeMs: number;
+  /** A watch with no event and no bookmark for this long is dead: re-list and re-watch. */
+  watchIdleTimeoutMs: number;
+  /** Backoff between re-list attempts: doubles from base to max, with jitter. */
+  relistBackoffMs: number;
+  relistBackoffMaxMs: number;
+  /** Timeout of one list call (and of opening a watch). */
+  listTimeoutMs: number;
+  /** Consecutive connection failures (refused, reset, timeout) that eject an endpoint. */
+  ejectAfterFailures: number;
+  ejectionMs: number;
+  /** Retries allowed: ratio of requests plus a floor per second. */
+  retryBudgetRatio: number;
+  retryBudgetMinPerSec: number;
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  /** Timeout of one attempt (bounded by what is left of the request's deadline). */
+  attemptTimeoutMs: number;
+  /** The request's deadline when it gives none. */
+  defaultDeadlineMs: number;
+  connectionsPerEndpoint: number;
+}
+
+export interface NaiveTuning {
+  balancer: BalancerKind;
+  /** One long timeout per attempt; no per-call deadline. */
+  requestTimeoutMs: number;
+  listTimeoutMs: number;
+  /** Pause before re-watching after a watch ends, and between re-lists while poisoned or unreachable. */
+  retryIntervalMs: number;
+  /** Attempts per request: a refused connection is retried at once on the next endpoint. */
+  maxAttempts: number;
+  connectionsPerEndpoint: number;
+}
+
+export const HARDENED_DEFAULTS: Readonly<HardenedTuning> = Object.freeze({
+  balancer: 'least_loaded',
+  lkgMaxAgeMs: 30_000,
+  watchIdleTimeoutMs: 3_000,
+  relistBackoffMs: 100,
+  relistBackoffMaxMs: 2_000,
+  listTimeoutMs: 1_000,
+  ejectAfterFailures: 2,
+  ejectionMs: 5_000,
+  retryBudgetRatio: 0.2,
+  retryBudgetMinPerSec: 10,
+  maxAttempts: 3,
+  attemptTimeoutMs: 500,
+  defaultDeadlineMs: 2_000,
+  connectionsPerEndpoint: 64,
+});
+
+export const NAIVE_DEFAULTS: Readonly<NaiveTuning> = Object.freeze({
+  balancer: 'round_robin',
+  requestTimeoutMs: 10_000,
+  listTimeoutMs: 10_000,
+  retryIntervalMs: 1_000,
+  maxAttempts: 3,
+  connectionsPerEndpoint: 64,
+});
+
+export interface RouterOptions {
+  policy: RouterPolicy;
+  /** Base URL of the Kubernetes API (the discovery stub). */
+  discoveryUrl: string;
+  namespace?: string;
+  /** The services this router calls: always listed in the snapshot, even before discovery names them. */
+  services: string[];
+  /** The hop a service's failures are attributed to. Default `processor->{service}` when that is a known hop. */
+  hop?: (service: string) => Hop;
+  seed?: number;
+  tuning?: Partial<HardenedTuning>;
+  naive?: Partial<NaiveTuning>;
+  /** How long createRouter() and restart() wait for the first list before returning anyway. Default 3000. */
+  startupWaitMs?: number;
+}
+
+export type SubsetsShape = 'ok' | 'empty' | 'null' | 'invalid' | 'absent';
+
+export interface EndpointView {
+  endpoint: string;
+  /** The replica (targetRef.name) when discovery named it. */
+  name?: string;
+  inFlight: number;
+  consecutiveFailures: number;
+  ejected: boolean;
+}
+
+export interface ServiceSnapshot {
+  /** The endpoints requests go to right now (live, or last-known-good while bridging). */
+  endpoints: EndpointView[];
+  source: 'live' | 'last_known_good' | 'none';
+  /** What discovery last said about the service's subsets. */
+  subsets: SubsetsShape;
+  /** Since when discovery has had no endpoint for it (hardened, while bridging). */
+  emptyForMs?: number;
+}
+
+export interface ResolutionSnapshot {
+  /** poisoned: naive only, a parse failure broke every service. */
+  state: 'starting' | 'ok' | 'poisoned' | 'unavailable';
+  error?: string;
+  resourceVersion: string;
+  lists: number;
+  listFailures: number;
+  watchOpens: number;
+  watchRestarts: number;
+  /** Hardened: watches declared dead for being silent longer than the idle timeout. */
+  idleRestarts: number;
+  watchConnected: boolean;
+  lastWatchEventAgoMs?: number;
+}
+
+export interface RouterCounters {
+  requests: number;
+  attempts: number;
+  retries: number;
+  retriesDeniedByBudget: number;
+  ejections: number;
+  failures: Partial<Record<Cause, number>>;
+}
+
+export interface RouterSnapshot {
+  policy: RouterPolicy;
+  namespace: string;
+  discoveryUrl: string;
+  resolution: ResolutionSnapshot;
+  services: Record<string, ServiceSnapshot>;
+  counters: RouterCounters;
+}
+
+export interface Router {
+  request(service: string, req: RouteRequest): Promise<RouteResult>;
+  /** Drop every resolved endpoint and resolve again from a fresh list (a mesh restart). */
+  restart(): Promise<void>;
+  snapshot(): RouterSnapshot;
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkAdvicesPosted } from '../../harness/checkers/advices-posted.ts';
+import { AuthorizationTally } from '../../harness/checkers/authorization-tally.ts';
+import { OutcomeIndex } from '../../harness/history/outcomes.ts';
+import { entry, renumber, world } from './fixtures.ts';
+
+function check(w = world(), pending: string[] = []) {
+  return checkAdvicesPosted(OutcomeIndex.fromRecords(w.history), AuthorizationTally.fromJournal(w.journal), pending);
+}
+
+test('advices-posted: every stand-in approval posted once is valid', () => {
+  const r = check();
+  assert.equal(r.name, 'advices-posted');
+  assert.equal(r.validity, 'valid');
+  assert.deepEqual(r.offending, []);
+});
+
+test('advices-posted: a capture (the authorization also got a hold) counts as the posting', () => {
+  const w = world();
+  w.journal = renumber([...w.journal.filter((e) => e.authorization_id !== 's1'), entry(0, 'hold', 'acc-2', 100, 's1'), entry(0, 'capture', 'acc-2', 100, 's1', 'adv-s1')]);
+  assert.equal(check(w).validity, 'valid');
+});
+
+test('advices-posted: an advice dropped (never posted) is invalid', () => {
+  const w = world();
+  w.journal = renumber(w.journal.filter((e) => e.authorization_id !== 's1'));
+  const r = check(w);
+  assert.equal(r.validity, 'invalid');
+  assert.deepEqual(r.offending, ['s1']);
+  assert.match(r.detail, /1 never posted \(s1\)/);
+});
+
+test('advices-posted: an advice posted twice is invalid', () => {
+  const w = world();
+  w.journal.push(entry(8, 'posting', 'acc-2', 800, 's1', 'adv-s1-again'));
+  const r = check(w);
+  assert.equal(r.validity, 'invalid');
+  assert.deepEqual(r.offending, ['s1']);
+  assert.match(r.detail, /1 posted more than once \(s1\)/);
+});
+
+test('advices-posted: an advice still pending at the end is invalid, by advice id or authorization id', () => {
+  const w = world();
+  w.journal = renumber(w.journal.filter((e) => e.authorization_id !== 's1'));
+  for (const pending of [['adv-s1'], ['s1']]) {
+    const r = check(w, pending);
+    assert.equal(r.validity, 'invalid');
+    assert.deepEqual(r.offending, ['s1']);
+    assert.match(r.detail, /1 advices still pending \(s1\)/);
+  }
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyDecision, decide } from '../../harness/gate/verdict.ts';
+import { buildJunit } from '../../harness/report/junit.ts';
+import type { Summary } from '../../harness/summary/types.ts';
+import { EVIL_MERCHANT, MONZO_THRESHOLDS, monzoSummary } from '../report/fixtures.ts';
+
+const hardened = monzoSummary({ router: 'hardened', seed: 1 });
+const naive = monzoSummary({ router: 'naive', seed: 1 });
+
+/** The <failure message="…"> attributes of a JUnit document. */
+function failureMessages(xml: string): string[] {
+  return [...xml.matchAll(/<failure message="([^"]*)"/g)].map((m) => m[1] as string);
+}
+
+describe('verdict: decide', () => {
+  it('a run that meets its thresholds and invariants passes', () => {
+    const d = decide(hardened, MONZO_THRESHOLDS);
+    assert.equal(d.passed, true);
+    assert.equal(d.verdict.length, 1);
+    assert.match(d.verdict[0] as string, /^all checks passed: 5 invariants, 5 thresholds$/);
+    assert.equal(d.thresholds.length, 5);
+    assert.ok(d.thresholds.every((t) => t.ok));
+    assert.equal(d.baseline, undefined);
+    const junit = buildJunit([applyDecision(hardened, d)]);
+    assert.match(junit, /<testsuite [^>]*failures="0"/);
+    assert.deepEqual(failureMessages(junit), []);
+  });
+
+  it('a broken threshold fails and the JUnit file names it', () => {
+    const d = decide(hardened, { ...MONZO_THRESHOLDS, 'authorization_latency{phase:during}': ['p(99)<50'] });
+    assert.equal(d.passed, false);
+    assert.deepEqual(
+      d.verdict.filter((l) => l.startsWith('threshold')).map((l) => l.split(' failed')[0]),
+      ['threshold authorization_latency{phase:during} p(99)<50'],
+    );
+    const junit = buildJunit([applyDecision(hardened, d)]);
+    const messages = failureMessages(junit);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0] as string, /^threshold authorization_latency\{phase:during\} p\(99\)&lt;50 failed: actual \d+/);
+    assert.match(junit, /<testcase classname="faultline\.monzo-2017\.thresholds" name="authorization_latency\{phase:during\} p\(99\)&lt;50" time="0">\n\s*<failure/);
+  });
+
+  it('a broken invariant fails, names it and its offending ids (escaped)', () => {
+    const d = decide(naive, {});
+    assert.equal(d.passed, false);
+    const line = d.verdict.find((l) => l.startsWith('invariant approved_has_one_hold'));
+    assert.ok(line, d.verdict.join('\n'));
+    assert.ok(line.includes('auth-00a41f'));
+    const junit = buildJunit([applyDecision(naive, d)]);
+    const messages = failureMessages(junit);
+    assert.ok(messages.some((m) => m.startsWith('invariant approved_has_one_hold failed (invalid)')));
+    assert.ok(messages.some((m) => m.startsWith('invariant feed_matches_ledger failed (unknown)')));
+    assert.ok(!junit.includes(EVIL_MERCHANT), 'the merchant is XML-escaped');
+    assert.ok(junit.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  });
+
+  it('a baseline regression fails and the JUnit file names the metric', () => {
+    const worse: Summary = {
+      ...hardened,
+      authorizations: { ...hardened.authorizations, success_rate: hardened.authorizations.success_rate - 0.03 },
+    };
+    const d = decide(worse, {}, { summary: hardened, file: 'baselines/monzo-2017.json' });
+    assert.equal(d.passed, false);
+    assert.ok(d.baseline && !d.baseline.ok);
+    assert.equal(d.baseline.file, 'baselines/monzo-2017.json');
+    assert.ok(d.verdict.some((l) => l.startsWith('baseline authorization_success_rate regressed:')), d.verdict.join('\n'));
+    const junit = buildJunit([applyDecision(worse, d)]);
+    assert.ok(failureMessages(junit).some((m) => m.startsWith('baseline authorization_success_rate regressed:')));
+    assert.match(junit, /<testcase classname="faultline\.monzo-2017\.baseline" name="authorization_success_rate" time="0">/);
+  });
+
+  it('a noise-level baseline change passes', () => {
+    const d = decide(monzoSummary({ router: 'hardened', seed: 7 }), MONZO_THRESHOLDS, { summary: hardened, file: 'b.json' });
+    assert.equal(d.passed, true, d.verdict.join('\n'));
+    assert.match(d.verdict[0] as string, /baseline metrics$/);
+  });
+
+  it('an interrupted run or a fault that never applied fails', () => {
+    assert.equal(decide({ ...hardened, incomplete: true }, {}).passed, false);
+    const unapplied: Summary = {
+      ...hardened,
+      faults: hardened.faults.map((f, i) => (i === 1 ? { ...f, applied_s: null, healed_s: null, error: 'router did not restart' } : f)),
+    };
+    const d = decide(unapplied, {});
+    assert.equal(d.passed, false);
+    assert.deepEqual(d.verdict, ['fault mesh-restart (router.restart on card-processor) never took effect: router did not restart']);
+  });
+});

@@ -1,0 +1,158 @@
+// Opens a generated report in Debian's Chromium from disk: no console or page errors, the charts drawn
+// with their fault windows, the <script> merchant shown as text, and a screenshot for the README.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeReport } from '../../harness/report/report.ts';
+import { EVIL_MERCHANT, monzoSummary } from './fixtures.ts';
+import { tempRuns, type TempRuns } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOT = join(ROOT, 'reports', 'screenshot.png');
+const WAIT_MS = 15_000;
+
+interface Observed {
+  consoleErrors: string[];
+  pageErrors: string[];
+  dialogs: string[];
+  requests: string[];
+}
+
+let runs: TempRuns;
+let browser: Browser | undefined;
+let page: Page;
+const seen: Observed = { consoleErrors: [], pageErrors: [], dialogs: [], requests: [] };
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    assert.fail(`${CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium); the browser test needs it and does not skip`);
+  }
+  runs = await tempRuns('faultline-browser-');
+  const dir = await runs.run('monzo-naive', monzoSummary({ router: 'naive' }));
+  const files = await writeReport(dir);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: WAIT_MS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  page.setDefaultTimeout(WAIT_MS);
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => seen.pageErrors.push(e.message));
+  page.on('dialog', (d) => {
+    seen.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) seen.requests.push(r.url());
+  });
+  await page.goto(pathToFileURL(files.html).href, { waitUntil: 'load', timeout: WAIT_MS });
+  await page.waitForSelector('html[data-charts-ready="true"]', { timeout: WAIT_MS });
+});
+
+after(async () => {
+  await browser?.close();
+  await runs?.cleanup();
+});
+
+describe('report in Chromium', () => {
+  it('loads with no console errors, no page errors and no network requests', () => {
+    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual(seen.consoleErrors, []);
+    assert.deepEqual(seen.requests, []);
+  });
+
+  it('draws every chart (non-blank canvas)', async () => {
+    const charts = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('[data-chart]')).map((el) => {
+        const canvas = el.querySelector('canvas');
+        if (!canvas) return { kind: el.dataset.chart, painted: 0, total: 0 };
+        const ctx = canvas.getContext('2d');
+        const { data } = ctx!.getImageData(0, 0, canvas.width, canvas.height);
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) painted++;
+        return { kind: el.dataset.chart, painted, total: canvas.width * canvas.height };
+      }),
+    );
+    assert.deepEqual(
+      charts.map((c) => c.kind),
+      ['success', 'latency', 'throughput'],
+    );
+    for (const c of charts) {
+      assert.ok(c.total > 0, `${c.kind}: no canvas`);
+      assert.ok(c.painted / c.total > 0.05, `${c.kind}: only ${c.painted} of ${c.total} pixels painted`);
+    }
+  });
+
+  it('shades and labels each fault window', async () => {
+    for (const name of ['endpoints-null', 'mesh-restart']) {
+      const label = page.locator(`.fault-legend .fault-label[data-fault="${name}"]`);
+      assert.ok(await label.isVisible(), `legend entry for ${name}`);
+      assert.match((await label.textContent()) ?? '', new RegExp(name));
+    }
+    // Sample the success-rate canvas inside each band and outside any band, at a height no series crosses.
+    const samples = await page.evaluate(() => {
+      type Plot = {
+        valToPos(v: number, scale: string, canvasPixels?: boolean): number;
+        ctx: CanvasRenderingContext2D;
+      };
+      const charts = (window as unknown as { faultlineCharts: Array<{ kind: string; plot: Plot }> }).faultlineCharts;
+      const chart = charts.find((c) => c.kind === 'success');
+      if (!chart) return null;
+      // (No named helper functions in here: tsx would wrap them in a __name() the page does not have.)
+      const [nullBand, meshBand, outside] = [
+        [32.5, 0.7],
+        [51.5, 0.85],
+        [12.5, 0.7],
+      ].map(([t, v]) => {
+        const x = Math.round(chart.plot.valToPos(t as number, 'x', true));
+        const y = Math.round(chart.plot.valToPos(v as number, 'y', true));
+        return Array.from(chart.plot.ctx.getImageData(x, y, 1, 1).data);
+      }) as [number[], number[], number[]];
+      return { nullBand, meshBand, outside };
+    });
+    assert.ok(samples, 'the success chart is registered');
+    const [r1, g1, b1, a1] = samples.nullBand as [number, number, number, number];
+    assert.ok(a1 > 20 && r1 > 200 && b1 < 120 && g1 < r1, `endpoints-null band is orange: ${samples.nullBand}`);
+    const [r2, g2, b2, a2] = samples.meshBand as [number, number, number, number];
+    assert.ok(a2 > 20 && b2 > 200 && g2 < b2 && r2 < b2, `mesh-restart band is violet: ${samples.meshBand}`);
+    assert.equal(samples.outside[3], 0, `no band outside the fault windows: ${samples.outside}`);
+  });
+
+  it('shows the <script> merchant as text and never runs it', async () => {
+    assert.deepEqual(seen.dialogs, []);
+    const verdictLine = page.locator('.verdict-lines li', { hasText: EVIL_MERCHANT }).first();
+    assert.ok(await verdictLine.isVisible(), 'the merchant is visible, as text, in the verdict');
+    const offending = page.locator('code.offending-id', { hasText: EVIL_MERCHANT });
+    assert.equal(await offending.count(), 1);
+    assert.ok(await offending.isVisible());
+    const injected = await page.evaluate(
+      () => Array.from(document.querySelectorAll('script')).filter((s) => (s.textContent ?? '').includes('alert(1)')).length,
+    );
+    assert.equal(injected, 0, 'no script element carries the payload');
+  });
+
+  it('saves a screenshot for the README', async () => {
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    const height = await page.evaluate(() => {
+      const timeline = document.getElementById('timeline');
+      const latency = timeline?.querySelector('[data-chart="latency"]');
+      return Math.ceil((latency ?? timeline)?.getBoundingClientRect().bottom ?? 1400) + window.scrollY + 8;
+    });
+    await page.screenshot({ path: SCREENSHOT, clip: { x: 0, y: 0, width: 1280, height }, fullPage: true, timeout: WAIT_MS });
+    assert.ok((await stat(SCREENSHOT)).size > 20_000);
+  });
+});

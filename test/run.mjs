@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with Node's built-in runner under tsx (Node 20's runner takes no globs).
+// Extra arguments filter by path substring: `npm test -- proxy ledger`.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+
+function collect(dir) {
+  const files = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...collect(path));
+    else if (name.endsWith('.test.ts')) files.push(relative(root, path));
+  }
+  return files;
+}
+
+const files = collect(join(root, 'test'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...reporter, ...files],
+  { cwd: root, stdio: 'inherit' },
+);
+const forward = (sig) => child.kill(sig);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
