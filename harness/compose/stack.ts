@@ -157,6 +157,7 @@ export interface StackVariables {
   toxiproxyPort?: number;
   ledgerIdempotency?: boolean;
   feedMissEventsPercent?: number;
+  processorDropAdvicesPercent?: number;
 }
 
 /** The variables docker-compose.yml interpolates, from the scenario and the run's options. */
@@ -168,6 +169,7 @@ export function composeVariables(spec: TopologySpec, plan: StackPlan, vars: Stac
     FAULTLINE_ROUTER: spec.router,
     FAULTLINE_LEDGER_IDEMPOTENCY: String(vars.ledgerIdempotency ?? true),
     FAULTLINE_FEED_MISS_EVENTS_PERCENT: String(vars.feedMissEventsPercent ?? 0),
+    FAULTLINE_PROCESSOR_DROP_ADVICES_PERCENT: String(vars.processorDropAdvicesPercent ?? 0),
     // Empty = an ephemeral host port (the driver asks docker which one).
     FAULTLINE_TOXIPROXY_PORT: vars.toxiproxyPort ? String(vars.toxiproxyPort) : '',
     FAULTLINE_DISCOVERY_ADDR: discoveryProxy ? `${TOXIPROXY_HOST}:${listenPort(discoveryProxy)}` : `discovery:${SERVICE_PORT}`,

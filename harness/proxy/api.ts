@@ -36,7 +36,10 @@ const ok = (body: unknown): Reply => ({ status: 200, body });
 
 function routes(proxies: ProxyCollection): Route[] {
   const showProxy: Handler = async ({ params }) => ok(proxies.get(params[0] ?? ''));
-  const updateProxy: Handler = async ({ params, json }) => ok(await proxies.update(params[0] ?? '', await json()));
+  const updateProxy: Handler = async ({ params, json }) => {
+    const name = proxies.get(params[0] ?? '').name; // 404 before the body is read, as the real server
+    return ok(await proxies.update(name, await json()));
+  };
   const showToxic: Handler = async ({ params }) => {
     const toxic = proxies.get(params[0] ?? '').toxics.get(params[1] ?? '');
     if (!toxic) throw ErrToxicNotFound;
@@ -44,6 +47,7 @@ function routes(proxies: ProxyCollection): Route[] {
   };
   const updateToxic: Handler = async ({ params, json }) => {
     const proxy = proxies.get(params[0] ?? '');
+    if (!proxy.toxics.get(params[1] ?? '')) throw ErrToxicNotFound;
     return ok(toxicJson(await proxy.toxics.update(params[1] ?? '', await json())));
   };
   return [

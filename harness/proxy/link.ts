@@ -99,7 +99,7 @@ export class Link {
     this.source.on('data', this.onData);
   }
 
-  /** The source is gone without a clean FIN (error or destroy): end the stream as Toxiproxy does on a read error. */
+  /** The source sent its FIN, or went away (error, destroy): the end marker enters the chain, as Toxiproxy does on EOF or a read error. */
   endSource(): void {
     if (this.sourceEnded || this.stopped) return;
     this.sourceEnded = true;

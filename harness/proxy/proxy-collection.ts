@@ -1,7 +1,7 @@
 // Every proxy by name (Toxiproxy's proxy_collection.go): create, replace by populate, delete, reset.
 import { ApiError, ErrMissingField, ErrProxyAlreadyExists, ErrProxyNotFound, ErrBadRequestBody } from './api-error.ts';
 import { Proxy } from './proxy.ts';
-import { readBoolean, readObject, readString } from './toxic-json.ts';
+import { readBoolean, readObject, readString } from './json-fields.ts';
 
 interface ProxyFields {
   name: string;

@@ -50,10 +50,6 @@ export class Proxy {
     parseUpstream(upstream);
   }
 
-  get connectionsOpen(): number {
-    return this.connections.size + this.dialing.size;
-  }
-
   async start(): Promise<void> {
     if (this.enabled) return;
     const address = parseListen(this.listen);

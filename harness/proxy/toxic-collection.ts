@@ -2,7 +2,8 @@
 // removed through the API, and every live link, which gets each change applied while data flows.
 import { ErrInvalidToxicType, ErrToxicAlreadyExists, ErrToxicNotFound } from './api-error.ts';
 import { Link, type LinkOptions } from './link.ts';
-import { readAttributes, readNumber, readObject, readToxicCreate } from './toxic-json.ts';
+import { readNumber, readObject } from './json-fields.ts';
+import { readAttributes, readToxicCreate } from './toxic-json.ts';
 import { findToxic } from './toxics/registry.ts';
 import type { Direction, ToxicEntry } from './toxics/toxic.ts';
 
@@ -17,11 +18,6 @@ export class ToxicCollection {
 
   get(name: string): ToxicEntry | undefined {
     return this.list().find((t) => t.name === name);
-  }
-
-  /** Whether any toxic is configured (no toxics: links take the fast path). */
-  get empty(): boolean {
-    return this.chain.upstream.length === 0 && this.chain.downstream.length === 0;
   }
 
   async add(body: unknown): Promise<ToxicEntry> {

@@ -1,7 +1,7 @@
-// Reading toxic bodies the way the real server's JSON decoding does: defaults (downstream, toxicity 1,
-// name `<type>_<stream>`), then the stream, the type, and the attributes once the type is known.
-// Fields of the wrong JSON type are a "bad request body"; unknown fields are ignored.
+// Reading toxic bodies the way the real server does: defaults (downstream, toxicity 1, name
+// `<type>_<stream>`), then the stream, the type, and the attributes once the type is known.
 import { ErrBadRequestBody, ErrInvalidStream } from './api-error.ts';
+import { readNumber, readObject, readString } from './json-fields.ts';
 import type { Attributes, Direction, ToxicDefinition } from './toxics/toxic.ts';
 
 export interface ToxicCreateFields {
@@ -11,34 +11,6 @@ export interface ToxicCreateFields {
   toxicity: number;
   /** The raw `attributes` value, read once the type is known. */
   attributes: unknown;
-}
-
-export function readObject(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ErrBadRequestBody.withDetail(`expected a JSON object for ${what}`);
-  }
-  return body as Record<string, unknown>;
-}
-
-export function readString(body: Record<string, unknown>, field: string, fallback: string): string {
-  const value = body[field];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string') throw ErrBadRequestBody.withDetail(`field "${field}" must be a string`);
-  return value;
-}
-
-export function readNumber(body: Record<string, unknown>, field: string, fallback: number): number {
-  const value = body[field];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw ErrBadRequestBody.withDetail(`field "${field}" must be a number`);
-  return value;
-}
-
-export function readBoolean(body: Record<string, unknown>, field: string, fallback: boolean): boolean {
-  const value = body[field];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') throw ErrBadRequestBody.withDetail(`field "${field}" must be a boolean`);
-  return value;
 }
 
 export function parseDirection(value: string): Direction | undefined {

@@ -47,6 +47,7 @@ export interface RunOptions {
   /** Defects for checker tests: a ledger without idempotency, a feed that misses events. */
   ledgerIdempotency?: boolean;
   feedMissEventsPercent?: number;
+  processorDropAdvicesPercent?: number;
 }
 
 export interface RunResult {
@@ -84,6 +85,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     seed: scenario.seed,
     ledgerIdempotency: options.ledgerIdempotency,
     feedMissEventsPercent: options.feedMissEventsPercent,
+    processorDropAdvicesPercent: options.processorDropAdvicesPercent,
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
   };
   if (options.mode === 'compose') {

@@ -64,6 +64,13 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
     return state;
   };
 
+  /** Starts several replicas; if any fails, waits for the rest (so none is orphaned) and throws the first error. */
+  const launchAll = async (states: ReplicaState[]): Promise<void> => {
+    const results = await Promise.allSettled(states.map((s) => launch(s)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
   const launch = async (state: ReplicaState, port = 0): Promise<void> => {
     state.proc = await startServiceProcess({ replica: state.name, entry: state.entry, config: state.config, port });
     state.paused = false;
@@ -146,7 +153,7 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
     toxiproxy = new Toxiproxy(proxyServer.url);
     const discovery = add('discovery', 'discovery', { namespace: DEFAULT_NAMESPACE }, null, true);
     const store = add('ledger-store', 'ledger-store', { seed: opts.seed, accounts: spec.accounts, idempotency: opts.ledgerIdempotency ?? true }, null, false);
-    await Promise.all([launch(discovery), launch(store)]);
+    await launchAll([discovery, store]);
     await createProxy(discovery);
     discoveryDirect = url((discovery.proc as ServiceProcess).info.port);
     discoveryUrl = url(publicPort(discovery));
@@ -164,12 +171,20 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
         add(
           `card-processor-${i}`,
           'card-processor',
-          { replica: `card-processor-${i}`, router: spec.router, discoveryUrl, namespace: DEFAULT_NAMESPACE, seed: opts.seed, accounts: spec.accounts },
+          {
+            replica: `card-processor-${i}`,
+            router: spec.router,
+            discoveryUrl,
+            namespace: DEFAULT_NAMESPACE,
+            seed: opts.seed,
+            accounts: spec.accounts,
+            drop_advices_percent: opts.processorDropAdvicesPercent ?? 0,
+          },
           null,
           true,
         ),
       );
-    await Promise.all(second.map((r) => launch(r)));
+    await launchAll(second);
     await Promise.all(second.map((r) => createProxy(r)));
     await Promise.all(second.map((r) => register(r)));
     for (const name of spec.scaled_to_zero) {

@@ -75,5 +75,7 @@ export interface StartTopologyOptions {
   ledgerIdempotency?: boolean;
   /** Feed defect for checker tests: drop this share of events. */
   feedMissEventsPercent?: number;
+  /** Processor defect for checker tests: acknowledge this share of advices without posting them. */
+  processorDropAdvicesPercent?: number;
   log?: (line: string) => void;
 }

@@ -14,6 +14,8 @@ interface ProcessorConfig {
   seed?: number;
   accounts?: number;
   ledgerDeadlineMs?: number;
+  /** Deliberate defect for checker tests (0..100). */
+  drop_advices_percent?: number;
 }
 
 const config = readServiceConfig<ProcessorConfig>();
@@ -38,5 +40,6 @@ await app.register(cardProcessorPlugin, {
   seed: config.seed ?? 1,
   accounts: config.accounts ?? DEFAULT_ACCOUNT_COUNT,
   ledgerDeadlineMs: config.ledgerDeadlineMs,
+  dropAdvicesPercent: config.drop_advices_percent,
 });
 await serve(app, { service: 'card-processor', replica });

@@ -20,6 +20,7 @@ import { HopFailure, LedgerCalls } from './ledger-calls.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
 import { seedAccounts, type AccountSeed } from '../common/accounts.ts';
+import { createRng, hashSeed } from '../common/random.ts';
 import type { Router } from '../router/index.ts';
 
 export interface CardProcessorOptions {
@@ -31,6 +32,11 @@ export interface CardProcessorOptions {
   ledgerDeadlineMs?: number;
   /** Send feed events (off in unit tests without a feed). */
   feedEvents?: boolean;
+  /**
+   * Deliberate defect for checker tests: acknowledge this share of advices (0..100) without posting them,
+   * so the advices-posted invariant has something real to catch.
+   */
+  dropAdvicesPercent?: number;
 }
 
 const hopFailureSchema = {
@@ -98,6 +104,8 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     });
     if (res.status !== 200) throw new Error(`feed answered ${res.status}`);
   });
+  const defectRng = createRng(hashSeed('drop-advices', opts.seed, opts.replica));
+  const dropAdvice = (): boolean => (opts.dropAdvicesPercent ?? 0) > 0 && defectRng.next() * 100 < (opts.dropAdvicesPercent ?? 0);
   const emit = (event: FeedEvent): void => {
     if (opts.feedEvents !== false) outbox.push(event);
   };
@@ -164,6 +172,10 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     async (request) => {
       const advice = request.body;
       const [answer, replayed] = await advices.run(advice.authorization_id, async () => {
+        if (dropAdvice()) {
+          const lost: AdviceResponse = { id: advice.id, authorization_id: advice.authorization_id, result: 'posted', replayed: false };
+          return lost;
+        }
         const { body: posting } = await ledger.post_advice(advice);
         if (posting.account) {
           emit(

@@ -28,6 +28,17 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
     return503OnClosing: true,
   });
   const validators = makeValidators();
+  // Name the offending field in every validation message, including unknown ones.
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const first = errors[0];
+    if (!first) return new Error(`${dataVar} is invalid`);
+    const where = `${dataVar}${first.instancePath ?? ''}`;
+    const params = first.params as { additionalProperty?: string; missingProperty?: string; allowedValues?: unknown[] };
+    if (params.additionalProperty) return new Error(`${where}/${params.additionalProperty} is not an allowed field`);
+    if (params.missingProperty) return new Error(`${where} must have required property '${params.missingProperty}'`);
+    const allowed = params.allowedValues ? `: ${params.allowedValues.join(', ')}` : '';
+    return new Error(`${where} ${first.message ?? 'is invalid'}${allowed}`);
+  });
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? validators.body : validators.other;
     return ajv.compile(schema);

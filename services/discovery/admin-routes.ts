@@ -16,6 +16,7 @@ export interface AdminOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const noQuery = { querystring: { type: 'object', additionalProperties: false, properties: {} } } as const;
 
 const ipv4 = { type: 'string', pattern: '^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$' } as const;
 const replicaName = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9]([-A-Za-z0-9._]*[A-Za-z0-9])?$' } as const;
@@ -91,7 +92,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
   );
 
-  app.get('/__admin/state', { schema: {} }, async () => ({
+  app.get('/__admin/state', { schema: noQuery }, async () => ({
     namespace: defaultNamespace,
     resourceVersion: String(store.resourceVersion),
     services: store.states(),
@@ -99,7 +100,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     watches: { open: hub.count, stalled: hub.isStalled },
   }));
 
-  app.get('/__admin/faults', { schema: {} }, async () => ({ faults: faults.list(), kinds: [...DISCOVERY_FAULTS.values()].map((d) => ({ kind: d.kind, description: d.description, scoped: d.scoped })) }));
+  app.get('/__admin/faults', { schema: noQuery }, async () => ({ faults: faults.list(), kinds: [...DISCOVERY_FAULTS.values()].map((d) => ({ kind: d.kind, description: d.description, scoped: d.scoped })) }));
 
   for (const definition of DISCOVERY_FAULTS.values()) {
     app.put<{ Body: Record<string, unknown> | null }>(`/__admin/faults/${definition.kind}`, { schema: { body: definition.schema } }, async (request) =>
@@ -131,5 +132,5 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
   );
 
-  app.delete('/__admin/faults', { schema: {} }, async () => ({ healed: faults.clear() }));
+  app.delete('/__admin/faults', { schema: noQuery }, async () => ({ healed: faults.clear() }));
 };

@@ -72,7 +72,7 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
   it("docker-compose config passes with the driver's variables, and every service's FAULTLINE_CONFIG is the JSON it expects", async () => {
     const scenario = scenarioSchema.parse({ name: 'vars', description: 'x', seed: 42, topology: { router: 'naive', accounts: 250 } });
     const plan = planStack(scenario.topology, readComposeFiles([COMPOSE_FILE]), readProxyConfig());
-    const env = composeVariables(scenario.topology, plan, { seed: 42, ledgerIdempotency: false, feedMissEventsPercent: 5 });
+    const env = composeVariables(scenario.topology, plan, { seed: 42, ledgerIdempotency: false, feedMissEventsPercent: 5, processorDropAdvicesPercent: 10 });
     const services = await renderConfig([COMPOSE_FILE], env);
 
     assert.deepEqual(ledgerStoreConfigSchema.parse(configOf(services['ledger-store']!)), { seed: 42, accounts: 250, idempotency: false, replica: 'ledger-store' });
@@ -91,6 +91,7 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
         namespace: 'payments',
         seed: 42,
         accounts: 250,
+        drop_advices_percent: 10,
       });
     }
     assert.deepEqual(configOf(services.discovery!), { namespace: 'payments', admin_any_source: true });
@@ -158,13 +159,22 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
       }
     };
     walk(servicesDir);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const outside: string[] = [];
+    const notInstalled: string[] = [];
     for (const file of files) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
-        const target = path.resolve(path.dirname(file), match[1]!);
-        if (!target.startsWith(servicesDir + path.sep)) outside.push(`${path.relative(ROOT, file)} -> ${match[1]}`);
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        const spec = match[1]!;
+        if (spec.startsWith('.')) {
+          const target = path.resolve(path.dirname(file), spec);
+          if (!target.startsWith(servicesDir + path.sep)) outside.push(`${path.relative(ROOT, file)} -> ${spec}`);
+        } else if (!spec.startsWith('node:')) {
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!pkg.dependencies[name]) notInstalled.push(`${path.relative(ROOT, file)} -> ${spec}`);
+        }
       }
     }
     assert.deepEqual(outside, [], 'compose/Dockerfile copies only services/: these imports would be missing in the image');
+    assert.deepEqual(notInstalled, [], 'npm ci --omit=dev installs only "dependencies": these packages would be missing in the image');
   });
 });

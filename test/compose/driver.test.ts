@@ -88,6 +88,7 @@ describe('compose driver with a fake docker', () => {
       FAULTLINE_ROUTER: 'hardened',
       FAULTLINE_LEDGER_IDEMPOTENCY: 'true',
       FAULTLINE_FEED_MISS_EVENTS_PERCENT: '0',
+      FAULTLINE_PROCESSOR_DROP_ADVICES_PERCENT: '0',
       FAULTLINE_TOXIPROXY_PORT: '',
       FAULTLINE_DISCOVERY_ADDR: 'toxiproxy:26301',
     });

@@ -53,7 +53,7 @@ test('the admin API validates rules and names the bad field', async () => {
     [{ abort: { percent: 10, status: 200 } }, /abort\/status/],
     [{ delay: { percent: 10 } }, /delay_ms/],
     [{ fail_after_commit: { percent: 10 }, routes: ['v1/holds'] }, /routes\/0/],
-    [{ fail_after_commit: { percent: 10 }, extra: true }, /additional properties/],
+    [{ fail_after_commit: { percent: 10 }, extra: true }, /body\/extra is not an allowed field/],
   ];
   for (const [body, message] of cases) {
     const res = await call<{ error: string }>('PUT', `${base}${HTTP_FAULTS_PATH}`, body);

@@ -10,10 +10,11 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
     it('balances across both endpoints, sequentially and concurrently', async () => {
       const scene = await startScene({ ledger: ['ledger-1', 'ledger-2'] });
       try {
-        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'], seed: 7 });
+        // Generous attempt timeouts: the machine may be loaded, and this test counts attempts.
+        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'], seed: 7, tuning: { attemptTimeoutMs: 5000 } });
         scene.routers.push(router);
         for (let i = 0; i < 100; i++) {
-          const res = await router.request('ledger', { method: 'POST', path: '/v1/holds', body: { i }, idempotent: true });
+          const res = await router.request('ledger', { method: 'POST', path: '/v1/holds', body: { i }, idempotent: true, deadlineMs: 10_000 });
           assert.equal(res.status, 200);
           assert.equal(res.attempts, 1);
           assert.deepEqual((res.body as { body: unknown }).body, { i });
@@ -23,7 +24,7 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
         assert.ok(a.hits >= 20 && b.hits >= 20, `hits ${a.hits}/${b.hits}`);
         a.hits = 0;
         b.hits = 0;
-        const results = await Promise.all(Array.from({ length: 200 }, () => router.request('ledger', { method: 'GET', path: '/ping', idempotent: true })));
+        const results = await Promise.all(Array.from({ length: 200 }, () => router.request('ledger', { method: 'GET', path: '/ping', idempotent: true, deadlineMs: 10_000 })));
         assert.ok(results.every((r) => r.status === 200));
         assert.ok(a.hits >= 40 && b.hits >= 40, `concurrent hits ${a.hits}/${b.hits}`);
         const snap = router.snapshot();
@@ -38,7 +39,7 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
     it('follows a deregistration and a new registration via the watch', async () => {
       const scene = await startScene({ ledger: ['ledger-1', 'ledger-2'] });
       try {
-        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'], seed: 3 });
+        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'], seed: 3, tuning: { attemptTimeoutMs: 5000 } });
         scene.routers.push(router);
         const lists = router.snapshot().resolution.lists;
         await deregister(scene.discovery.url, 'ledger', 'ledger-1');
@@ -46,7 +47,7 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
         const b = scene.upstreams.get('ledger-2')!;
         const before = b.hits;
         for (let i = 0; i < 20; i++) {
-          const res = await router.request('ledger', { method: 'GET', path: '/x', idempotent: true });
+          const res = await router.request('ledger', { method: 'GET', path: '/x', idempotent: true, deadlineMs: 10_000 });
           assert.equal(res.endpoint, `127.0.0.1:${b.port}`);
         }
         assert.equal(b.hits - before, 20);
@@ -55,7 +56,7 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
         scene.upstreams.set('ledger-3', c);
         await register(scene.discovery.url, 'ledger', 'ledger-3', c.port);
         await eventually(() => router.snapshot().services.ledger?.endpoints.length === 2, 3000, 'the registration reaches the router');
-        for (let i = 0; i < 20; i++) await router.request('ledger', { method: 'GET', path: '/x', idempotent: true });
+        for (let i = 0; i < 20; i++) await router.request('ledger', { method: 'GET', path: '/x', idempotent: true, deadlineMs: 10_000 });
         assert.ok(c.hits > 0);
         assert.equal(router.snapshot().resolution.lists, lists, 'followed by the watch, without re-listing');
       } finally {
@@ -66,13 +67,13 @@ for (const policy of ['naive', 'hardened'] as RouterPolicy[]) {
     it('restart() re-lists from discovery', async () => {
       const scene = await startScene({ ledger: ['ledger-1'] });
       try {
-        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'] });
+        const router = await createRouter({ policy, discoveryUrl: scene.discovery.url, services: ['ledger'], tuning: { attemptTimeoutMs: 5000 } });
         scene.routers.push(router);
         const lists = router.snapshot().resolution.lists;
         await router.restart();
         assert.equal(router.snapshot().resolution.lists, lists + 1);
         assert.equal(router.snapshot().services.ledger?.endpoints.length, 1);
-        assert.equal((await router.request('ledger', { method: 'GET', path: '/', idempotent: true })).status, 200);
+        assert.equal((await router.request('ledger', { method: 'GET', path: '/', idempotent: true, deadlineMs: 10_000 })).status, 200);
       } finally {
         await scene.close();
       }

@@ -8,7 +8,7 @@ import { startScene } from './support.ts';
 
 async function failure(router: Router, service: string): Promise<RouteError | undefined> {
   try {
-    await router.request(service, { method: 'POST', path: '/v1/holds', body: {}, idempotent: true, deadlineMs: 1000 });
+    await router.request(service, { method: 'POST', path: '/v1/holds', body: {}, idempotent: true, deadlineMs: 8000 });
     return undefined;
   } catch (err) {
     if (err instanceof RouteError) return err;
@@ -23,7 +23,7 @@ describe('subsets: null for another service in the namespace', () => {
       const url = scene.discovery.url;
       await admin(url, 'POST', '/__admin/services', { service: 'current-account' });
       const naive = await createRouter({ policy: 'naive', discoveryUrl: url, services: ['ledger', 'feed'] });
-      const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger', 'feed'] });
+      const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger', 'feed'], tuning: { attemptTimeoutMs: 3000 } });
       scene.routers.push(naive, hardened);
       assert.equal(await failure(naive, 'ledger'), undefined);
 
@@ -73,7 +73,7 @@ describe('subsets: null for another service in the namespace', () => {
     try {
       const url = scene.discovery.url;
       const naive = await createRouter({ policy: 'naive', discoveryUrl: url, services: ['ledger'] });
-      const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger'], tuning: { lkgMaxAgeMs: 1500 } });
+      const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger'], tuning: { lkgMaxAgeMs: 1500, attemptTimeoutMs: 3000 } });
       scene.routers.push(naive, hardened);
       await admin(url, 'PUT', '/__admin/faults/empty_subsets', { service: 'ledger' });
       await eventually(() => naive.snapshot().services.ledger?.endpoints.length === 0, 3000, 'naive sees the empty subsets');

@@ -35,8 +35,8 @@ describe('stalled watch and a ledger that moved', () => {
       await old.close();
       const movedAt = performance.now();
 
-      const recoveredIn = await eventually(async () => (await outcome(hardened)) === `ok:127.0.0.1:${moved.port}`, 10_000, 'hardened recovers', 100);
-      assert.ok(recoveredIn < 8000, `hardened recovered in ${Math.round(recoveredIn)} ms`);
+      const recoveredIn = await eventually(async () => (await outcome(hardened)) === `ok:127.0.0.1:${moved.port}`, 12_000, 'hardened recovers', 100);
+      assert.ok(recoveredIn < 10_000, `hardened recovered in ${Math.round(recoveredIn)} ms`);
       const snap = hardened.snapshot();
       assert.ok(snap.resolution.idleRestarts >= 1, 'recovered by noticing the silent watch');
 

@@ -29,7 +29,7 @@ export function json(res: http.ServerResponse, status: number, body: unknown): v
 
 /** An issuer answer for an authorization body. */
 export function decision(body: unknown, decisionValue: 'approved' | 'declined' = 'approved', attempts = 1): Record<string, unknown> {
-  const b = body as { id: string; account_id: string; amount: unknown };
+  const b = (body ?? {}) as { id?: string; account_id?: string; amount?: unknown };
   return {
     id: b.id,
     decision: decisionValue,
@@ -56,9 +56,16 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       }
       const entry: SeenRequest = { method: req.method ?? '', url: req.url ?? '', body, at: performance.now() };
       seen.push(entry);
-      Promise.resolve(handler(entry, res, req)).catch((err: unknown) => {
+      // A handler that throws answers 500 (a stray request from a parallel test that reused the port
+      // must not crash this one).
+      const fail = (err: unknown): void => {
         if (!res.headersSent) json(res, 500, { error: String(err) });
-      });
+      };
+      try {
+        Promise.resolve(handler(entry, res, req)).catch(fail);
+      } catch (err) {
+        fail(err);
+      }
     });
   });
   server.keepAliveTimeout = 30_000;

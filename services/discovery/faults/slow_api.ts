@@ -1,5 +1,5 @@
 // A slow API server: every Kubernetes API call (GET, list, opening a watch) waits delay_ms first.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Healing lets the calls still waiting through at once.
 import type { DiscoveryFaultDefinition } from './types.ts';
 import { untilOrGone } from './types.ts';
 
@@ -18,16 +18,31 @@ export const slowApi: DiscoveryFaultDefinition<SlowApiParams> = {
   },
   scoped: false,
   create(params) {
-    const controller = new AbortController();
+    const waiting = new Set<() => void>();
+    let healed = false;
     return {
       order: 20,
       gate: async (request) => {
-        await untilOrGone(request, sleep(params.delay_ms, undefined, { signal: controller.signal }).catch(() => undefined));
+        if (healed) return undefined;
+        await untilOrGone(
+          request,
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(done, params.delay_ms);
+            function done(): void {
+              clearTimeout(timer);
+              waiting.delete(done);
+              resolve();
+            }
+            waiting.add(done);
+          }),
+        );
         return undefined;
       },
       start: () => undefined,
-      // Healing lets the waiting calls through at once.
-      stop: () => controller.abort(),
+      stop: () => {
+        healed = true;
+        for (const done of [...waiting]) done();
+      },
     };
   },
 };
