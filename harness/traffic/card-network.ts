@@ -9,7 +9,8 @@
 //     stand-in off, request may have been processed (timeout or reset after the request was written,
 //       or a 2xx we could not read)             -> unknown (a timeout reversal is queued, ISO 8583 practice)
 //     stand-in off, it cannot have been processed or the issuer said it failed
-//       (refused, reset before writing, 5xx)    -> failed
+//       (refused; reset or timeout before the request was written, e.g. queued
+//       behind the client's connection limit; 5xx) -> failed
 //   4xx                                         -> failed (a bad request: no stand-in, nothing to reverse)
 //
 // Advices and timeout reversals wait in the store-and-forward queue until the runner calls
@@ -113,7 +114,12 @@ function failureOf(res: HttpResult, hop: Hop): Failure {
   }
   if (res.status >= 500) {
     const body = res.body;
-    if (isHopFailure(body)) return { error: { hop: body.hop, cause: body.cause }, ambiguous: false, standIn: true, attempts: body.attempts };
+    if (isHopFailure(body)) {
+      // The processor gave up on the ledger after sending it the hold (a timeout or a reset): the hold may
+      // have committed anyway, so the outcome is ambiguous and deserves a reversal, like a timeout here.
+      const ambiguous = body.hop !== 'processor->discovery' && (body.cause === 'timeout' || body.cause === 'reset' || body.cause === 'other');
+      return { error: { hop: body.hop, cause: body.cause }, ambiguous, standIn: true, attempts: body.attempts };
+    }
     return { error: { hop, cause: 'http_5xx' }, ambiguous: false, standIn: true };
   }
   if (res.status >= 200 && res.status < 300) {

@@ -158,6 +158,7 @@ function* readLines(file: string): Generator<{ line: number; text: string }> {
         line++;
         let text = pending.slice(start, nl);
         if (text.endsWith('\r')) text = text.slice(0, -1);
+        if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark
         start = nl + 1;
         if (Buffer.byteLength(text) > MAX_LINE_BYTES) throw new ReplayError(file, line, '(line)', `longer than ${MAX_LINE_BYTES} bytes`);
         yield { line, text };
@@ -168,6 +169,7 @@ function* readLines(file: string): Generator<{ line: number; text: string }> {
         if (pending.length > 0) {
           line++;
           if (pending.endsWith('\r')) pending = pending.slice(0, -1);
+          if (line === 1 && pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
           yield { line, text: pending };
         }
         return;

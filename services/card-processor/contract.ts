@@ -29,7 +29,7 @@ export interface AuthorizationRequest {
   channel: Channel;
 }
 
-export type DeclineReason = 'insufficient_funds' | 'unknown_account' | 'currency_mismatch' | 'card_mismatch';
+export type DeclineReason = 'insufficient_funds' | 'unknown_account' | 'currency_mismatch' | 'card_mismatch' | 'reversed';
 
 export interface AuthorizationResponse {
   id: string;

@@ -9,6 +9,8 @@ import { DISCOVERY_FAULTS } from './faults/registry.ts';
 import { DISCOVERY_FAULT_KINDS, type DiscoveryFaultKind, serviceNameSchema } from './faults/types.ts';
 
 export interface AdminOptions {
+  /** Accept admin calls from any source (compose mode, where the driver is outside the container). */
+  anySource?: boolean;
   store: EndpointsStore;
   hub: WatchHub;
   faults: ActiveFaults;
@@ -46,7 +48,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
   const { store, hub, faults, namespace: defaultNamespace } = opts;
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+    if (!opts.anySource && !LOOPBACK.has(request.socket.remoteAddress ?? '')) {
       return reply.code(403).send({ error: 'the admin API answers loopback clients only', code: 'FORBIDDEN', status: 403 });
     }
   });

@@ -10,6 +10,8 @@ interface DiscoveryConfig {
   seed?: number;
   /** Services created with no replicas at start (scaled to zero). */
   services?: string[];
+  /** Compose mode: the driver's admin calls come from the Docker network. */
+  admin_any_source?: boolean;
 }
 
 const config = readServiceConfig<DiscoveryConfig>();
@@ -20,5 +22,6 @@ await app.register(discoveryPlugin, {
   historySize: config.history_size,
   seed: config.seed,
   services: config.services,
+  adminAnySource: config.admin_any_source === true,
 });
 await serve(app, { service: 'discovery', replica: 'discovery', drainMs: 1000 });

@@ -21,6 +21,8 @@ export interface DiscoveryOptions {
   seed?: number;
   /** Services created empty at start (scaled to zero). */
   services?: string[];
+  /** Let admin calls in from any address: only for compose mode, where the container network is private. */
+  adminAnySource?: boolean;
 }
 
 export interface DiscoveryHandle {
@@ -45,8 +47,25 @@ export const discoveryPlugin: FastifyPluginAsync<DiscoveryOptions & { onReady?: 
     hub.close();
   });
 
+  // Liveness for the topology; never gated by the API faults (a hung API server is still a live process).
+  app.get(
+    '/health',
+    {
+      schema: {
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' }, service: { type: 'string' }, resourceVersion: { type: 'string' }, watches: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async () => ({ status: 'ok', service: 'discovery', resourceVersion: String(store.resourceVersion), watches: hub.count }),
+  );
+
   await app.register(kubernetesApiRoutes, { store, hub, faults });
-  await app.register(adminRoutes, { store, hub, faults, namespace });
+  await app.register(adminRoutes, { store, hub, faults, namespace, anySource: opts.adminAnySource === true });
 };
 
 /** A ready-to-listen discovery app, and its state for tests. */

@@ -12,7 +12,8 @@
 // - Holds never overdraw; advices (postings) may. An advice for an authorization with an active hold
 //   captures it (no double count); for one already posted or captured it replays the first answer.
 // - A release for an authorization with an active hold releases it; for one that was posted (and not
-//   refunded) refunds it; else `nothing_to_reverse`.
+//   refunded) refunds it; else `nothing_to_reverse`, remembered: a hold for that authorization arriving
+//   later (the reversal overtook it) answers `reversed` and writes nothing.
 // - `idempotency: false` is a deliberate defect for checker tests: no idempotency records and no
 //   per-authorization de-duplication, so a retried hold holds twice and a retried advice posts twice.
 //
@@ -141,6 +142,8 @@ class Authorization {
   postings = 0;
   captures = 0;
   refunds = 0;
+  /** A reversal arrived before any hold (it overtook a slow authorization): a late hold is refused. */
+  reversedBeforeHold = false;
 
   constructor(readonly account: Account) {}
 
@@ -205,6 +208,7 @@ export class LedgerBook {
         return answer('held', account, true);
       }
       if (auth.posted !== 0) return answer('held', account, true);
+      if (auth.reversedBeforeHold) return answer('reversed', account);
     }
 
     if (account.available < value) return answer('insufficient_funds', account);
@@ -225,7 +229,13 @@ export class LedgerBook {
 
     const auth = this.authorizations.get(req.authorization_id);
     const account = this.accounts.get(req.account_id) ?? null;
-    if (!auth || !account) return answer('nothing_to_reverse', account);
+    if (!account) return answer('nothing_to_reverse', account);
+    if (!auth) {
+      // Remember the reversal: if the authorization it reverses is still on its way (a slow network),
+      // its hold must not land after it and leave money stuck.
+      if (this.idempotency) this.newAuthorization(req.authorization_id, account).reversedBeforeHold = true;
+      return answer('nothing_to_reverse', account);
+    }
     this.checkSameAccount(auth, req.account_id);
 
     if (auth.active !== 0) {

@@ -70,7 +70,8 @@ export interface HoldRequest {
   card_last4?: string;
 }
 
-export type HoldResult = 'held' | 'insufficient_funds' | 'unknown_account' | 'currency_mismatch';
+/** reversed: the network already reversed this authorization (its reversal overtook it): nothing is held. */
+export type HoldResult = 'held' | 'insufficient_funds' | 'unknown_account' | 'currency_mismatch' | 'reversed';
 
 export interface HoldResponse {
   request_id: string;

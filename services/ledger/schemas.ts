@@ -51,7 +51,7 @@ function operationResponse(results: readonly string[]) {
   } as const;
 }
 
-export const holdResponseSchema = operationResponse(['held', 'insufficient_funds', 'unknown_account', 'currency_mismatch']);
+export const holdResponseSchema = operationResponse(['held', 'insufficient_funds', 'unknown_account', 'currency_mismatch', 'reversed']);
 export const releaseResponseSchema = operationResponse(['released', 'refunded', 'nothing_to_reverse']);
 export const postingResponseSchema = operationResponse(['posted', 'captured']);
 

@@ -17,6 +17,17 @@ describe('discovery stub: Kubernetes Endpoints API and admin API', () => {
     await app.close();
   });
 
+  it('answers /health, even while the API hangs', async () => {
+    await app.inject({ method: 'PUT', url: '/__admin/faults/hang_api', payload: {} });
+    try {
+      const res = await get('/health');
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json().status, 'ok');
+    } finally {
+      await app.inject({ method: 'DELETE', url: '/__admin/faults/hang_api' });
+    }
+  });
+
   it('renders registered replicas as an Endpoints object, one subset per distinct port', async () => {
     assert.equal((await post('/__admin/register', { service: 'ledger', replica: 'ledger-1', port: 4101 })).json().event, 'ADDED');
     assert.equal((await post('/__admin/register', { service: 'ledger', replica: 'ledger-2', port: 4102 })).json().event, 'MODIFIED');

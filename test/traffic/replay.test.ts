@@ -126,11 +126,11 @@ test('offsets may not go back in time; an empty file and a missing file are erro
   });
 });
 
-test('speed scales offsets (offset / speed); lines without id get one; CRLF is accepted', async () => {
+test('speed scales offsets (offset / speed); lines without id get one; CRLF and a BOM are accepted', async () => {
   await withDir(async (dir) => {
     const file = join(dir, 'speed.jsonl');
     const lines = [0, 100, 250, 1000].map((o, i) => JSON.stringify({ offset_ms: o, kind: i % 2 ? 'feed' : 'balance', account_id: `acc-${i}` }));
-    await writeFile(file, `${lines.join('\r\n')}\r\n`);
+    await writeFile(file, `\ufeff${lines.join('\r\n')}\r\n`);
     const normal = [...(await readReplay(file))];
     assert.deepEqual(normal.map((r) => r.offset_ms), [0, 100, 250, 1000]);
     assert.deepEqual(normal.map((r) => (r.kind === 'balance' || r.kind === 'feed' ? r.id : '')), ['bal-replay-1', 'feed-replay-2', 'bal-replay-3', 'feed-replay-4']);

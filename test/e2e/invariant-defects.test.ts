@@ -1,0 +1,38 @@
+// Break each money invariant on purpose in the system under test and see the right checker fail with
+// the offending ids; the same scenario without the defect passes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runShort, invariant } from '../support/run.ts';
+
+test('reset-after-commit: a ledger without idempotency holds twice and exactly-once-holds names the ids', async () => {
+  const broken = await runShort('reset-after-commit', { duration: 12, rate: 100 }, { ledgerIdempotency: false });
+  const holds = invariant(broken, 'exactly-once-holds');
+  assert.equal(holds.ok, false, holds.detail);
+  assert.ok(holds.offending.length > 0 && holds.offending.every((id) => id.startsWith('auth-')), holds.offending.join(','));
+
+  const sound = await runShort('reset-after-commit', { duration: 12, rate: 100 });
+  for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
+  assert.ok(sound.summary.retry_amplification > 1, `retries happened: ${sound.summary.retry_amplification}`);
+});
+
+test('a processor that drops advices fails advices-posted; a feed that misses events fails feed-agrees', async () => {
+  // A ledger slower than the processor's deadline makes the network stand in, so advices flow.
+  const slowLedger = (s: Parameters<NonNullable<Parameters<typeof runShort>[3]>>[0]) => ({
+    ...s,
+    faults: s.faults.map((f) => ({ ...f, params: { latency: 2500, jitter: 0 } })),
+  });
+  const dropped = await runShort('ledger-latency', { duration: 12, rate: 60 }, { processorDropAdvicesPercent: 50 }, slowLedger);
+  assert.ok(dropped.summary.authorizations.standin_approved > 0, 'stand-in happened');
+  const advices = invariant(dropped, 'advices-posted');
+  assert.equal(advices.ok, false, advices.detail);
+  assert.ok(advices.offending.length > 0);
+
+  const missing = await runShort('baseline', { duration: 6, rate: 80 }, { feedMissEventsPercent: 30 });
+  const feed = invariant(missing, 'feed-agrees');
+  assert.equal(feed.ok, false, feed.detail);
+  assert.ok(feed.offending.every((id) => id.startsWith('acc-')));
+
+  const sound = await runShort('ledger-latency', { duration: 12, rate: 60 }, {}, slowLedger);
+  assert.ok(sound.summary.authorizations.standin_approved > 0);
+  for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
+});

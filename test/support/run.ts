@@ -1,0 +1,27 @@
+// Runs a catalog scenario, shortened for tests, into a temporary run folder.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { applyOverrides, type ScenarioOverrides } from '../../harness/runner/overrides.ts';
+import { runScenario, type RunOptions, type RunResult } from '../../harness/runner/run.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
+
+export async function runShort(
+  name: string,
+  overrides: ScenarioOverrides,
+  options: RunOptions = {},
+  edit?: (s: Scenario) => Scenario,
+): Promise<RunResult> {
+  const { scenario } = await loadScenario(name);
+  let s = applyOverrides(scenario, overrides);
+  if (edit) s = edit(s);
+  const out = await mkdtemp(path.join(os.tmpdir(), `faultline-${name}-`));
+  return runScenario(s, { out, progress: false, log: () => {}, ...options });
+}
+
+export function invariant(result: RunResult, name: string): { ok: boolean; offending: string[]; detail: string } {
+  const found = result.summary.invariants.find((i) => i.name === name);
+  if (!found) throw new Error(`no invariant named ${name}; have ${result.summary.invariants.map((i) => i.name).join(', ')}`);
+  return found;
+}
