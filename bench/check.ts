@@ -65,12 +65,12 @@ interface Window {
   end_s: number;
 }
 
-function faultWindow(duration_s: number): Window {
+export function faultWindow(duration_s: number): Window {
   return { name: FAULT_NAME, start_s: Math.round(duration_s / 3), end_s: Math.round(duration_s / 2) };
 }
 
 /** One seeded run at RATE records per second: every history record and journal entry, in order, to the callbacks. */
-function simulate(
+export function simulate(
   records: number,
   onRecord: (r: HistoryRecord) => void,
   onEntry: (e: JournalEntry) => void,

@@ -17,6 +17,7 @@ import {
 import { AnswerCache } from './idempotency.ts';
 import { FeedOutbox } from './feed-outbox.ts';
 import { HopFailure, LedgerCalls } from './ledger-calls.ts';
+import { AmbiguousWrites } from './ambiguous-writes.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
 import { seedAccounts, type AccountSeed } from '../common/accounts.ts';
@@ -86,6 +87,11 @@ function feedEvent(
   };
 }
 
+/** The ledger may have committed a write that failed this way: it was sent, and no answer came back. */
+function ambiguous(err: unknown): boolean {
+  return err instanceof HopFailure && err.hop !== 'processor->discovery' && (err.cause === 'timeout' || err.cause === 'reset' || err.cause === 'other');
+}
+
 export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = async (app, opts) => {
   const router = opts.router;
   const ledger = new LedgerCalls(router, opts.ledgerDeadlineMs ?? 1500);
@@ -110,7 +116,22 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     if (opts.feedEvents !== false) outbox.push(event);
   };
 
+  const unsettled = new AmbiguousWrites();
+  /** Runs a ledger write; if its outcome is unknown, keeps settling it in the background, then rethrows. */
+  const write = async <T>(key: string, call: () => Promise<T>, onAnswer: (answer: T) => void): Promise<T> => {
+    try {
+      const answer = await call();
+      onAnswer(answer);
+      return answer;
+    } catch (err) {
+      if (ambiguous(err)) unsettled.add(key, async () => onAnswer(await call()));
+      throw err;
+    }
+  };
+
   app.addHook('onClose', async () => {
+    await unsettled.drain(2000);
+    unsettled.stop();
     await outbox.drain(3000);
     outbox.stop();
     await router.close();
@@ -141,16 +162,21 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
         if (known && known.card_token !== auth.card.token) {
           return decline(auth, 'card_mismatch', 0);
         }
-        const { body: hold, attempts } = await ledger.hold(auth);
+        const { body: hold, attempts } = await write(
+          `hold:${auth.id}`,
+          () => ledger.hold(auth),
+          ({ body }) => {
+            if (body.result === 'held' && body.account) {
+              emit(
+                feedEvent(`hold:${auth.id}`, 'hold', auth.id, body.account, auth.amount.value, auth.amount.currency, {
+                  merchant_name: auth.merchant.name,
+                  card_last4: auth.card.last4,
+                }),
+              );
+            }
+          },
+        );
         if (hold.result !== 'held') return decline(auth, hold.result, attempts);
-        if (hold.account) {
-          emit(
-            feedEvent(`hold:${auth.id}`, 'hold', auth.id, hold.account, auth.amount.value, auth.amount.currency, {
-              merchant_name: auth.merchant.name,
-              card_last4: auth.card.last4,
-            }),
-          );
-        }
         const approved: AuthorizationResponse = {
           id: auth.id,
           decision: 'approved',
@@ -176,15 +202,20 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
           const lost: AdviceResponse = { id: advice.id, authorization_id: advice.authorization_id, result: 'posted', replayed: false };
           return lost;
         }
-        const { body: posting } = await ledger.post_advice(advice);
-        if (posting.account) {
-          emit(
-            feedEvent(`post:${advice.authorization_id}`, posting.result === 'captured' ? 'capture' : 'posting', advice.authorization_id, posting.account, advice.amount.value, advice.amount.currency, {
-              merchant_name: advice.merchant.name,
-              card_last4: advice.card.last4,
-            }),
-          );
-        }
+        const { body: posting } = await write(
+          `advice:${advice.authorization_id}`,
+          () => ledger.post_advice(advice),
+          ({ body }) => {
+            if (body.account) {
+              emit(
+                feedEvent(`post:${advice.authorization_id}`, body.result === 'captured' ? 'capture' : 'posting', advice.authorization_id, body.account, advice.amount.value, advice.amount.currency, {
+                  merchant_name: advice.merchant.name,
+                  card_last4: advice.card.last4,
+                }),
+              );
+            }
+          },
+        );
         const out: AdviceResponse = { id: advice.id, authorization_id: advice.authorization_id, result: posting.result, replayed: posting.replayed };
         return out;
       });
@@ -198,12 +229,17 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     async (request) => {
       const reversal = request.body;
       const [answer, replayed] = await reversals.run(reversal.id, async () => {
-        const { body: release } = await ledger.release(reversal);
-        if (release.account && release.result !== 'nothing_to_reverse') {
-          emit(
-            feedEvent(`rev:${reversal.id}`, release.result === 'refunded' ? 'refund' : 'release', reversal.authorization_id, release.account, reversal.amount.value, reversal.amount.currency),
-          );
-        }
+        const { body: release } = await write(
+          `reversal:${reversal.id}`,
+          () => ledger.release(reversal),
+          ({ body }) => {
+            if (body.account && body.result !== 'nothing_to_reverse') {
+              emit(
+                feedEvent(`rev:${reversal.id}`, body.result === 'refunded' ? 'refund' : 'release', reversal.authorization_id, body.account, reversal.amount.value, reversal.amount.currency),
+              );
+            }
+          },
+        );
         const out: ReversalResponse = { id: reversal.id, authorization_id: reversal.authorization_id, result: release.result, replayed: release.replayed };
         return out;
       });
@@ -221,8 +257,11 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     '/__admin/drain',
     { schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { deadline_ms: { type: 'integer', minimum: 0, maximum: 120000 } } } } },
     async (request) => {
-      const drained = await outbox.drain(request.body?.deadline_ms ?? 5000);
-      return { drained, pending: outbox.pending, delivered: outbox.delivered, dropped: outbox.dropped };
+      const deadline = request.body?.deadline_ms ?? 5000;
+      const started = Date.now();
+      const settled = await unsettled.drain(deadline);
+      const drained = (await outbox.drain(Math.max(0, deadline - (Date.now() - started)))) && settled;
+      return { drained, pending: outbox.pending + unsettled.size, unsettled_writes: unsettled.size, delivered: outbox.delivered, dropped: outbox.dropped };
     },
   );
 };
