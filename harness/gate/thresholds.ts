@@ -90,6 +90,9 @@ export function parseMetricKey(key: string, options: ValidateOptions = {}): Pars
       }
     }
   }
+  if (options.faults && options.faults.length === 0 && (tags.phase !== undefined || name === 'recovery_seconds')) {
+    throw new ThresholdError(key, null, 'the scenario has no fault windows, so there is no phase or recovery to measure');
+  }
   return { key: key.trim(), spec, tags };
 }
 

@@ -62,6 +62,9 @@ describe('thresholds: parsing', () => {
       "no fault window named 'ledger-latncy'",
       'ledger-latency',
     );
+    throwsNaming(() => validateThresholds({ 'authorization_latency{phase:during}': ['p(99)<800'] }, { faults: [] }), 'no fault windows');
+    throwsNaming(() => validateThresholds({ recovery_seconds: ['value<10'] }, { faults: [] }), 'recovery_seconds', 'no fault windows');
+    validateThresholds({ authorization_success_rate: ['rate>0.999'] }, { faults: [] });
   });
 });
 

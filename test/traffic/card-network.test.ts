@@ -141,7 +141,7 @@ test('connection refused: stand-in when enabled, failed (not unknown) when not',
   }
 });
 
-test('5xx: attribution from the processor error body; stand-in when enabled, failed when not', async () => {
+test('5xx: attribution from the processor error body; stand-in when enabled; a processor->ledger timeout is unknown (it may have held), a plain 5xx failed', async () => {
   const server = await startServer((req, res) => {
     if (req.url === '/v1/authorizations') {
       const b = req.body as AuthorizationRequest;
@@ -158,13 +158,16 @@ test('5xx: attribution from the processor error body; stand-in when enabled, fai
     assert.deepEqual(a.error, { hop: 'processor->ledger', cause: 'timeout' });
     assert.equal(a.attempts, 3);
     assert.equal(a.status, 504);
+    // The processor gave up on the ledger after sending the hold: it may have committed, so the
+    // outcome is unknown and the network queues a timeout reversal, as it does for its own timeouts.
     const b = await off.card.send(planned(auth(700)), nowTiming());
-    assert.equal(b.outcome, 'failed');
+    assert.equal(b.outcome, 'unknown');
     assert.deepEqual(b.error, { hop: 'processor->ledger', cause: 'timeout' });
+    assert.equal(off.card.forwardReport().timeout_reversals.queued, 1);
     const c = await off.card.send(planned(auth(1)), nowTiming());
     assert.equal(c.outcome, 'failed');
     assert.deepEqual(c.error, { hop: 'network->processor', cause: 'http_5xx' }, 'a 5xx without a hop body is the driver hop');
-    assert.equal(off.card.forwardReport().timeout_reversals.queued, 0);
+    assert.equal(off.card.forwardReport().timeout_reversals.queued, 1, 'a plain 5xx held nothing: no reversal');
   } finally {
     await on.close();
     await off.close();

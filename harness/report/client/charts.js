@@ -69,6 +69,7 @@
             ctx.textAlign = 'left';
             var rowsEnd = [];
             var recEnd = [];
+            var recDrawn = [];
             for (var i = 0; i < faults.length; i++) {
               var f = faults[i];
               var s = span(u, f);
@@ -102,7 +103,11 @@
               ctx.fillText(label, x + px(5), y + px(3));
               if (showRecovery && f.recovered_at != null) {
                 var rx = u.valToPos(f.recovered_at, 'x', true);
-                if (rx >= u.bbox.left && rx <= u.bbox.left + u.bbox.width) {
+                // Faults that recovered at the same moment share one marker.
+                var dup = false;
+                for (var k = 0; k < recDrawn.length; k++) if (Math.abs(recDrawn[k] - rx) < px(3)) dup = true;
+                if (!dup && rx >= u.bbox.left && rx <= u.bbox.left + u.bbox.width) {
+                  recDrawn.push(rx);
                   ctx.strokeStyle = f.stroke;
                   ctx.setLineDash([px(4), px(3)]);
                   ctx.beginPath();

@@ -10,10 +10,12 @@ export function faultsTable(summary: Summary): SafeHtml {
   return html`<div class="table-scroll"><table class="faults">
   <thead><tr><th>fault window</th><th>kind</th><th>target</th><th class="num">scheduled</th><th class="num">applied</th><th class="num">lag</th><th class="num">healed</th><th class="num">recovery</th><th>note</th></tr></thead>
   <tbody>${summary.faults.map((f, i) => {
-    const lag = f.applied_s === null ? '–' : `${Math.round((f.applied_s - f.scheduled_s) * 1000)} ms`;
+    const lagMs = f.applied_s === null ? null : Math.round((f.applied_s - f.scheduled_s) * 1000);
+    const lag = lagMs === null ? '–' : `${lagMs} ms`;
+    const lagCls = lagMs !== null && Math.abs(lagMs) > 50 ? 'warn' : '';
     const rec = recovery(f.recovery_s, f.healed_s !== null);
     const recCls = f.healed_s !== null && (f.recovery_s === null || !Number.isFinite(f.recovery_s)) ? 'bad' : '';
-    return html`<tr data-fault="${f.name}"><td><span class="swatch" style="background:${faultColor(i).stroke}"></span><b>${f.name}</b></td><td><code>${f.fault}</code></td><td>${f.target}</td><td class="num">${secs(f.scheduled_s)}–${secs(f.scheduled_end_s)}</td><td class="num">${secs(f.applied_s, 2)}</td><td class="num">${lag}</td><td class="num">${secs(f.healed_s, 2)}</td><td class="num ${recCls}">${rec}</td><td class="${f.error ? 'bad' : 'muted'}">${f.error ?? ''}</td></tr>`;
+    return html`<tr data-fault="${f.name}"><td><span class="swatch" style="background:${faultColor(i).stroke}"></span><b>${f.name}</b></td><td><code>${f.fault}</code></td><td>${f.target}</td><td class="num">${secs(f.scheduled_s)}–${secs(f.scheduled_end_s)}</td><td class="num">${secs(f.applied_s, 2)}</td><td class="num ${lagCls}">${lag}</td><td class="num">${secs(f.healed_s, 2)}</td><td class="num ${recCls}">${rec}</td><td class="${f.error ? 'bad' : 'muted'}">${f.error ?? ''}</td></tr>`;
   })}</tbody>
 </table></div>`;
 }
