@@ -1,6 +1,7 @@
 // `npm run bench`: measures faultline itself on this machine and writes reports/bench/latest.json and
 // latest.md. `--quick` runs the same figures at smaller sizes in under a minute. Misses are listed at the end.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +16,28 @@ interface Section {
   run: (opts: { quick: boolean }) => Promise<Figures>;
 }
 
-const sections: Section[] = [
-  { name: 'proxy', run: async (o) => (await import('./proxy.ts')).benchProxy(o) },
-  { name: 'load', run: async (o) => (await import('./load.ts')).benchLoad(o) },
-  { name: 'pipeline', run: async (o) => (await import('./pipeline.ts')).benchPipeline(o) },
-  { name: 'check', run: async (o) => (await import('./check.ts')).benchCheck(o) },
-  { name: 'report', run: async (o) => (await import('./report.ts')).benchReport(o) },
-];
+/** Each section runs in a fresh child process, so one section's memory and JIT state never colour another's figures. */
+const sections: Section[] = ['proxy', 'load', 'pipeline', 'check', 'report'].map((name) => ({ name, run: (o) => runSection(name, o.quick) }));
+
+function runSection(name: string, isQuick: boolean): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'section.ts'), name, ...(isQuick ? ['--quick'] : [])], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`section ${name} exited with ${code}`));
+      try {
+        resolve(JSON.parse(out) as Figures);
+      } catch (err) {
+        reject(new Error(`section ${name} printed no figures: ${(err as Error).message}`));
+      }
+    });
+  });
+}
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -7,16 +7,10 @@
 //   refund    settlement -A, available +A
 import type { JournalEntry, JournalKind, JournalLeg } from '../../services/ledger/contract.ts';
 
-export const EQUITY_OPENING = 'equity:opening';
-export const SETTLEMENT = 'settlement';
+import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from '../../services/ledger/books.ts';
 
-export function availableBook(accountId: string): string {
-  return `acct:${accountId}:available`;
-}
-
-export function heldBook(accountId: string): string {
-  return `acct:${accountId}:held`;
-}
+// The book names are the ledger's own: one definition, so a checker can never disagree on spelling.
+export { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook };
 
 /** Sign of each kind's effect on the account's available book (x amount). */
 export const AVAILABLE_SIGN: Readonly<Record<JournalKind, -1 | 0 | 1>> = {

@@ -11,6 +11,17 @@ function targets(window: FaultWindow, ctx: FaultContext): string[] {
   return ctx.topology.resolveTarget(window.target).map((r) => r.name);
 }
 
+/** Signals every target; one that died meanwhile is skipped (its fault is over anyway). */
+function signalAll(ctx: FaultContext, names: string[], signal: NodeJS.Signals): void {
+  for (const name of names) {
+    try {
+      ctx.topology.signal(name, signal);
+    } catch {
+      /* died meanwhile */
+    }
+  }
+}
+
 /** Brings every target back up (same port unless told otherwise); tolerant of replicas already running. */
 async function ensureRunning(ctx: FaultContext, names: string[], newPort: boolean): Promise<void> {
   for (const name of names) {
@@ -91,17 +102,7 @@ export const processPause: FaultKind<typeof pauseParams> = {
   async apply(window, _params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     for (const name of names) ctx.topology.signal(name, 'SIGSTOP');
-    return {
-      heal: async () => {
-        for (const name of names) {
-          try {
-            ctx.topology.signal(name, 'SIGCONT');
-          } catch {
-            /* it died meanwhile */
-          }
-        }
-      },
-    };
+    return { heal: async () => signalAll(ctx, names, 'SIGCONT') };
   },
 };
 
@@ -119,21 +120,12 @@ export const processStarve: FaultKind<typeof starveParams> = {
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     let running = true;
-    const signalAll = (sig: NodeJS.Signals): void => {
-      for (const name of names) {
-        try {
-          ctx.topology.signal(name, sig);
-        } catch {
-          /* died meanwhile */
-        }
-      }
-    };
     const stopMs = Math.round(params.period_ms * params.duty);
     const loop = (async () => {
       while (running) {
-        signalAll('SIGSTOP');
+        signalAll(ctx, names, 'SIGSTOP');
         await sleep(stopMs);
-        signalAll('SIGCONT');
+        signalAll(ctx, names, 'SIGCONT');
         if (!running) break;
         await sleep(params.period_ms - stopMs);
       }
@@ -142,7 +134,7 @@ export const processStarve: FaultKind<typeof starveParams> = {
       heal: async () => {
         running = false;
         await loop;
-        signalAll('SIGCONT');
+        signalAll(ctx, names, 'SIGCONT');
       },
     };
   },

@@ -22,7 +22,7 @@ export class Progress {
 
   update(s: ProgressSample): void {
     const rate = s.successRate === null ? '   -  ' : `${(s.successRate * 100).toFixed(1).padStart(5)}%`;
-    const line = `[${String(Math.floor(s.elapsedS)).padStart(4)}s/${s.durationS}s] rate ${String(s.sentLastSecond).padStart(5)}/s  success ${rate}  faults: ${s.activeFaults.length ? s.activeFaults.join(', ') : 'none'}`;
+    const line = `[${String(Math.floor(s.elapsedS)).padStart(4)}s/${s.durationS}s] auth ${String(s.sentLastSecond).padStart(5)}/s  success ${rate}  faults: ${s.activeFaults.length ? s.activeFaults.join(', ') : 'none'}`;
     if (this.tty) {
       this.stream.write(`\r\x1b[2K${line}`);
     } else if (s.elapsedS - this.lastPlain >= this.plainEveryS) {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
+import { serviceBundles } from './service-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -54,9 +55,11 @@ function installExitHook(): void {
   });
 }
 
-export function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
+export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
   installExitHook();
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, spec.entry)], {
+  const bundle = (await serviceBundles())?.get(spec.entry);
+  const args = bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,

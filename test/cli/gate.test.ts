@@ -1,0 +1,52 @@
+// The CI gate through the CLI: a run that meets its thresholds exits 0; one that breaks a threshold, or
+// regresses against a baseline, exits 1 and its junit.xml names the failing check.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cli } from '../support/cli.ts';
+import type { Summary } from '../../harness/summary/types.ts';
+
+const SCENARIO = (thresholds: string) => `name: gate-check
+description: a short run for the gate
+seed: 3
+traffic: { rate: 60, duration_s: 5 }
+drain_s: 5
+thresholds:
+${thresholds}
+`;
+
+test('thresholds met: exit 0; a threshold broken: exit 1 and junit.xml names it; a worse baseline: exit 1', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-gate-'));
+  const good = path.join(dir, 'good.yaml');
+  await writeFile(good, SCENARIO(`  authorization_success_rate: ['rate>0.99']\n  app_success_rate: ['rate>0.99']`));
+  const goodRun = path.join(dir, 'good-run');
+  const ok = await cli(['run', good, '--out', goodRun]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+
+  const strict = path.join(dir, 'strict.yaml');
+  await writeFile(strict, SCENARIO(`  authorization_latency: ['p(99)<0.001']`));
+  const strictRun = path.join(dir, 'strict-run');
+  const failed = await cli(['run', strict, '--out', strictRun]);
+  assert.equal(failed.code, 1);
+  const junit = readFileSync(path.join(strictRun, 'junit.xml'), 'utf8');
+  assert.match(junit, /<failure[^>]*authorization_latency/);
+
+  // A baseline that was much better than this run: the gate fails it, names the metric, and exit 1.
+  const summary = JSON.parse(readFileSync(path.join(goodRun, 'summary.json'), 'utf8')) as Summary;
+  const better: Summary = { ...summary, latency_ms: { ...summary.latency_ms, p50: summary.latency_ms.p50 / 10, p99: 0.01 } };
+  const baselineFile = path.join(dir, 'baseline.json');
+  await writeFile(baselineFile, JSON.stringify(better));
+  const gated = await cli(['gate', goodRun, '--baseline', baselineFile]);
+  assert.equal(gated.code, 1, gated.stdout);
+  assert.match(gated.stdout, /FAIL baseline authorization_latency_p99/);
+  assert.match(readFileSync(path.join(goodRun, 'junit.xml'), 'utf8'), /<failure[^>]*authorization_latency_p99/);
+
+  // The same summary as its own baseline passes.
+  const same = path.join(dir, 'same.json');
+  await writeFile(same, JSON.stringify(summary));
+  const sameGate = await cli(['gate', goodRun, '--baseline', same]);
+  assert.equal(sameGate.code, 0, sameGate.stdout);
+});
