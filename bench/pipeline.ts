@@ -52,13 +52,14 @@ async function benchCapacity(quick: boolean): Promise<{ capacity: number; p99AtH
   const topology = await startEmbeddedTopology(spec, { seed: 1 });
   const accounts = seedAccounts(1, spec.accounts);
   const traffic = trafficSchema.parse({});
-  const seconds = quick ? 4 : 10;
+  const seconds = quick ? 3 : 10;
   let capacity = 0;
   const levels: string[] = [];
   try {
     // Warm-up: JIT and connection pools.
-    await Promise.all(topology.urls.processors.map((url, i) => runClosedModel({ url, seed: 100 + i, traffic, accounts, connections: 8, durationS: 2, idPrefix: `warm${i}` })));
-    for (const perProcessor of [8, 16, 32, 64]) {
+    await Promise.all(topology.urls.processors.map((url, i) => runClosedModel({ url, seed: 100 + i, traffic, accounts, connections: 8, durationS: quick ? 1 : 2, idPrefix: `warm${i}` })));
+    // Quick: only the two levels where this machine peaks.
+    for (const perProcessor of quick ? [16, 32] : [8, 16, 32, 64]) {
       const results = await Promise.all(
         topology.urls.processors.map((url, i) =>
           runClosedModel({ url, seed: perProcessor * 10 + i, traffic, accounts, connections: perProcessor, durationS: seconds, idPrefix: `cap${perProcessor}x${i}` }),
@@ -132,7 +133,7 @@ async function benchActivation(quick: boolean): Promise<number> {
     urls: { toxiproxy: proxyServer.url, discovery: '', ledgerStore: '', processors: [], feeds: [], ledgers: [] },
   };
   const windows: FaultWindow[] = [];
-  const count = quick ? 5 : 20;
+  const count = quick ? 3 : 20;
   for (let i = 0; i < count; i++) {
     windows.push({ name: `w${i}`, fault: 'network.latency', target: 'fast-1', start_s: 1 + i, end_s: 1.5 + i, params: { latency: 100, jitter: 0 } });
   }
@@ -174,7 +175,7 @@ async function benchActivation(quick: boolean): Promise<number> {
 
 async function benchDriverRss(quick: boolean): Promise<number> {
   const { scenario } = await loadScenario('baseline');
-  const s = applyOverrides(scenario, { rate: 1000, duration: quick ? 10 : 60 });
+  const s = applyOverrides(scenario, { rate: 1000, duration: quick ? 6 : 60 });
   const out = await mkdtemp(path.join(os.tmpdir(), 'faultline-bench-rss-'));
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {

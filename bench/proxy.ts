@@ -121,9 +121,9 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 export async function benchProxy(opts: { quick: boolean }): Promise<Figures> {
-  const roundSeconds = opts.quick ? 2 : 5;
-  const latencyRequests = opts.quick ? 40 : 150;
-  const bandwidthBytes = opts.quick ? 300_000 : 1_000_000;
+  const roundSeconds = opts.quick ? 1.5 : 5;
+  const latencyRequests = opts.quick ? 25 : 150;
+  const bandwidthBytes = opts.quick ? 150_000 : 1_000_000;
   const upstream = await spawnRole('upstream');
   const proxyProcess = await spawnRole('proxy').catch(async (err) => {
     await stop(upstream.child);
