@@ -97,6 +97,7 @@ function build(setCode: (code: number) => void): Command {
     .option('--out <dir>', 'suite folder (default reports/suites/<time>-<name>)')
     .option('--baseline-dir <dir>', 'folder of baseline summaries, <scenario>.json each')
     .option('--tolerances <file>', 'per-metric tolerances (JSON)')
+    .option('--write-baselines <dir>', "save each run's summary as <dir>/<label>.json, the baselines of later runs")
     .action(async (name: string, options: Record<string, string | undefined>) => {
       const { suiteCommand } = await import('./commands/suite.ts');
       setCode(await suiteCommand(name, options, out));

@@ -2,7 +2,6 @@
 // Toxiproxy-compatible proxy in front of each, registered with the discovery stub (the way an endpoints
 // controller would). Stopping it leaves no process and no bound port behind.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { startProxyServer, type ProxyServer } from '../proxy/server.ts';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process.ts';
 import type { TopologySpec } from '../scenario/schema.ts';
 import type { ReplicaInfo, RunningTopology, ServiceName, StartTopologyOptions, TerminateOptions, TopologyUrls } from './types.ts';
@@ -51,7 +50,8 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
   const started = performance.now();
   const log = opts.log ?? (() => {});
   const replicas = new Map<string, ReplicaState>();
-  let proxyServer: ProxyServer | null = null;
+  let proxyProcess: ServiceProcess | null = null;
+  let proxyUrl = '';
   let toxiproxy: Toxiproxy | null = null;
   let stopped = false;
   let discoveryDirect = '';
@@ -138,19 +138,23 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
         [...replicas.values()].filter((r) => group.includes(r.service) && r.proc).map((r) => stopServiceProcess(r.proc as ServiceProcess, 3000)),
       );
     }
-    if (proxyServer) await proxyServer.close();
+    if (proxyProcess) await stopServiceProcess(proxyProcess, 3000);
     log('topology stopped');
   };
 
   try {
     // Phase 1: the fault proxy API, discovery and the ledger store.
-    proxyServer = await startProxyServer({ host: '127.0.0.1', port: opts.toxiproxyPort ?? 0, seed: opts.seed }).catch((err: Error & { code?: string }) => {
-      if (err.code === 'EADDRINUSE') {
-        throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);
-      }
-      throw err;
-    });
-    toxiproxy = new Toxiproxy(proxyServer.url);
+    // The fault proxy runs in its own process, beside the services (never in the driver's event loop).
+    proxyProcess = await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0 }).catch(
+      (err: Error) => {
+        if (/already in use/.test(err.message)) {
+          throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);
+        }
+        throw err;
+      },
+    );
+    proxyUrl = url(proxyProcess.info.port);
+    toxiproxy = new Toxiproxy(proxyUrl);
     const discovery = add('discovery', 'discovery', { namespace: DEFAULT_NAMESPACE }, null, true);
     const store = add('ledger-store', 'ledger-store', { seed: opts.seed, accounts: spec.accounts, idempotency: opts.ledgerIdempotency ?? true }, null, false);
     await launchAll([discovery, store]);
@@ -204,7 +208,7 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
   };
 
   const urls: TopologyUrls = {
-    toxiproxy: proxyServer.url,
+    toxiproxy: proxyUrl,
     discovery: discoveryDirect,
     ledgerStore: storeUrl,
     get processors() {

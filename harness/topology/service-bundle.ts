@@ -1,4 +1,4 @@
-// Service processes start from one pre-bundled JavaScript file each (esbuild), not through the tsx
+// Service processes (and the fault proxy) start from one pre-bundled JavaScript file each (esbuild), not through the tsx
 // loader: a bundled Fastify service is ready in a third of the time, which is what keeps a 7-process
 // topology's startup near a second. Bundles are cached under node_modules/.cache/faultline, keyed by
 // the size and mtime of every source file they are built from, so an edit rebuilds them on next start.
@@ -18,6 +18,7 @@ export const SERVICE_ENTRIES = [
   'services/ledger/main-store.ts',
   'services/feed/main.ts',
   'services/discovery/main.ts',
+  'harness/proxy/main.ts',
 ] as const;
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -31,7 +32,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
 }
 
 async function cacheKey(): Promise<string> {
-  const files = (await sourceFiles(path.join(ROOT, 'services'))).sort();
+  const files = [...(await sourceFiles(path.join(ROOT, 'services'))), ...(await sourceFiles(path.join(ROOT, 'harness', 'proxy')))].sort();
   files.push(path.join(ROOT, 'package-lock.json'));
   const hash = createHash('sha256');
   for (const file of files) {
@@ -43,7 +44,7 @@ async function cacheKey(): Promise<string> {
 }
 
 function bundlePath(dir: string, entry: string): string {
-  return path.join(dir, entry.replace(/^services\//, '').replace(/\.ts$/, '.mjs'));
+  return path.join(dir, entry.replace(/\.ts$/, '.mjs'));
 }
 
 let pending: Promise<Map<string, string> | null> | null = null;
@@ -69,7 +70,7 @@ async function build(): Promise<Map<string, string>> {
   await mkdir(tmp, { recursive: true });
   await esbuild({
     entryPoints: SERVICE_ENTRIES.map((e) => path.join(ROOT, e)),
-    outbase: path.join(ROOT, 'services'),
+    outbase: ROOT,
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -2,6 +2,7 @@
 // one index page linking every run and a combined junit.xml. Exit 1 if any run failed.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { loadSuites } from '../../runner/suites.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../runner/overrides.ts';
@@ -47,6 +48,14 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
     release();
   }
   const index = await writeSuiteIndex(suiteDir, runs, `faultline suite ${name}`);
+  if (o.writeBaselines) {
+    await mkdir(o.writeBaselines, { recursive: true });
+    for (const [i, run] of runs.entries()) {
+      const label = planned[i]?.label ?? run.summary.scenario;
+      await copyFile(path.join(run.runDir, 'summary.json'), path.join(o.writeBaselines, `${label}.json`));
+    }
+    out(`wrote ${runs.length} baselines to ${o.writeBaselines}`);
+  }
   const failed = runs.filter((r) => !r.summary.passed).length;
   out(`suite ${name}: ${runs.length - failed}/${runs.length} passed — ${path.relative(process.cwd(), path.join(suiteDir, 'index.html'))}`);
   void index;
