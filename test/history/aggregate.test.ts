@@ -185,16 +185,16 @@ test('aggregate: per-second latency is kept after its second settles (bounded me
   near(timeseries[299].p50, 300);
 });
 
-test('aggregate: 600,000 records in a few seconds', { timeout: 30_000 }, () => {
+// How fast is measured by `npm run bench` (check.aggregate_seconds_for_600k_requests); this checks the counts hold at that size.
+test('aggregate: a 10-minute run of 600,000 records is counted exactly', { timeout: 60_000 }, () => {
   const agg = new HistoryAggregator({ duration_s: 600, faults: [{ name: 'f', start_s: 200, end_s: 300 }] });
   const base = auth('x', 0, 'approved', 12.5, { attempts: 1 });
-  const started = performance.now();
   for (let i = 0; i < 600_000; i++) {
     const t = i;
     agg.add({ ...base, id: `auth-${i}`, intended_ms: t, sent_ms: t, latency_ms: 5 + (i % 100), outcome: i % 50 === 0 ? 'failed' : 'approved' });
   }
   const r = agg.finish();
-  const seconds = (performance.now() - started) / 1000;
   assert.equal(r.authorizations.total, 600_000);
-  assert.ok(seconds < 5, `took ${seconds.toFixed(2)} s`);
+  assert.equal(r.authorizations.failed, 12_000);
+  assert.equal(r.timeseries.length, 600);
 });

@@ -112,13 +112,11 @@ describe('report: one run', () => {
     assert.match(junit, new RegExp(`failures="${failures.length}"`));
   });
 
-  it('stays under 3 MB and builds in under 2 s for a 10-minute run', async () => {
+  // Build time is measured by `npm run bench` (report.seconds_for_600k_requests), not asserted here.
+  it('stays under 3 MB for a 10-minute run', async () => {
     const dir = await runs.run('ten-minutes', monzoSummary({ router: 'hardened', duration_s: 600, rate: 1000 }));
-    const started = performance.now();
     await writeReport(dir);
-    const elapsed = performance.now() - started;
     const size = (await stat(join(dir, 'index.html'))).size;
-    assert.ok(elapsed < 2000, `built in ${elapsed.toFixed(0)} ms`);
     assert.ok(size < 3 * 1024 * 1024, `${size} bytes`);
   });
 
