@@ -3,6 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 
+/** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError']);
+
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -144,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; anything else commander rejects is a usage error.
       return err.exitCode === 0 ? EXIT.passed : EXIT.usage;
     }
-    if (err instanceof ScenarioError || err instanceof UsageError || (err as Error).name === 'ThresholdError' || (err as Error).name === 'ReplayError') {
+    if (err instanceof ScenarioError || err instanceof UsageError || USAGE_ERRORS.has((err as Error).name)) {
       process.stderr.write(`faultline: ${(err as Error).message}\n`);
       return EXIT.usage;
     }

@@ -88,13 +88,18 @@ const tolerancesSchema = z.record(
   toleranceSchema,
 );
 
-/** Validates a tolerances object; throws an Error naming the key. */
+/** A baseline or tolerances file that cannot be used: bad input (exit 2), never a harness failure. */
+export class BaselineFileError extends Error {
+  override name = 'BaselineFileError';
+}
+
+/** Validates a tolerances object; throws a BaselineFileError naming the key. */
 export function parseTolerances(input: unknown, source = 'tolerances'): BaselineTolerances {
   const result = tolerancesSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.map(String).join('.') || '(root)';
-    throw new Error(`${source}: ${where}: ${issue?.message ?? 'invalid'}`);
+    throw new BaselineFileError(`${source}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return result.data;
 }
@@ -104,7 +109,8 @@ export async function loadTolerances(file: string): Promise<BaselineTolerances> 
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    const e = err as Error & { code?: string };
+    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
   }
   return parseTolerances(raw, file);
 }
@@ -256,11 +262,12 @@ export async function loadBaselineSummary(file: string): Promise<Summary> {
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    const e = err as Error & { code?: string };
+    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
   }
   const s = raw as Partial<Summary> | null;
   if (!s || typeof s !== 'object' || !s.authorizations || !Array.isArray(s.phases) || !Array.isArray(s.faults) || !s.latency_ms) {
-    throw new Error(`${file}: not a faultline summary.json (missing authorizations, latency_ms, phases or faults)`);
+    throw new BaselineFileError(`${file}: not a faultline summary.json (missing authorizations, latency_ms, phases or faults)`);
   }
   return raw as Summary;
 }

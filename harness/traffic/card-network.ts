@@ -25,7 +25,7 @@ import type {
   ReversalRequest,
   ReversalResponse,
 } from '../../services/card-processor/contract.ts';
-import { CAUSES, HOPS, type Cause, type HopFailureBody, type Hop } from '../../services/common/failure.ts';
+import { CAUSES, HOPS, mayHaveCommitted, type Cause, type HopFailureBody, type Hop } from '../../services/common/failure.ts';
 import { hashSeed } from '../../services/common/random.ts';
 import { AUTH_OUTCOMES, type AuthOutcome, type HistoryRecord } from '../history/record.ts';
 import type { NetworkSpec } from '../scenario/schema.ts';
@@ -117,7 +117,7 @@ function failureOf(res: HttpResult, hop: Hop): Failure {
     if (isHopFailure(body)) {
       // The processor gave up on the ledger after sending it the hold (a timeout or a reset): the hold may
       // have committed anyway, so the outcome is ambiguous and deserves a reversal, like a timeout here.
-      const ambiguous = body.hop !== 'processor->discovery' && (body.cause === 'timeout' || body.cause === 'reset' || body.cause === 'other');
+      const ambiguous = mayHaveCommitted(body.hop, body.cause);
       return { error: { hop: body.hop, cause: body.cause }, ambiguous, standIn: true, attempts: body.attempts };
     }
     return { error: { hop, cause: 'http_5xx' }, ambiguous: false, standIn: true };

@@ -22,6 +22,7 @@ import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
 import { seedAccounts, type AccountSeed } from '../common/accounts.ts';
 import { createRng, hashSeed } from '../common/random.ts';
+import { mayHaveCommitted } from '../common/failure.ts';
 import type { Router } from '../router/index.ts';
 
 export interface CardProcessorOptions {
@@ -89,7 +90,7 @@ function feedEvent(
 
 /** The ledger may have committed a write that failed this way: it was sent, and no answer came back. */
 function ambiguous(err: unknown): boolean {
-  return err instanceof HopFailure && err.hop !== 'processor->discovery' && (err.cause === 'timeout' || err.cause === 'reset' || err.cause === 'other');
+  return err instanceof HopFailure && mayHaveCommitted(err.hop, err.cause);
 }
 
 export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = async (app, opts) => {

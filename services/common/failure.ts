@@ -51,3 +51,14 @@ export function causeOfError(err: unknown): Cause {
     return 'timeout';
   return 'other';
 }
+
+/**
+ * Whether a write that failed this way may still have been committed downstream: it was sent, and no
+ * answer came back (a timeout, a reset, or an unclassified error). A refusal, a 5xx answer or a failure to
+ * resolve the service means nothing was written. The card processor re-settles such writes and the card
+ * network treats such answers as ambiguous (a timeout reversal follows).
+ */
+export function mayHaveCommitted(hop: Hop, cause: Cause): boolean {
+  if (hop === 'processor->discovery' || hop === 'network->processor') return false;
+  return cause === 'timeout' || cause === 'reset' || cause === 'other';
+}

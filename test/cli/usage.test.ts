@@ -91,3 +91,19 @@ test('a replay line that is not JSON is exit 2 naming file and line, before any 
   assert.match(r.stderr, /traffic\.jsonl:3/);
   assert.doesNotMatch(r.stderr, /topology up/, 'nothing started');
 });
+
+test('a baseline or tolerances file that is not usable is exit 2 naming the file, before anything starts', async () => {
+  const notJson = await tempFile('baseline.json', '{not json');
+  const r = await cli(['run', 'baseline', '--baseline', notJson]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /baseline\.json: not valid JSON/);
+  assert.doesNotMatch(r.stderr, /topology up/);
+  const notSummary = await tempFile('other.json', '{"hello": 1}');
+  const s = await cli(['run', 'baseline', '--baseline', notSummary]);
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /other\.json: not a faultline summary\.json/);
+  const tolerances = await tempFile('tol.json', '{"authorization_success_rate": {"abs": "lots"}}');
+  const t = await cli(['run', 'baseline', '--baseline', 'reports/baselines/baseline.json', '--tolerances', tolerances]);
+  assert.equal(t.code, 2, t.stderr);
+  assert.match(t.stderr, /tol\.json: authorization_success_rate\.abs/);
+});
