@@ -1,27 +1,20 @@
-// `npm run bench`: measures faultline itself on this machine and writes reports/bench/latest.json and
-// latest.md. `--quick` runs the same figures at smaller sizes in under a minute. Misses are listed at the end.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `npm run bench`: measures faultline itself on this machine. Each section runs in its own process
+// (bench/section.ts). The run's figures go to reports/bench/runs/<time>/bench.json and bench.md (ignored
+// by git: a bench run changes no tracked file); `--snapshot` also rewrites the committed
+// reports/bench/snapshot.json and snapshot.md that the README quotes. Misses are listed at the end and
+// make the exit code 1. `--quick` runs the same figures at smaller sizes in about a minute.
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const quick = process.argv.includes('--quick');
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-
-interface Section {
-  name: string;
-  run: (opts: { quick: boolean }) => Promise<Figures>;
-}
+import { BenchUsageError, USAGE, parseBenchArgs, type BenchArgs } from './args.ts';
+import { ROOT, SNAPSHOT_BASENAME, defaultRunDir, writeResult } from './output.ts';
+import { exitCode, machine, missedTargets, type BenchResult } from './result.ts';
+import { formatValue } from './figure.ts';
 
 /** Each section runs in a fresh child process, so one section's memory and JIT state never colour another's figures. */
-const sections: Section[] = ['proxy', 'load', 'pipeline', 'check', 'report'].map((name) => ({ name, run: (o) => runSection(name, o.quick) }));
-
-function runSection(name: string, isQuick: boolean): Promise<Figures> {
+function runSection(name: string, quick: boolean): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'section.ts'), name, ...(isQuick ? ['--quick'] : [])], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'section.ts'), name, ...(quick ? ['--quick'] : [])], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -39,67 +32,67 @@ function runSection(name: string, isQuick: boolean): Promise<Figures> {
   });
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function bench(args: BenchArgs): Promise<number> {
+  const startedAt = new Date();
   const figures: Figures = {};
   const errors: string[] = [];
-  for (const section of sections) {
-    if (only.length && !only.includes(section.name)) continue;
-    process.stderr.write(`bench: ${section.name}${quick ? ' (quick)' : ''}…\n`);
+  for (const name of args.sections) {
+    say(`bench: ${name}${args.quick ? ' (quick)' : ''}…`);
     const t = Date.now();
     try {
-      const result = await section.run({ quick });
+      const result = await runSection(name, args.quick);
       Object.assign(figures, result);
-      for (const [k, f] of Object.entries(result)) process.stderr.write(`  ${k} = ${f.value} ${f.unit}  (target ${f.target}: ${f.met ? 'met' : 'MISSED'})\n`);
+      for (const [k, f] of Object.entries(result)) say(`  ${k} = ${formatValue(f)} ${f.unit}  (target ${f.target}: ${f.met ? 'met' : 'MISSED'})`);
     } catch (err) {
-      errors.push(`${section.name}: ${(err as Error).message}`);
-      process.stderr.write(`  ${section.name} failed: ${(err as Error).stack}\n`);
+      errors.push(`${name}: ${(err as Error).message}`);
+      say(`  ${name} failed: ${(err as Error).stack ?? String(err)}`);
     }
-    process.stderr.write(`  (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
+    say(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
-  const cpus = os.cpus();
-  const result = {
-    machine: {
-      cores: cpus.length,
-      cpu: cpus[0]?.model ?? 'unknown',
-      memory_gib: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
-    quick,
-    at: new Date().toISOString(),
-    seconds: Math.round((Date.now() - started) / 100) / 10,
+  const result: BenchResult = {
+    machine: machine(),
+    quick: args.quick,
+    at: startedAt.toISOString(),
+    seconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+    sections: [...args.sections],
     figures,
+    missed: missedTargets(figures),
     errors,
   };
-  const dir = path.join(ROOT, 'reports', 'bench');
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  await writeFile(path.join(dir, 'latest.md'), markdown(result));
-  const missed = Object.entries(figures).filter(([, f]) => !f.met);
-  process.stderr.write(`\nwrote reports/bench/latest.json and latest.md in ${result.seconds} s\n`);
-  if (missed.length || errors.length) {
-    process.stderr.write('\nMISSED TARGETS:\n');
-    for (const [k, f] of missed) process.stderr.write(`  ${k} = ${f.value} ${f.unit}, target ${f.target}${f.note ? ` (${f.note})` : ''}\n`);
-    for (const e of errors) process.stderr.write(`  error: ${e}\n`);
+
+  const runDir = args.out ? path.resolve(args.out) : defaultRunDir(startedAt, args.quick);
+  const written = await writeResult(path.join(runDir, 'bench'), result);
+  say(`\nwrote ${path.relative(process.cwd(), written.json)} and ${path.basename(written.md)} in ${result.seconds} s`);
+  if (args.snapshot) {
+    if (errors.length) {
+      say(`snapshot NOT updated: ${errors.length} section${errors.length === 1 ? '' : 's'} failed, so this run is not a whole one`);
+    } else {
+      const snap = await writeResult(SNAPSHOT_BASENAME, result);
+      say(`snapshot updated: ${path.relative(process.cwd(), snap.json)} and ${path.basename(snap.md)} (commit them with the README's table)`);
+    }
+  }
+  if (result.missed.length || errors.length) {
+    say('\nMISSED TARGETS:');
+    for (const line of result.missed) say(`  ${line}`);
+    for (const e of errors) say(`  section failed: ${e}`);
   } else {
-    process.stderr.write('every target met\n');
+    say('every target met');
   }
+  return exitCode(result);
 }
 
-function markdown(r: { machine: Record<string, unknown>; quick: boolean; at: string; figures: Figures; errors: string[] }): string {
-  const m = r.machine;
-  const lines = [
-    `Measured ${r.at.slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memory_gib} GiB, Node ${m.node}${r.quick ? ' — quick run (smaller sizes)' : ''}.`,
-    '',
-    '| figure | value | target | met |',
-    '| --- | ---: | --- | :---: |',
-  ];
-  for (const [k, f] of Object.entries(r.figures)) {
-    lines.push(`| \`${k}\` | ${f.value} ${f.unit} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`);
-  }
-  for (const e of r.errors) lines.push(`| error | ${e.replace(/\|/g, '\\|')} | | **no** |`);
-  return lines.join('\n') + '\n';
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BenchUsageError)) throw err;
+  say(`bench: ${err.message}\n\n${USAGE}`);
+  process.exit(2);
 }
-
-await main();
+if (args.help) {
+  say(USAGE);
+  process.exit(0);
+}
+process.exitCode = await bench(args);

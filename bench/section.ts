@@ -1,10 +1,11 @@
 // Runs one bench section in this process and prints its figures as JSON on stdout (bench/run.ts spawns it).
 import type { Figures } from './figure.ts';
+import { isSectionName, SECTION_NAMES, type SectionName } from './section-names.ts';
 
 const [name] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quick = process.argv.includes('--quick');
 
-const sections: Record<string, () => Promise<Figures>> = {
+const sections: Record<SectionName, () => Promise<Figures>> = {
   proxy: async () => (await import('./proxy.ts')).benchProxy({ quick }),
   load: async () => (await import('./load.ts')).benchLoad({ quick }),
   pipeline: async () => (await import('./pipeline.ts')).benchPipeline({ quick }),
@@ -12,11 +13,10 @@ const sections: Record<string, () => Promise<Figures>> = {
   report: async () => (await import('./report.ts')).benchReport({ quick }),
 };
 
-const run = name ? sections[name] : undefined;
-if (!run) {
-  process.stderr.write(`unknown bench section "${name ?? ''}"; known: ${Object.keys(sections).join(', ')}\n`);
+if (name === undefined || !isSectionName(name)) {
+  process.stderr.write(`unknown bench section "${name ?? ''}"; known: ${SECTION_NAMES.join(', ')}\n`);
   process.exit(2);
 }
-const figures = await run();
+const figures = await sections[name]();
 process.stdout.write(JSON.stringify(figures));
 process.exit(0);

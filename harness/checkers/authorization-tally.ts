@@ -1,7 +1,10 @@
 // One pass over the journal counting, per authorization id, its holds, releases, postings, captures and
-// refunds: what the exactly-once, advice and unknown-resolution checkers compare the history against.
-// Compact: one map slot per authorization and five 16-bit counters (saturating) in a growable array.
+// refunds, and the amount it still holds: what the exactly-once, advice and unknown-resolution checkers
+// compare the history against. A count says an entry happened, not that it moved everything: a release may
+// be a partial reversal, so "still held" is the amount (holds - releases - the holds captures consumed).
+// Compact: one map slot per authorization, five 16-bit counters (saturating) and one amount in growable arrays.
 import type { JournalEntry, JournalKind } from '../../services/ledger/contract.ts';
+import { heldDelta } from './balances.ts';
 
 export const TALLY_FIELDS = ['holds', 'releases', 'postings', 'captures', 'refunds'] as const;
 export type TallyField = (typeof TALLY_FIELDS)[number];
@@ -14,6 +17,8 @@ const MAX = 0xffff;
 export class AuthorizationTally {
   private readonly slots = new Map<string, number>();
   private counts = new Uint16Array(1024 * WIDTH);
+  /** Amount still held per slot (integer minor units; float64 is exact far past any run's sums). */
+  private held = new Float64Array(1024);
 
   entry(e: JournalEntry): void {
     const id = e.authorization_id;
@@ -28,10 +33,20 @@ export class AuthorizationTally {
         const next = new Uint16Array(this.counts.length * 2);
         next.set(this.counts);
         this.counts = next;
+        const held = new Float64Array(this.held.length * 2);
+        held.set(this.held);
+        this.held = held;
       }
     }
     const at = slot * WIDTH + field;
     if (this.counts[at] < MAX) this.counts[at]++;
+    if (e.kind !== 'posting' && e.kind !== 'refund') this.held[slot] += heldDelta(e);
+  }
+
+  /** Amount the authorization still holds after every entry so far (0 when fully released or captured). */
+  heldAmount(id: string): number {
+    const slot = this.slots.get(id);
+    return slot === undefined ? 0 : this.held[slot];
   }
 
   /** Number of authorization ids the journal mentions. */

@@ -2,6 +2,9 @@
 // ledger's AccountView: available = opening - holds - postings + releases + refunds, held = holds -
 // releases - captures, balance = available + held. The opening balance comes from the account's opening
 // entries, or from the view when the journal has none for it. Offending ids are account ids.
+// Amounts: a release (a reversal, whole or partial) moves exactly its amount; a capture consumes the hold
+// that was left (its held leg), which may differ from the amount it posts after a partial reversal: the
+// difference moves through available (availableDelta/heldDelta, also used by no-negative and the tally).
 // A fold: feed entries with entry(), compare with result(accounts).
 import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
@@ -9,6 +12,24 @@ import { AVAILABLE_SIGN, HELD_SIGN } from './books.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const BALANCES = 'balances';
+
+/** The hold a capture consumed: its held leg; the entry's amount when it has none (double-entry flags that). */
+function capturedHold(e: JournalEntry): number {
+  for (const leg of e.legs) if (leg.amount < 0 && leg.book.endsWith(':held')) return -leg.amount;
+  return e.amount;
+}
+
+/** What an entry does to its account's available book. */
+export function availableDelta(e: JournalEntry): number {
+  if (e.kind === 'capture') return capturedHold(e) - e.amount;
+  return (AVAILABLE_SIGN[e.kind] ?? 0) * e.amount;
+}
+
+/** What an entry does to its account's held book. */
+export function heldDelta(e: JournalEntry): number {
+  if (e.kind === 'capture') return -capturedHold(e);
+  return (HELD_SIGN[e.kind] ?? 0) * e.amount;
+}
 
 interface Recomputed {
   opening: number;
@@ -32,10 +53,8 @@ export class BalancesCheck {
       acc.openingSeen = true;
       return;
     }
-    const a = AVAILABLE_SIGN[e.kind];
-    const h = HELD_SIGN[e.kind];
-    if (a !== undefined) acc.available += a * e.amount;
-    if (h !== undefined) acc.held += h * e.amount;
+    acc.available += availableDelta(e);
+    acc.held += heldDelta(e);
   }
 
   result(views: readonly AccountView[]): InvariantResult {

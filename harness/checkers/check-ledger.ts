@@ -4,6 +4,7 @@
 import type { OutcomeIndex } from '../history/outcomes.ts';
 import { runChecksAsync, type CheckReport } from './index.ts';
 import type { LedgerReader } from './ledger-reader.ts';
+import type { IdempotencyConflictsCheck } from './idempotency-conflicts.ts';
 
 export interface LedgerCheckOptions {
   reader: LedgerReader;
@@ -16,6 +17,10 @@ export interface LedgerCheckOptions {
   readFeed?: boolean;
   /** Look unknown authorizations up one by one (GET /v1/authorizations/:id). Default true; false uses the journal. */
   lookupUnknowns?: boolean;
+  /** The run was interrupted: what it could not settle is unknown, not invalid. */
+  interrupted?: boolean;
+  /** Conflicting retries folded from the run's history. */
+  conflicts?: IdempotencyConflictsCheck;
 }
 
 export async function checkLedger(options: LedgerCheckOptions): Promise<CheckReport> {
@@ -33,5 +38,7 @@ export async function checkLedger(options: LedgerCheckOptions): Promise<CheckRep
     feedBalances,
     advicesPending: options.advicesPending,
     authorizationStates,
+    interrupted: options.interrupted,
+    conflicts: options.conflicts,
   });
 }

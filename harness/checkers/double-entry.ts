@@ -1,5 +1,7 @@
 // Invariant 3a, double entry: every journal entry's legs sum to zero and are the legs its kind must have
-// (books.ts), amounts are integer minor units, and the whole journal sums to zero.
+// (books.ts), amounts are integer minor units, and the whole journal sums to zero. A capture that posts
+// another amount than the hold it consumed (after a partial reversal) has a third leg: held -H,
+// settlement +A, available H-A.
 // A fold: feed entries with entry(), read the verdict with result(). Offending ids are request ids.
 import type { JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
@@ -42,6 +44,31 @@ export class DoubleEntryCheck {
     }
   }
 
+  /** held -H, settlement +A, available H-A (H != A, H > 0), in any order. The sum was checked already. */
+  private capturesAnotherAmount(e: JournalEntry): boolean {
+    const b = this.books.get(e.account_id);
+    if (!b) return false;
+    let held = 0;
+    let settled = 0;
+    let available = 0;
+    let seen = 0;
+    for (const leg of e.legs) {
+      if (leg.book === b.held) {
+        held -= leg.amount;
+        seen |= 1;
+      } else if (leg.book === b.available) {
+        available += leg.amount;
+        seen |= 2;
+      } else if (leg.book === SETTLEMENT) {
+        settled += leg.amount;
+        seen |= 4;
+      } else {
+        return false;
+      }
+    }
+    return seen === 7 && held > 0 && settled === e.amount && available === held - e.amount && available !== 0;
+  }
+
   entry(e: JournalEntry): void {
     this.entries++;
     let sum = 0;
@@ -63,9 +90,10 @@ export class DoubleEntryCheck {
     const a = e.amount;
     const ok =
       want !== undefined &&
-      legs.length === 2 &&
-      ((legs[0].book === want[0] && legs[0].amount === want[1] * a && legs[1].book === want[2] && legs[1].amount === want[3] * a) ||
-        (legs[0].book === want[2] && legs[0].amount === want[3] * a && legs[1].book === want[0] && legs[1].amount === want[1] * a));
+      ((legs.length === 2 &&
+        ((legs[0].book === want[0] && legs[0].amount === want[1] * a && legs[1].book === want[2] && legs[1].amount === want[3] * a) ||
+          (legs[0].book === want[2] && legs[0].amount === want[3] * a && legs[1].book === want[0] && legs[1].amount === want[1] * a))) ||
+        (legs.length === 3 && e.kind === 'capture' && this.capturesAnotherAmount(e)));
     if (!ok) {
       this.wrongLegs.add(id);
       this.all.add(id);

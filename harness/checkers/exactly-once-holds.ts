@@ -1,7 +1,7 @@
 // Invariant 1: every issuer-approved authorization has exactly one hold in the journal. Nothing approved
 // is lost (no hold), nothing is held twice (retries, resets after commit) whatever its outcome, and no
 // authorization the issuer declined keeps money held (a retried hold that committed, then answered
-// "insufficient funds" on the retry).
+// "insufficient funds" on the retry). "Keeps money held" is by amount: a partial reversal leaves the rest held.
 import type { InvariantResult } from '../summary/types.ts';
 import type { OutcomeIndex } from '../history/outcomes.ts';
 import type { AuthorizationTally } from './authorization-tally.ts';
@@ -25,7 +25,7 @@ export function checkExactlyOnceHolds(outcomes: OutcomeIndex, tally: Authorizati
     } else if (outcome === 'declined') {
       const c = tally.get(id);
       // (more than one hold is reported below as held more than once)
-      if (c.holds === 1 && c.releases + c.captures < c.holds) {
+      if (c.holds === 1 && tally.heldAmount(id) > 0) {
         declinedHeld.add(id);
         all.add(id);
       }

@@ -13,6 +13,7 @@ import { DoubleEntryCheck } from './double-entry.ts';
 import { checkExactlyOnceHolds } from './exactly-once-holds.ts';
 import { checkFeedAgrees } from './feed-agrees.ts';
 import { NoNegativeCheck } from './no-negative.ts';
+import { IdempotencyConflictsCheck } from './idempotency-conflicts.ts';
 import type { Validity } from './result.ts';
 import {
   checkUnknownResolution,
@@ -37,6 +38,10 @@ export interface CheckInput {
   advicesPending: readonly string[];
   /** Ledger lookups of the unknown authorizations; when absent they are resolved from the journal's holds. */
   authorizationStates?: ReadonlyMap<string, AuthorizationLookup>;
+  /** The run was interrupted: what it could not settle (pending advices, an undrained feed) is unknown, not invalid. */
+  interrupted?: boolean;
+  /** The conflicting retries folded from the history (absent: none were sent). */
+  conflicts?: IdempotencyConflictsCheck;
 }
 
 /** Like CheckInput, with a journal that may also be streamed (e.g. LedgerReader.journal()). */
@@ -87,12 +92,13 @@ export class JournalChecks {
       : resolveUnknownsFromJournal(unknowns, this.tally);
     const invariants = [
       checkExactlyOnceHolds(outcomes, this.tally),
-      checkAdvicesPosted(outcomes, this.tally, input.advicesPending),
+      checkAdvicesPosted(outcomes, this.tally, input.advicesPending, { interrupted: input.interrupted }),
       this.doubleEntry.result(),
       this.balances.result(this.accounts),
-      checkFeedAgrees(this.accounts, input.feedBalances),
+      checkFeedAgrees(this.accounts, input.feedBalances, { interrupted: input.interrupted }),
       this.noNegative.result(),
       checkUnknownResolution(resolution),
+      (input.conflicts ?? new IdempotencyConflictsCheck()).result(outcomes),
     ];
     const validity = composeValidity(invariants);
     return { invariants, validity, ok: validity === 'valid', unknown_resolution: resolution.counts, resolutions: resolution.resolutions };

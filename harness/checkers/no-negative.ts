@@ -1,12 +1,13 @@
 // Invariant 5: replaying the journal in seq order, no account's available goes below zero except through
-// advice postings (a stand-in approval must be posted even into overdraft). An entry that lowers available
+// advices (a stand-in approval must be posted even into overdraft): a posting, or a capture that posts more
+// than the hold it consumed (after a partial reversal). An entry that lowers available
 // and leaves it negative is offending unless it is a posting; offending ids are authorization ids (the
 // request id when the entry has none). Accounts start from their opening entries, or from the ledger's
 // opening_balance when the journal has none for them.
 // A fold: feed entries in seq order with entry(), read result(). Out-of-order input makes it `unknown`.
 import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
-import { AVAILABLE_SIGN } from './books.ts';
+import { availableDelta } from './balances.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const NO_NEGATIVE = 'no-negative';
@@ -29,11 +30,11 @@ export class NoNegativeCheck {
     else this.lastSeq = e.seq;
     let before = this.available.get(e.account_id);
     if (before === undefined) before = e.kind === 'opening' ? 0 : (this.openings.get(e.account_id) ?? 0);
-    const delta = (AVAILABLE_SIGN[e.kind] ?? 0) * e.amount;
+    const delta = availableDelta(e);
     const after = before + delta;
     this.available.set(e.account_id, after);
     if (delta < 0 && after < 0) {
-      if (e.kind === 'posting') {
+      if (e.kind === 'posting' || e.kind === 'capture') {
         this.overdrawnByAdvice.add(e.account_id);
       } else {
         const id = e.authorization_id ?? e.request_id;

@@ -4,7 +4,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
-const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError']);
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError']);
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -22,7 +22,8 @@ function build(setCode: (code: number) => void): Command {
     .command('run')
     .description('run a scenario (catalog name or .ts/.json/.yaml file) and write its run folder')
     .argument('[scenario]', 'catalog name or scenario file', 'monzo-2017')
-    .option('--duration <seconds>', 'traffic duration in seconds (scales the fault timeline)')
+    .option('--duration <duration>', 'measured traffic duration: 30s, 1m30s, 500ms (a bare number is seconds); scales the fault timeline')
+    .option('--warmup <duration>', 'warm-up before the measured part, recorded but never gated (default: the scenario\'s, 5s; 0 = none)')
     .option('--rate <per-second>', 'open model arrival rate')
     .option('--seed <n>', 'seed for traffic and accounts')
     .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']))

@@ -37,7 +37,7 @@
 // <!-- /README -->
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { BaselineDelta, PhaseSummary, Summary } from '../summary/types.ts';
+import type { BaselineDelta, LatencySummary, PhaseSummary, Summary } from '../summary/types.ts';
 
 export interface Tolerance {
   /** Absolute band, in the metric's unit (rate, ms, s, count). */
@@ -55,6 +55,7 @@ export const BASELINE_FAMILIES = [
   'authorization_latency_p99',
   'recovery_seconds',
   'authorizations_failed_unknown',
+  'retry_amplification',
 ] as const;
 export type BaselineFamily = (typeof BASELINE_FAMILIES)[number];
 
@@ -68,6 +69,7 @@ export const DEFAULT_TOLERANCES: Readonly<Record<BaselineFamily, Tolerance>> = {
   authorization_latency_p99: { abs: 5, rel: 0.2, sigmas: 0 },
   recovery_seconds: { abs: 2, rel: 0.5, sigmas: 0 },
   authorizations_failed_unknown: { abs: 5, rel: 0.25, sigmas: 3 },
+  retry_amplification: { abs: 0.01, rel: 0, sigmas: 0 },
 };
 
 export interface BaselineComparison {
@@ -142,6 +144,40 @@ function recoveryOf(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
 }
 
+/** Fewest authorizations a phase needs before its latency percentiles are compared (p50 / p99). */
+export const MIN_SAMPLES = { p50: 200, p99: 1000 } as const;
+
+/** A slice of the schedule whose latency is compared: a tag, and how to find it in a summary. */
+interface ComparedSlice {
+  tag: string;
+  read(summary: Summary): { authorizations: number; latency_ms: LatencySummary } | undefined;
+}
+
+const phaseOf = (name: PhaseSummary['name'], fault: string | null) => (summary: Summary) =>
+  summary.phases.find((p) => p.name === name && p.fault === fault);
+
+/**
+ * The slices of the schedule whose latency is compared, chosen from the BASELINE's fault windows so the
+ * same slice is read in both runs (a regression injected as an extra fault window does not move them):
+ * the measured run for a baseline without faults; otherwise the quiet phase before its first fault, each
+ * of its faults' `during`, and the quiet phase after its last fault. Per-fault before/after phases that
+ * overlap other faults (monzo-2017) are mixtures of quiet and faulted seconds and are not compared, nor
+ * is a whole-run percentile of a fault run (a bimodal mixture whose median lands anywhere between the
+ * modes).
+ */
+export function comparedSlices(baseline: Summary): ComparedSlice[] {
+  if (baseline.faults.length === 0) {
+    return [{ tag: '{phase:whole}', read: (s) => ({ authorizations: s.authorizations.total, latency_ms: s.latency_ms }) }];
+  }
+  const out: ComparedSlice[] = [];
+  const first = [...baseline.faults].sort((a, b) => a.scheduled_s - b.scheduled_s)[0];
+  if (first) out.push({ tag: '{phase:before}', read: phaseOf('before', first.name) });
+  for (const f of baseline.faults) out.push({ tag: `{phase:during,fault:${f.name}}`, read: phaseOf('during', f.name) });
+  const last = [...baseline.faults].sort((a, b) => b.scheduled_end_s - a.scheduled_end_s)[0];
+  if (last) out.push({ tag: '{phase:after}', read: phaseOf('after', last.name) });
+  return out;
+}
+
 function samples(actual: Summary, baseline: Summary): Sample[] {
   const out: Sample[] = [];
   const a = actual.authorizations;
@@ -163,16 +199,6 @@ function samples(actual: Summary, baseline: Summary): Sample[] {
       actual: a.issuer_success_rate,
       se: binomialSe(a.issuer_success_rate, a.total, b.issuer_success_rate, b.total),
     });
-    for (const key of ['p50', 'p99'] as const) {
-      out.push({
-        metric: `authorization_latency_${key}`,
-        family: `authorization_latency_${key}`,
-        worse: 'higher',
-        baseline: baseline.latency_ms[key],
-        actual: actual.latency_ms[key],
-        se: 0,
-      });
-    }
     const badA = a.failed + a.unknown;
     const badB = ((b.failed + b.unknown) * a.total) / b.total;
     out.push({
@@ -183,6 +209,32 @@ function samples(actual: Summary, baseline: Summary): Sample[] {
       actual: badA,
       se: Math.sqrt(badB),
     });
+    if (actual.retry_amplification > 0 && baseline.retry_amplification > 0) {
+      out.push({
+        metric: 'retry_amplification',
+        family: 'retry_amplification',
+        worse: 'higher',
+        baseline: baseline.retry_amplification,
+        actual: actual.retry_amplification,
+        se: 0,
+      });
+    }
+  }
+  for (const { tag, read } of comparedSlices(baseline)) {
+    const pa = read(actual);
+    const pb = read(baseline);
+    if (!pa || !pb) continue;
+    for (const key of ['p50', 'p99'] as const) {
+      if (pa.authorizations < MIN_SAMPLES[key] || pb.authorizations < MIN_SAMPLES[key]) continue;
+      out.push({
+        metric: `authorization_latency_${key}${tag}`,
+        family: `authorization_latency_${key}`,
+        worse: 'higher',
+        baseline: pb.latency_ms[key],
+        actual: pa.latency_ms[key],
+        se: 0,
+      });
+    }
   }
   for (const fault of actual.faults) {
     const base = baseline.faults.find((f) => f.name === fault.name);
@@ -190,27 +242,17 @@ function samples(actual: Summary, baseline: Summary): Sample[] {
     const pa = duringPhase(actual, fault.name);
     const pb = duringPhase(baseline, fault.name);
     if (pa && pb) {
-      const tag = `{phase:during,fault:${fault.name}}`;
       out.push({
-        metric: `authorization_success_rate${tag}`,
+        metric: `authorization_success_rate{phase:during,fault:${fault.name}}`,
         family: 'authorization_success_rate',
         worse: 'lower',
         baseline: pb.success_rate,
         actual: pa.success_rate,
         se: binomialSe(pa.success_rate, pa.authorizations, pb.success_rate, pb.authorizations),
       });
-      for (const key of ['p50', 'p99'] as const) {
-        out.push({
-          metric: `authorization_latency_${key}${tag}`,
-          family: `authorization_latency_${key}`,
-          worse: 'higher',
-          baseline: pb.latency_ms[key],
-          actual: pa.latency_ms[key],
-          se: 0,
-        });
-      }
     }
-    if (fault.healed_s !== null && base.healed_s !== null) {
+    const applicable = fault.recovery_applicable !== false && base.recovery_applicable !== false;
+    if (applicable && fault.healed_s !== null && base.healed_s !== null) {
       out.push({
         metric: `recovery_seconds{fault:${fault.name}}`,
         family: 'recovery_seconds',
@@ -269,5 +311,8 @@ export async function loadBaselineSummary(file: string): Promise<Summary> {
   if (!s || typeof s !== 'object' || !s.authorizations || !Array.isArray(s.phases) || !Array.isArray(s.faults) || !s.latency_ms) {
     throw new BaselineFileError(`${file}: not a faultline summary.json (missing authorizations, latency_ms, phases or faults)`);
   }
+  if (s.incomplete) throw new BaselineFileError(`${file}: an interrupted (incomplete) run cannot be a baseline`);
+  if (s.verdict === 'inconclusive') throw new BaselineFileError(`${file}: an inconclusive run cannot be a baseline (its own health says the machine shaped its numbers)`);
+  if (!s.warmup) throw new BaselineFileError(`${file}: written by an older faultline (no warm-up, whole-run latency): refresh it with \`faultline suite nightly --write-baselines <dir>\``);
   return raw as Summary;
 }

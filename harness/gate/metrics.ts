@@ -150,7 +150,8 @@ const specs: MetricSpec[] = [
     tags: ['fault'],
     worse: 'higher',
     read(summary, _aggregation, tags) {
-      const faults = summary.faults.filter((f) => tags.fault === undefined || f.name === tags.fault);
+      // A window that lasts to the end of traffic has nothing to recover in: it is not read.
+      const faults = summary.faults.filter((f) => (tags.fault === undefined || f.name === tags.fault) && f.recovery_applicable !== false);
       if (faults.length === 0) return null;
       // One fault that never recovered makes the whole metric "never".
       if (faults.some((f) => f.recovery_s === null || !Number.isFinite(f.recovery_s))) return null;

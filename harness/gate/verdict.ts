@@ -1,7 +1,11 @@
-// The verdict of a run: passed or not, and one line per reason. Like Jepsen's composed checker, the run is
-// as bad as its worst check: invariants, thresholds, the baseline, faults that never applied, and an
-// interrupted run.
-import type { BaselineDelta, Summary, ThresholdResult } from '../summary/types.ts';
+// The verdict of a run: passed, failed or inconclusive, and one line per reason. Like Jepsen's composed
+// checker, the run is as bad as its worst check: invariants, thresholds, the baseline, faults that never
+// applied. Two things make a run inconclusive rather than failed, and an inconclusive run is never compared
+// with a baseline:
+// - its own health broke a validity limit (the machine shaped the numbers), unless it lost or double-counted
+//   money: a broken money invariant is a failure whatever the machine did;
+// - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
+import type { BaselineDelta, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';
 import { evaluateThresholds, type Thresholds } from './thresholds.ts';
 
@@ -13,9 +17,10 @@ export interface BaselineInput {
 }
 
 export interface Decision {
+  verdict: Verdict;
   passed: boolean;
-  /** One line per reason the run failed, or a single "all checks passed" line. */
-  verdict: string[];
+  /** One line per reason the run failed or is inconclusive, or a single "all checks passed" line. */
+  reasons: string[];
   /** Store into summary.thresholds. */
   thresholds: ThresholdResult[];
   /** Store into summary.baseline (absent without a baseline). */
@@ -50,12 +55,12 @@ export function baselineLine(d: BaselineDelta): string {
 }
 
 export function decide(summary: Summary, thresholds: Thresholds, baseline?: BaselineInput): Decision {
-  const lines: string[] = [];
-  if (summary.incomplete) lines.push('run incomplete: it was interrupted, so the checks cover only what was measured');
+  const failures: string[] = [];
+  const moneyLost: string[] = [];
 
   for (const fault of summary.faults) {
-    if (fault.applied_s === null) {
-      lines.push(`fault ${fault.name} (${fault.fault} on ${fault.target}) never took effect${fault.error ? `: ${fault.error}` : ''}`);
+    if (fault.applied_s === null && !summary.incomplete) {
+      failures.push(`fault ${fault.name} (${fault.fault} on ${fault.target}) never took effect${fault.error ? `: ${fault.error}` : ''}`);
     }
   }
 
@@ -63,12 +68,31 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     if (inv.ok) continue;
     const examples = inv.offending.slice(0, 3);
     const more = examples.length ? `; e.g. ${examples.join(', ')}` : '';
-    lines.push(`invariant ${inv.name} failed (${inv.validity}): ${inv.detail} (${inv.count} offending${more})`);
+    const line = `invariant ${inv.name} failed (${inv.validity}): ${inv.detail} (${inv.count} offending${more})`;
+    if (inv.validity === 'invalid') moneyLost.push(line);
+    else if (!summary.incomplete) failures.push(line);
   }
 
   const thresholdResults = evaluateThresholds(thresholds, summary);
-  for (const t of thresholdResults) if (!t.ok) lines.push(thresholdLine(t));
+  const thresholdLines = thresholdResults.filter((t) => !t.ok).map(thresholdLine);
 
+  const validityOk = summary.validity?.ok ?? true;
+  const inconclusiveWhy: string[] = [];
+  if (summary.incomplete) inconclusiveWhy.push('run incomplete: it was interrupted, so the checks cover only what was measured and what it could not settle is unknown');
+  if (!validityOk) for (const r of summary.validity.reasons) inconclusiveWhy.push(`run inconclusive: ${r}`);
+
+  // Money lost is a failure whatever else happened.
+  if (moneyLost.length > 0) {
+    const reasons = [...moneyLost, ...failures, ...thresholdLines, ...inconclusiveWhy];
+    return { verdict: 'failed', passed: false, reasons, thresholds: thresholdResults };
+  }
+  if (inconclusiveWhy.length > 0) {
+    const notJudged = thresholdLines.length ? [`not judged on an inconclusive run: ${thresholdLines.length} threshold${thresholdLines.length === 1 ? '' : 's'} missed`] : [];
+    const baselineNote = baseline ? ['not compared with the baseline: an inconclusive run is never compared'] : [];
+    return { verdict: 'inconclusive', passed: false, reasons: [...inconclusiveWhy, ...failures, ...notJudged, ...baselineNote], thresholds: thresholdResults };
+  }
+
+  const lines = [...failures, ...thresholdLines];
   let baselineResult: Decision['baseline'];
   if (baseline) {
     const comparison = compareBaseline(summary, baseline.summary, baseline.tolerances);
@@ -85,14 +109,15 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     if (baselineResult) parts.push(`${baselineResult.deltas.length} baseline metrics`);
     lines.push(`all checks passed: ${parts.join(', ')}`);
   }
-  const decision: Decision = { passed, verdict: lines, thresholds: thresholdResults };
+  const decision: Decision = { verdict: passed ? 'passed' : 'failed', passed, reasons: lines, thresholds: thresholdResults };
   if (baselineResult) decision.baseline = baselineResult;
   return decision;
 }
 
 /** The summary with a decision applied (thresholds, baseline, passed, verdict). */
 export function applyDecision(summary: Summary, decision: Decision): Summary {
-  const next: Summary = { ...summary, passed: decision.passed, verdict: decision.verdict, thresholds: decision.thresholds };
+  const next: Summary = { ...summary, verdict: decision.verdict, passed: decision.passed, reasons: decision.reasons, thresholds: decision.thresholds };
   if (decision.baseline) next.baseline = decision.baseline;
+  else delete next.baseline;
   return next;
 }

@@ -8,8 +8,13 @@
 // - Dropped records (never sent) count only in `load.dropped`: the pipeline never saw them.
 // - `load` counts the arrivals the driver sent (authorizations, reversals, balance and feed reads);
 //   advices are delivered by the card network after faults heal and are not arrivals.
+// - The warm-up: records with a negative intended time (the first `warmup_s` seconds of traffic) are
+//   counted apart (`warmup`), charted in the timeseries (t < 0) and kept for the checkers, but they are in
+//   no phase, no whole-run figure, no load figure and no failure attribution: nothing gated reads them.
 // - Phases come from the fault windows given to the constructor (the scenario's schedule): for each
-//   window, before = [0, start), during = [start, end), after = [end, duration); no window: one `whole`.
+//   window, before = [0, start) when start > 0, during = [start, end), after = [end, duration) when
+//   end < duration; no window: one `whole`.
+// - Send lateness (sent_ms - intended_ms) of the measured part feeds the run's validity figures.
 // - A rate with nothing to divide by is 0.
 // - Failure attribution: failed and unknown authorizations, and stand-in outcomes (their underlying
 //   error), by `error.hop` and `error.cause` (`unattributed`/`other` when the record names none). Per fault:
@@ -19,7 +24,7 @@
 // - Retry amplification: mean `attempts` over authorizations that reached the ledger (attempts >= 1, or
 //   an issuer decision with attempts unreported = 1); 0 when none did.
 import type { AuthOutcome, HistoryRecord } from './record.ts';
-import type { AuthorizationCounts, LatencySummary, PhaseSummary, Summary, TimeseriesPoint } from '../summary/types.ts';
+import type { AggregateResult, AuthorizationCounts, PhaseSummary, TimeseriesPoint } from '../summary/types.ts';
 import { createLatencyHistogram, latencySummary, percentileMs, recordLatency, type LatencyHistogram } from './latency.ts';
 import { OutcomeIndex } from './outcomes.ts';
 
@@ -42,26 +47,16 @@ export interface AggregatorOptions {
   settle_s?: number;
   /** Keep each authorization's outcome for the checkers (default true). */
   keepOutcomes?: boolean;
+  /** Seconds of warm-up before t = 0 (records with intended_ms < 0). Default 0. */
+  warmup_s?: number;
+  /** A send later than this is `late` in the lateness share (default 10 ms). */
+  lateToleranceMs?: number;
 }
 
 export const NO_FAULT = '(none)';
 export const UNATTRIBUTED_HOP = 'unattributed';
 
-export interface AggregateResult {
-  duration_s: number;
-  authorizations: AuthorizationCounts;
-  latency_ms: LatencySummary;
-  load: { sent: number; late: number; dropped: number; achieved_rate: number };
-  phases: PhaseSummary[];
-  app: Summary['app'];
-  reversals: Summary['reversals'];
-  /** Advice records seen in the history (the driver owns the advice queue counts). */
-  advices: { total: number; ok: number };
-  causes: Summary['causes'];
-  causes_by_fault: Summary['causes_by_fault'];
-  retry_amplification: number;
-  timeseries: TimeseriesPoint[];
-}
+export type { AggregateResult } from '../summary/types.ts';
 
 const OUTCOME_SLOT: Record<AuthOutcome, number> = {
   approved: 0,
@@ -102,6 +97,22 @@ interface PhaseAccumulator {
   histogram: LatencyHistogram;
 }
 
+function countsOf(c: readonly number[]): AuthorizationCounts {
+  const [approved = 0, declined = 0, standinApproved = 0, standinDeclined = 0, failed = 0, unknown = 0] = c;
+  const total = approved + declined + standinApproved + standinDeclined + failed + unknown;
+  return {
+    total,
+    approved,
+    declined,
+    standin_approved: standinApproved,
+    standin_declined: standinDeclined,
+    failed,
+    unknown,
+    success_rate: rate(approved + declined + standinApproved + standinDeclined, total),
+    issuer_success_rate: rate(approved + declined, total),
+  };
+}
+
 function rate(n: number, d: number): number {
   return d === 0 ? 0 : Math.round((n / d) * 1e6) / 1e6;
 }
@@ -133,6 +144,14 @@ export class HistoryAggregator {
 
   private readonly outcomeCounts = [0, 0, 0, 0, 0, 0];
   private readonly latency = createLatencyHistogram(3);
+  private readonly warmupCounts = [0, 0, 0, 0, 0, 0];
+  private readonly warmupLatency = createLatencyHistogram(3);
+  private readonly lateness = createLatencyHistogram(3);
+  private lateBeyondTolerance = 0;
+  private readonly warmup_s: number;
+  /** Index of second t in the per-second arrays: t + offset (the warm-up's seconds come first). */
+  private readonly offset: number;
+  private readonly lateToleranceMs: number;
   private readonly phases: PhaseAccumulator[] = [];
 
   private readonly authPerSecond = new PerSecond();
@@ -169,15 +188,23 @@ export class HistoryAggregator {
     this.windows = [...(options.faults ?? [])].sort((a, b) => a.start_s - b.start_s);
     this.settle_s = options.settle_s ?? 120;
     this.outcomeIndex = options.keepOutcomes === false ? null : new OutcomeIndex();
+    this.warmup_s = Math.max(0, options.warmup_s ?? 0);
+    this.offset = Math.ceil(this.warmup_s);
+    this.lateToleranceMs = options.lateToleranceMs ?? 10;
     if (this.windows.length === 0) {
       this.phases.push(this.phase('whole', null, 0, null));
     } else {
       for (const w of this.windows) {
-        this.phases.push(this.phase('before', w.name, 0, w.start_s));
+        if (w.start_s > 0) this.phases.push(this.phase('before', w.name, 0, w.start_s));
         this.phases.push(this.phase('during', w.name, w.start_s, w.end_s));
-        this.phases.push(this.phase('after', w.name, w.end_s, null));
+        if (w.end_s < this.duration_s) this.phases.push(this.phase('after', w.name, w.end_s, null));
       }
     }
+  }
+
+  /** The per-second array index of a record's second (warm-up seconds first). */
+  private slot(ms: number): number {
+    return Math.max(0, Math.floor(ms / 1000) + this.offset);
   }
 
   /** Each authorization's outcome, for the checkers (empty when keepOutcomes was false). */
@@ -186,16 +213,23 @@ export class HistoryAggregator {
   }
 
   add(r: HistoryRecord): void {
+    const warm = r.intended_ms < 0 && r.kind !== 'advice';
     if (r.dropped) {
-      if (r.kind !== 'advice') this.dropped++;
+      if (r.kind !== 'advice' && !warm) this.dropped++;
       return;
     }
-    const second = r.intended_ms > 0 ? Math.floor(r.intended_ms / 1000) : 0;
+    const second = this.slot(r.intended_ms);
     if (r.kind !== 'advice') {
-      this.sent++;
-      if (r.late) this.late++;
-      this.sentPerSecond.inc(r.sent_ms > 0 ? Math.floor(r.sent_ms / 1000) : 0);
+      this.sentPerSecond.inc(this.slot(r.sent_ms));
+      if (!warm) {
+        this.sent++;
+        if (r.late) this.late++;
+        const behind = r.sent_ms - r.intended_ms;
+        recordLatency(this.lateness, behind);
+        if (behind > this.lateToleranceMs) this.lateBeyondTolerance++;
+      }
     }
+    if (warm) return this.addWarmup(r, second);
     switch (r.kind) {
       case 'authorization':
         this.addAuthorization(r, second);
@@ -223,6 +257,25 @@ export class HistoryAggregator {
         if (r.outcome === 'ok') this.adviceOk++;
         break;
     }
+  }
+
+  /** A warm-up record: its own counters and the timeseries, nothing gated. */
+  private addWarmup(r: HistoryRecord, second: number): void {
+    if (r.kind === 'balance' || r.kind === 'feed') {
+      this.appPerSecond.inc(second);
+      if (r.outcome === 'ok') this.appOkPerSecond.inc(second);
+      return;
+    }
+    if (r.kind !== 'authorization' || r.outcome === 'ok' || r.outcome === 'error') return;
+    const slot = OUTCOME_SLOT[r.outcome];
+    if (slot === undefined) return;
+    this.warmupCounts[slot]++;
+    this.outcomeIndex?.set(r.id, r.outcome);
+    recordLatency(this.warmupLatency, r.latency_ms);
+    this.authPerSecond.inc(second);
+    if (slot <= 3) this.successPerSecond.inc(second);
+    if (slot <= 1) this.issuerPerSecond.inc(second);
+    this.recordSecondLatency(second, r.latency_ms);
   }
 
   private addAuthorization(r: HistoryRecord, second: number): void {
@@ -318,19 +371,7 @@ export class HistoryAggregator {
   /** The numbers for summary.json. Can be called more than once (e.g. for a progress snapshot). */
   finish(options: { duration_s?: number } = {}): AggregateResult {
     const duration = options.duration_s ?? this.duration_s;
-    const c = this.outcomeCounts;
-    const total = c[0] + c[1] + c[2] + c[3] + c[4] + c[5];
-    const authorizations: AuthorizationCounts = {
-      total,
-      approved: c[0],
-      declined: c[1],
-      standin_approved: c[2],
-      standin_declined: c[3],
-      failed: c[4],
-      unknown: c[5],
-      success_rate: rate(c[0] + c[1] + c[2] + c[3], total),
-      issuer_success_rate: rate(c[0] + c[1], total),
-    };
+    const authorizations = countsOf(this.outcomeCounts);
 
     const phases: PhaseSummary[] = this.phases.map((p) => ({
       name: p.name,
@@ -345,26 +386,30 @@ export class HistoryAggregator {
 
     const seconds = Math.max(1, Math.ceil(duration));
     const timeseries: TimeseriesPoint[] = [];
-    for (let t = 0; t < seconds; t++) {
-      const auths = this.authPerSecond.get(t);
-      const app = this.appPerSecond.get(t);
-      const open = this.openSeconds.get(t);
+    for (let i = 0; i < seconds + this.offset; i++) {
+      const t = i - this.offset;
+      const auths = this.authPerSecond.get(i);
+      const app = this.appPerSecond.get(i);
+      const open = this.openSeconds.get(i);
       timeseries.push({
         t,
         authorizations: auths,
-        success_rate: nullableRate(this.successPerSecond.get(t), auths),
-        issuer_success_rate: nullableRate(this.issuerPerSecond.get(t), auths),
-        p50: open ? percentileMs(open, 50) : (this.closedP50.get(t) ?? null),
-        p99: open ? percentileMs(open, 99) : (this.closedP99.get(t) ?? null),
+        success_rate: nullableRate(this.successPerSecond.get(i), auths),
+        issuer_success_rate: nullableRate(this.issuerPerSecond.get(i), auths),
+        p50: open ? percentileMs(open, 50) : (this.closedP50.get(i) ?? null),
+        p99: open ? percentileMs(open, 99) : (this.closedP99.get(i) ?? null),
         app_total: app,
-        app_success_rate: nullableRate(this.appOkPerSecond.get(t), app),
-        sent: this.sentPerSecond.get(t),
+        app_success_rate: nullableRate(this.appOkPerSecond.get(i), app),
+        sent: this.sentPerSecond.get(i),
       });
     }
 
     const appTotal = this.balanceTotal + this.feedTotal;
+    const lateness = latencySummary(this.lateness);
     return {
       duration_s: duration,
+      warmup: { duration_s: this.warmup_s, authorizations: countsOf(this.warmupCounts), latency_ms: latencySummary(this.warmupLatency) },
+      lateness: { p50: lateness.p50, p99: lateness.p99, max: lateness.max, late_share: rate(this.lateBeyondTolerance, this.sent), sends: this.sent },
       authorizations,
       latency_ms: latencySummary(this.latency),
       load: {

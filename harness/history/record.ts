@@ -11,7 +11,8 @@ export const AUTH_OUTCOMES = [
 ] as const;
 export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 
-export type RequestKind = 'authorization' | 'reversal' | 'advice' | 'balance' | 'feed';
+/** `conflicting_retry`: an authorization's id resent with other content (the issuer must refuse it). */
+export type RequestKind = 'authorization' | 'reversal' | 'advice' | 'balance' | 'feed' | 'conflicting_retry';
 
 export interface HistoryRecord {
   /** The request id (authorization id, reversal id, advice id, or a generated id for app reads). */
@@ -29,7 +30,7 @@ export interface HistoryRecord {
   sent_ms: number;
   /** From the intended send time to the answer (or to the deadline): no coordinated omission. */
   latency_ms: number;
-  /** Authorizations: an AuthOutcome. Other kinds: ok or error. */
+  /** Authorizations: an AuthOutcome. Other kinds: ok or error (a conflicting retry is ok when refused). */
   outcome: AuthOutcome | 'ok' | 'error';
   /** HTTP status of the final answer, 0 when there was none (timeout, connection error). */
   status: number;

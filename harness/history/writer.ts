@@ -18,6 +18,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGzip, type ZlibOptions } from 'node:zlib';
 import type { HistoryRecord } from './record.ts';
+import { stringifyMasked } from '../../services/common/pan.ts';
 
 export const HISTORY_FILE = 'history.jsonl';
 export const HISTORY_FILE_GZ = 'history.jsonl.gz';
@@ -106,7 +107,8 @@ export class HistoryWriter {
   append(record: HistoryRecord): boolean {
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error('history writer is closed');
-    const line = JSON.stringify(record) + '\n';
+    // No full card number is ever written: a PAN in a replayed id or account id is masked (last four kept).
+    const line = stringifyMasked(record) + '\n';
     this.chunk.push(line);
     this.chunkLength += line.length;
     this.recordCount++;

@@ -5,6 +5,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { ApiError, ErrBadRequestBody, ErrToxicNotFound } from './api-error.ts';
 import { PopulateError, type ProxyCollection } from './proxy-collection.ts';
 import { toxicJson } from './toxics/toxic.ts';
+import { BROWSER_REFUSED_MESSAGE, isBrowserUserAgent } from '../../services/common/browser-guard.ts';
 
 /** The Toxiproxy release whose API this server follows. */
 export const TOXIPROXY_VERSION = '2.12.0';
@@ -136,7 +137,7 @@ export function createApiHandler(proxies: ProxyCollection): RequestListener {
     if (!route || !params) return sendText(res, 404, '404 page not found\n');
     const handler = route.methods[req.method ?? 'GET'];
     if (!handler) return sendText(res, 405, '');
-    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return sendText(res, 403, 'User agent not allowed\n');
+    if (isBrowserUserAgent(req.headers['user-agent'])) return sendText(res, 403, `${BROWSER_REFUSED_MESSAGE}\n`);
     const request: Request = { params, json: () => readJson(req) };
     const run = req.method === 'GET' ? handler(request) : serialise(() => handler(request));
     run.then(

@@ -1,5 +1,6 @@
-// The data the page's charts draw: the per-second series from summary.timeseries and the fault
-// windows to shade. It goes into the page as JSON (see escape.ts jsonForScript).
+// The data the page's charts draw: the per-second series from summary.timeseries (negative seconds are
+// the warm-up), the warm-up band and the fault windows to shade. It goes into the page as JSON (see
+// escape.ts jsonForScript).
 import type { FaultSummary, Summary } from '../summary/types.ts';
 
 /** Fault window colours: a solid one for labels and lines, a translucent one for the band. */
@@ -30,8 +31,22 @@ export interface ChartFault {
   fill: string;
 }
 
+/** The warm-up band: seconds [from, to) before time 0, recorded and charted, never gated. */
+export interface ChartWarmup {
+  from: number;
+  to: number;
+  label: string;
+  stroke: string;
+  fill: string;
+}
+
+/** The warm-up's colours: a neutral grey, hatched on the canvas, unlike any fault window's. */
+export const WARMUP_COLOR = { stroke: '#57606a', fill: 'rgba(110, 118, 129, 0.16)' } as const;
+
 export interface ChartData {
   duration_s: number;
+  /** null when the run had no warm-up (or its summary predates warm-ups). */
+  warmup: ChartWarmup | null;
   target_rate: number | null;
   t: number[];
   success: Array<number | null>;
@@ -74,6 +89,14 @@ export function chartFaults(summary: Summary): ChartFault[] {
   return out;
 }
 
+/** The warm-up band, from the first warm-up second charted (or -warmup.duration_s) to 0. */
+export function chartWarmup(summary: Summary): ChartWarmup | null {
+  const d = summary.warmup.duration_s;
+  if (!(d > 0)) return null;
+  const first = summary.timeseries.reduce((lo, p) => Math.min(lo, p.t), 0);
+  return { from: Math.min(-d, first), to: 0, label: 'warm-up', stroke: WARMUP_COLOR.stroke, fill: WARMUP_COLOR.fill };
+}
+
 /** The latency axis that fits every run given: decades around the smallest p50 and largest p99. */
 export function latencyRange(summaries: Summary[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
@@ -92,6 +115,7 @@ export function chartData(summary: Summary): ChartData {
   const points = [...summary.timeseries].sort((a, b) => a.t - b.t);
   return {
     duration_s: summary.duration_s,
+    warmup: chartWarmup(summary),
     target_rate: summary.load.model === 'open' && summary.load.target_rate > 0 ? summary.load.target_rate : null,
     t: points.map((p) => p.t),
     success: points.map((p) => num(p.success_rate)),

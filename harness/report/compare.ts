@@ -9,7 +9,8 @@ import { count, ms, pct, rateClass } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { readSummary } from './load.ts';
 import { page } from './page.ts';
-import { badge, runLabel, worstDuring, worstRecovery } from './sections/header.ts';
+import { distortions } from './inconclusive.ts';
+import { badge, reasonLines, runLabel, statusOf, worstDuring, worstRecoveryText } from './sections/header.ts';
 import { invariantsTable } from './sections/invariants.ts';
 import { outcomeBar, outcomesTable } from './sections/outcomes.ts';
 import { phaseTable } from './sections/phases.ts';
@@ -43,6 +44,8 @@ interface Row {
   a: number | null;
   b: number | null;
   fmt: (v: number | null) => string;
+  /** What to show instead of a missing value, per side (e.g. "n/a" for a recovery that is not measured). */
+  missing?: [string, string];
   /** Which direction is better. */
   better: 'higher' | 'lower';
   /** Delta format: rates in percentage points. */
@@ -61,7 +64,7 @@ function duringP99(s: Summary, fault: string): number | null {
 
 function recoveryOf(s: Summary, fault: string): number | null {
   const f = s.faults.find((x) => x.name === fault);
-  if (!f || f.healed_s === null) return null;
+  if (!f || f.healed_s === null || f.recovery_applicable === false) return null;
   return f.recovery_s === null || !Number.isFinite(f.recovery_s) ? Number.POSITIVE_INFINITY : f.recovery_s;
 }
 
@@ -81,7 +84,10 @@ function rows(a: Summary, b: Summary): Row[] {
   );
   for (const f of faults) out.push({ label: `p99 during ${f}`, a: duringP99(a, f), b: duringP99(b, f), fmt: ms, better: 'lower', kind: 'ms' });
   const recFmt = (v: number | null) => (v === null ? '–' : Number.isFinite(v) ? `${v.toFixed(1)} s` : 'never');
-  for (const f of faults) out.push({ label: `recovery after ${f}`, a: recoveryOf(a, f), b: recoveryOf(b, f), fmt: recFmt, better: 'lower', kind: 's' });
+  const missing = (s: Summary, f: string): string => (s.faults.find((x) => x.name === f)?.recovery_applicable === false ? 'n/a' : '–');
+  for (const f of faults) {
+    out.push({ label: `recovery after ${f}`, a: recoveryOf(a, f), b: recoveryOf(b, f), fmt: recFmt, missing: [missing(a, f), missing(b, f)], better: 'lower', kind: 's' });
+  }
   out.push(
     { label: 'failed', a: a.authorizations.failed, b: b.authorizations.failed, fmt: count, better: 'lower', kind: 'count' },
     { label: 'unknown', a: a.authorizations.unknown, b: b.authorizations.unknown, fmt: count, better: 'lower', kind: 'count' },
@@ -135,7 +141,9 @@ function deltaTable(a: ComparisonSide, b: ComparisonSide, la: string, lb: string
   <thead><tr><th>metric</th><th class="num"><span class="run-tag">A</span>${la}</th><th class="num"><span class="run-tag">B</span>${lb}</th><th class="num">B vs A</th></tr></thead>
   <tbody>${rows(a.summary, b.summary).map(
     (r) =>
-      html`<tr><td>${r.label}</td><td class="num ${r.kind === 'rate' ? rateClass(r.a) : ''}">${r.fmt(r.a)}</td><td class="num ${r.kind === 'rate' ? rateClass(r.b) : ''}">${r.fmt(r.b)}</td>${deltaCell(r)}</tr>`,
+      html`<tr><td>${r.label}</td><td class="num ${r.kind === 'rate' ? rateClass(r.a) : ''}">${r.a === null && r.missing ? r.missing[0] : r.fmt(r.a)}</td><td class="num ${
+        r.kind === 'rate' ? rateClass(r.b) : ''
+      }">${r.b === null && r.missing ? r.missing[1] : r.fmt(r.b)}</td>${deltaCell(r)}</tr>`,
   )}</tbody>
 </table></div>`;
 }
@@ -143,8 +151,8 @@ function deltaTable(a: ComparisonSide, b: ComparisonSide, la: string, lb: string
 function runCard(side: ComparisonSide, label: string): SafeHtml {
   const s = side.summary;
   const during = worstDuring(s);
-  const rec = worstRecovery(s);
-  return html`<section class="card verdict ${s.passed ? 'pass' : 'fail'}" data-run="${side.tag}">
+  const rec = worstRecoveryText(s);
+  return html`<section class="card verdict ${statusOf(s).cls}" data-run="${side.tag}" data-verdict="${s.verdict}">
   <h2><span class="run-tag">${side.tag}</span>${label} ${badge(s)}</h2>
   <p class="note" style="margin:0 0 10px">${s.scenario} · ${runLabel(s)} · seed ${s.seed} · ${s.duration_s} s${
     side.href ? html` · <a href="${side.href}">full report</a>` : ''
@@ -153,9 +161,24 @@ function runCard(side: ComparisonSide, label: string): SafeHtml {
     <div class="kpi ${rateClass(s.authorizations.success_rate)}"><div class="label">Success</div><div class="value">${pct(s.authorizations.success_rate)}</div></div>
     <div class="kpi ${rateClass(during)}"><div class="label">Worst in a fault</div><div class="value">${during === null ? '–' : pct(during)}</div></div>
     <div class="kpi"><div class="label">p99</div><div class="value">${ms(s.latency_ms.p99)}</div></div>
-    <div class="kpi ${rec === 'never' ? 'bad' : ''}"><div class="label">Recovery</div><div class="value">${rec === null ? '–' : rec === 'never' ? 'never' : `${rec.toFixed(1)} s`}</div></div>
+    <div class="kpi ${rec.cls}"><div class="label">Recovery</div><div class="value">${rec.text}</div></div>
   </div>
-  <ul class="verdict-lines">${(s.verdict.length ? s.verdict : [s.passed ? 'all checks passed' : 'failed']).map((l) => html`<li>${l}</li>`)}</ul>
+  <ul class="verdict-lines">${reasonLines(s).map((l) => html`<li>${l}</li>`)}</ul>
+</section>`;
+}
+
+/** A warning above the comparison when either run is inconclusive: its numbers were shaped by the machine. */
+function inconclusiveNote(sides: Array<[ComparisonSide, string]>): SafeHtml {
+  const bad = sides.filter(([side]) => side.summary.verdict === 'inconclusive');
+  if (bad.length === 0) return html``;
+  return html`<section class="card banner inconclusive compare-banner" id="inconclusive" role="alert" data-banner="inconclusive">
+  <h2><span class="badge inconclusive">INCONCLUSIVE</span> ${
+    bad.length === 2 ? 'Both runs are inconclusive' : `Run ${bad[0]?.[0].tag ?? ''} is inconclusive`
+  }: the machine, not the pipeline, shaped ${bad.length === 2 ? 'their' : 'its'} numbers, so the deltas below may not be the pipeline’s</h2>
+  ${bad.map(
+    ([side, label]) => html`<p><span class="run-tag">${side.tag}</span><b>${label}</b></p><ul>${distortions(side.summary).map((l) => html`<li>${l}</li>`)}</ul>`,
+  )}
+  <p class="banner-note">An inconclusive run is never judged nor compared with a baseline: run it again on a quieter machine (lower the rate, more cores, stop the other load) before reading the comparison.</p>
 </section>`;
 }
 
@@ -181,6 +204,10 @@ export function comparisonHtml(a: ComparisonSide, b: ComparisonSide): string {
   <nav class="sections"><a href="#runs">Runs</a><a href="#deltas">Deltas</a><a href="#timeline">Over time</a><a href="#outcomes">Outcomes</a><a href="#phases">Phases</a><a href="#invariants">Invariants</a><a href="#repeat">Repeat</a></nav>
 </div></header>
 <main><div class="wrap">
+${inconclusiveNote([
+  [a, la],
+  [b, lb],
+])}
 <div id="runs">${pair(runCard(a, la), runCard(b, lb))}</div>
 <section class="card" id="deltas"><h2>What changed (B vs A)</h2>${deltaTable(a, b, la, lb)}
   <p class="note">Green: B is better than A; red: B is worse. Rates in percentage points.</p></section>

@@ -3,31 +3,9 @@
 // Card numbers: any Luhn-valid run of 13–19 digits (optionally grouped by spaces or dashes) is masked to
 // its last four digits before it is written, so a merchant name or detail that carries a PAN cannot leak it.
 
-const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+import { luhnValid, redactCardNumbers } from '../../services/common/pan.ts';
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-/** Masks card-number-like digit runs (13–19 digits, Luhn-valid) to `•••• 1111`. */
-export function redactCardNumbers(text: string): string {
-  return text.replace(CARD_LIKE, (run) => {
-    const digits = run.replace(/[ -]/g, '');
-    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return run;
-    return `•••• ${digits.slice(-4)}`;
-  });
-}
+export { luhnValid, redactCardNumbers };
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -38,8 +38,12 @@ export function rateClass(value: number | null | undefined): 'good' | 'warn' | '
   return 'bad';
 }
 
-/** A recovery time: seconds, or "never" when the fault healed and the success rate did not come back. */
-export function recovery(value: number | null | undefined, healed: boolean): string {
+/**
+ * A recovery time: seconds, "never" when the fault healed and the success rate did not come back, or "n/a"
+ * when the window lasts to the end of traffic (there is no after phase to recover in: not measured).
+ */
+export function recovery(value: number | null | undefined, healed: boolean, applicable = true): string {
+  if (!applicable) return 'n/a';
   if (!healed) return 'not healed';
   if (value === null || value === undefined || !Number.isFinite(value)) return 'never';
   return secs(value);

@@ -1,50 +1,79 @@
 // JUnit XML for CI: one <testsuite> per run, one <testcase> per invariant, threshold and baseline metric
-// (plus one for the run itself completing and one per fault window taking effect).
+// (plus one for the run's validity and one per fault window taking effect). It follows the verdict: a
+// broken check of a judged run is a <failure>; an inconclusive run (its own health broke, or it was
+// interrupted) is an <error> on `run validity`, and the checks it was not judged on are <skipped>.
 import { baselineLine, thresholdLine } from '../gate/verdict.ts';
 import type { Summary } from '../summary/types.ts';
 import { escapeXml } from './escape.ts';
+import { distortions, remedies } from './inconclusive.ts';
 
 interface TestCase {
   classname: string;
   name: string;
+  /** A check that broke: the run failed on it. */
   failure?: { message: string; body: string };
+  /** The run itself could not be trusted (its own health broke, or it was interrupted): an <error>, not a <failure>. */
+  error?: { message: string; body: string };
+  /** A check that was not judged: the run is inconclusive, or could not settle it before an interruption. */
+  skipped?: { message: string };
 }
 
 export function suiteName(summary: Summary): string {
   return `${summary.scenario} [${summary.router}${summary.standin ? '' : ', no stand-in'}]`;
 }
 
+/** The `run validity` testcase's <error>, or undefined when the run was healthy and complete. */
+function validityError(summary: Summary): TestCase['error'] {
+  if (summary.validity.ok && !summary.incomplete) return undefined;
+  const distorted = distortions(summary);
+  const todo = remedies(summary);
+  const message = `run inconclusive: ${distorted.join('; ')}`;
+  const body = [
+    summary.verdict === 'inconclusive'
+      ? 'The run is inconclusive: its thresholds were not judged and it was not compared with a baseline.'
+      : `The run ${summary.verdict} on its money checks; its own health was broken too.`,
+    'What was distorted:',
+    ...distorted.map((l) => `  - ${l}`),
+    'What to do:',
+    ...todo.map((l) => `  - ${l}`),
+    `Repeat: ${summary.command}`,
+  ].join('\n');
+  return { message, body };
+}
+
 function testCases(summary: Summary): TestCase[] {
   const base = `faultline.${summary.scenario}`;
+  // Follow the verdict: an inconclusive run's checks were not judged, so what they missed is skipped, not failed.
+  const judged = summary.verdict !== 'inconclusive';
+  const notJudged = (line: string): TestCase['skipped'] => ({ message: `not judged: the run is inconclusive (${line})` });
   const cases: TestCase[] = [];
-  cases.push({
-    classname: `${base}.run`,
-    name: 'run completed',
-    ...(summary.incomplete
-      ? { failure: { message: 'run incomplete: it was interrupted, so the checks cover only what was measured', body: summary.command } }
-      : {}),
-  });
+  const error = validityError(summary);
+  cases.push({ classname: `${base}.run`, name: 'run validity', ...(error ? { error } : {}) });
   for (const f of summary.faults) {
     const message = `fault ${f.name} (${f.fault} on ${f.target}) never took effect${f.error ? `: ${f.error}` : ''}`;
+    const missed = f.applied_s === null;
     cases.push({
       classname: `${base}.faults`,
       name: `fault ${f.name} applied`,
-      ...(f.applied_s === null ? { failure: { message, body: message } } : {}),
+      ...(!missed
+        ? {}
+        : summary.incomplete
+          ? { skipped: { message: `the run was interrupted before it took effect: ${message}` } }
+          : judged
+            ? { failure: { message, body: message } }
+            : { skipped: notJudged(message) }),
     });
   }
   for (const inv of summary.invariants) {
     const message = `invariant ${inv.name} failed (${inv.validity}): ${inv.detail}`;
+    const body = `${message}\n${inv.count} offending${inv.offending.length ? `:\n  ${inv.offending.join('\n  ')}` : ''}`;
+    // Money lost (invalid) is a failure whatever the machine did; an unknown one is not judged on an
+    // inconclusive or interrupted run (what it could not settle is unknown, not lost).
+    const unjudged = inv.validity !== 'invalid' && (summary.incomplete || !judged);
     cases.push({
       classname: `${base}.invariants`,
       name: inv.name,
-      ...(inv.ok
-        ? {}
-        : {
-            failure: {
-              message,
-              body: `${message}\n${inv.count} offending${inv.offending.length ? `:\n  ${inv.offending.join('\n  ')}` : ''}`,
-            },
-          }),
+      ...(inv.ok ? {} : unjudged ? { skipped: { message: `not settled: ${message}` } } : { failure: { message, body } }),
     });
   }
   for (const t of summary.thresholds) {
@@ -52,7 +81,7 @@ function testCases(summary: Summary): TestCase[] {
     cases.push({
       classname: `${base}.thresholds`,
       name: `${t.metric} ${t.expression}`,
-      ...(t.ok ? {} : { failure: { message: line, body: line } }),
+      ...(t.ok ? {} : judged ? { failure: { message: line, body: line } } : { skipped: notJudged(line) }),
     });
   }
   for (const d of summary.baseline?.deltas ?? []) {
@@ -60,10 +89,31 @@ function testCases(summary: Summary): TestCase[] {
     cases.push({
       classname: `${base}.baseline`,
       name: d.metric,
-      ...(d.ok ? {} : { failure: { message: line, body: `${line}\nbaseline: ${summary.baseline?.file ?? ''}` } }),
+      ...(d.ok ? {} : judged ? { failure: { message: line, body: `${line}\nbaseline: ${summary.baseline?.file ?? ''}` } } : { skipped: notJudged(line) }),
     });
   }
   return cases;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function countsOf(cases: TestCase[]): Counts {
+  return {
+    tests: cases.length,
+    failures: cases.filter((c) => c.failure).length,
+    errors: cases.filter((c) => c.error).length,
+    skipped: cases.filter((c) => c.skipped && !c.failure && !c.error).length,
+  };
+}
+
+/** Text content of a <failure> or <error>: escaped, newlines kept as real newlines. */
+function text(body: string): string {
+  return escapeXml(body).replace(/&#10;/g, '\n');
 }
 
 function timestamp(iso: string): string {
@@ -74,13 +124,13 @@ function timestamp(iso: string): string {
 
 export function junitSuite(summary: Summary, indent = '  '): string {
   const cases = testCases(summary);
-  const failures = cases.filter((c) => c.failure).length;
+  const n = countsOf(cases);
   const attrs = [
     `name="${escapeXml(suiteName(summary))}"`,
-    `tests="${cases.length}"`,
-    `failures="${failures}"`,
-    `errors="0"`,
-    `skipped="0"`,
+    `tests="${n.tests}"`,
+    `failures="${n.failures}"`,
+    `errors="${n.errors}"`,
+    `skipped="${n.skipped}"`,
     `time="${Number.isFinite(summary.duration_s) ? summary.duration_s : 0}"`,
   ];
   const ts = timestamp(summary.started_at);
@@ -93,6 +143,7 @@ export function junitSuite(summary: Summary, indent = '  '): string {
     ['router', summary.router],
     ['standin', String(summary.standin)],
     ['command', summary.command],
+    ['verdict', summary.verdict],
     ['passed', String(summary.passed)],
   ] as const) {
     lines.push(`${indent}    <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`);
@@ -100,14 +151,20 @@ export function junitSuite(summary: Summary, indent = '  '): string {
   lines.push(`${indent}  </properties>`);
   for (const c of cases) {
     const open = `${indent}  <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
-    if (!c.failure) {
-      lines.push(`${open}/>`);
-    } else {
+    if (c.failure) {
       lines.push(`${open}>`);
-      lines.push(
-        `${indent}    <failure message="${escapeXml(c.failure.message)}" type="faultline.check">${escapeXml(c.failure.body).replace(/&#10;/g, '\n')}</failure>`,
-      );
+      lines.push(`${indent}    <failure message="${escapeXml(c.failure.message)}" type="faultline.check">${text(c.failure.body)}</failure>`);
       lines.push(`${indent}  </testcase>`);
+    } else if (c.error) {
+      lines.push(`${open}>`);
+      lines.push(`${indent}    <error message="${escapeXml(c.error.message)}" type="faultline.inconclusive">${text(c.error.body)}</error>`);
+      lines.push(`${indent}  </testcase>`);
+    } else if (c.skipped) {
+      lines.push(`${open}>`);
+      lines.push(`${indent}    <skipped message="${escapeXml(c.skipped.message)}"/>`);
+      lines.push(`${indent}  </testcase>`);
+    } else {
+      lines.push(`${open}/>`);
     }
   }
   lines.push(`${indent}</testsuite>`);
@@ -117,16 +174,17 @@ export function junitSuite(summary: Summary, indent = '  '): string {
 /** One run's junit.xml, or a suite's with one <testsuite> per run. */
 export function buildJunit(summaries: Summary[], name = 'faultline'): string {
   const suites = summaries.map((s) => junitSuite(s));
-  let tests = 0;
-  let failures = 0;
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const s of summaries) {
-    const cases = testCases(s);
-    tests += cases.length;
-    failures += cases.filter((c) => c.failure).length;
+    const n = countsOf(testCases(s));
+    total.tests += n.tests;
+    total.failures += n.failures;
+    total.errors += n.errors;
+    total.skipped += n.skipped;
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(name)}" tests="${tests}" failures="${failures}" errors="0">`,
+    `<testsuites name="${escapeXml(name)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -1,8 +1,12 @@
 // Reads a run folder's summary.json for the report, filling what an interrupted or older run left out
-// so a partial summary still renders instead of crashing the report.
+// so a partial summary still renders instead of crashing the report. Older summaries (before verdicts
+// could be inconclusive) carry `verdict` as an array of lines and no warm-up or validity: their lines
+// become `reasons`, their verdict is read from `passed` (an interrupted one is inconclusive), and the run
+// health they never measured is left as not measured (NaN figures), never as a healthy zero.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Summary } from '../summary/types.ts';
+import { DEFAULT_VALIDITY_LIMITS } from '../gate/validity.ts';
+import type { AuthorizationCounts, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
 
 export class SummaryError extends Error {
   override readonly name = 'SummaryError';
@@ -13,14 +17,91 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 const ZERO_LATENCY = { p50: 0, p95: 0, p99: 0, max: 0 };
+const VERDICTS: readonly Verdict[] = ['passed', 'failed', 'inconclusive'];
+
+const num = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
+/** A figure that may be missing: NaN (shown as "not measured"), never a made-up 0. */
+const figure = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function counts(raw: unknown): AuthorizationCounts {
+  const a = (isObject(raw) ? raw : {}) as Partial<AuthorizationCounts>;
+  return {
+    total: num(a.total),
+    approved: num(a.approved),
+    declined: num(a.declined),
+    standin_approved: num(a.standin_approved),
+    standin_declined: num(a.standin_declined),
+    failed: num(a.failed),
+    unknown: num(a.unknown),
+    success_rate: num(a.success_rate),
+    issuer_success_rate: num(a.issuer_success_rate),
+  };
+}
+
+/** No warm-up recorded (an older summary): duration 0, nothing drawn. */
+function warmupOf(raw: unknown): WarmupSummary {
+  const w = (isObject(raw) ? raw : {}) as Partial<WarmupSummary>;
+  return { duration_s: num(w.duration_s), authorizations: counts(w.authorizations), latency_ms: { ...ZERO_LATENCY, ...w.latency_ms } };
+}
+
+function validityOf(raw: unknown): RunValidity {
+  const v = (isObject(raw) ? raw : {}) as Partial<RunValidity>;
+  const f = (isObject(v.figures) ? v.figures : {}) as Partial<RunValidity['figures']>;
+  const loop = (isObject(f.event_loop_delay_ms) ? f.event_loop_delay_ms : {}) as Partial<RunValidity['figures']['event_loop_delay_ms']>;
+  const late = (isObject(f.send_lateness_ms) ? f.send_lateness_ms : {}) as Partial<RunValidity['figures']['send_lateness_ms']>;
+  const pre = isObject(f.pre_fault) ? (f.pre_fault as Partial<NonNullable<RunValidity['figures']['pre_fault']>>) : null;
+  return {
+    ok: typeof v.ok === 'boolean' ? v.ok : true,
+    reasons: strings(v.reasons),
+    advice: strings(v.advice),
+    figures: {
+      event_loop_delay_ms: { p50: figure(loop.p50), p99: figure(loop.p99), max: figure(loop.max) },
+      send_lateness_ms: { p50: figure(late.p50), p99: figure(late.p99), max: figure(late.max), late_share: figure(late.late_share), sends: num(late.sends) },
+      fault_activation: Array.isArray(f.fault_activation)
+        ? f.fault_activation.filter(isObject).map((a) => ({
+            fault: String(a.fault ?? ''),
+            scheduled_s: num(a.scheduled_s),
+            late_ms: typeof a.late_ms === 'number' ? a.late_ms : null,
+          }))
+        : [],
+      pre_fault: pre
+        ? {
+            start_s: num(pre.start_s),
+            end_s: num(pre.end_s),
+            authorizations: num(pre.authorizations),
+            issuer_success_rate: typeof pre.issuer_success_rate === 'number' ? pre.issuer_success_rate : null,
+            latency_p50_ms: typeof pre.latency_p50_ms === 'number' ? pre.latency_p50_ms : null,
+          }
+        : null,
+    },
+    limits: { ...DEFAULT_VALIDITY_LIMITS, ...(isObject(v.limits) ? (v.limits as Partial<RunValidity['limits']>) : {}) },
+  };
+}
+
+/**
+ * The verdict and its reasons, from a current summary or an older one (`verdict: string[]`, `passed`). An
+ * older interrupted run reads as inconclusive, as it would be judged today, unless it lost money.
+ */
+function verdictOf(s: Record<string, unknown>, incomplete: boolean, invariants: InvariantResult[]): { verdict: Verdict; reasons: string[] } {
+  const v = s.verdict;
+  if (typeof v === 'string' && (VERDICTS as readonly string[]).includes(v)) return { verdict: v as Verdict, reasons: strings(s.reasons) };
+  const reasons = Array.isArray(v) ? strings(v) : strings(s.reasons);
+  if (s.passed === true) return { verdict: 'passed', reasons };
+  const moneyLost = invariants.some((i) => !i.ok && i.validity === 'invalid');
+  return { verdict: incomplete && !moneyLost ? 'inconclusive' : 'failed', reasons };
+}
 
 export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
   if (!isObject(raw)) throw new SummaryError(`${file}: not a JSON object`);
   if (typeof raw.scenario !== 'string') throw new SummaryError(`${file}: missing "scenario": not a faultline summary`);
   if (!isObject(raw.authorizations)) throw new SummaryError(`${file}: missing "authorizations": not a faultline summary`);
   const s = raw as Partial<Summary>;
-  const a = s.authorizations as Partial<Summary['authorizations']>;
-  const n = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
+  const n = num;
+  const incomplete = s.incomplete ?? false;
+  const invariants = (s.invariants ?? []).map((i) => ({ ...i, offending: i.offending ?? [], count: n(i.count) }));
+  const { verdict, reasons } = verdictOf(raw, incomplete, invariants);
+  const duration = n(s.duration_s);
   return {
     scenario: s.scenario as string,
     description: s.description ?? '',
@@ -28,24 +109,20 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
     router: s.router ?? 'hardened',
     standin: s.standin ?? true,
     mode: s.mode ?? 'embedded',
-    duration_s: n(s.duration_s),
+    duration_s: duration,
     started_at: s.started_at ?? '',
-    incomplete: s.incomplete ?? false,
-    authorizations: {
-      total: n(a.total),
-      approved: n(a.approved),
-      declined: n(a.declined),
-      standin_approved: n(a.standin_approved),
-      standin_declined: n(a.standin_declined),
-      failed: n(a.failed),
-      unknown: n(a.unknown),
-      success_rate: n(a.success_rate),
-      issuer_success_rate: n(a.issuer_success_rate),
-    },
+    incomplete,
+    warmup: warmupOf(s.warmup),
+    validity: validityOf(s.validity),
+    authorizations: counts(s.authorizations),
     latency_ms: { ...ZERO_LATENCY, ...s.latency_ms },
     load: { model: 'open', target_rate: 0, achieved_rate: 0, late: 0, dropped: 0, sent: 0, ...s.load },
-    phases: (s.phases ?? []).map((p) => ({ ...p, latency_ms: { ...ZERO_LATENCY, ...p.latency_ms } })),
-    faults: s.faults ?? [],
+    // Older runs wrote empty zero-length before/after phases for windows at the edges of the run: drop them.
+    phases: (s.phases ?? []).filter((p) => !(p.end_s <= p.start_s && !(p.authorizations > 0))).map((p) => ({ ...p, latency_ms: { ...ZERO_LATENCY, ...p.latency_ms } })),
+    // A window lasting to the end of traffic has no recovery to measure; older summaries did not say so.
+    faults: (s.faults ?? []).map((f) =>
+      f.recovery_applicable === undefined && duration > 0 && f.scheduled_end_s >= duration ? { ...f, recovery_s: null, recovery_applicable: false } : f,
+    ),
     app: {
       total: 0,
       success_rate: 0,
@@ -60,11 +137,12 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
     causes_by_fault: s.causes_by_fault ?? {},
     retry_amplification: n(s.retry_amplification, Number.NaN),
     timeseries: s.timeseries ?? [],
-    invariants: (s.invariants ?? []).map((i) => ({ ...i, offending: i.offending ?? [], count: n(i.count) })),
+    invariants,
     thresholds: s.thresholds ?? [],
     ...(s.baseline ? { baseline: s.baseline } : {}),
-    passed: s.passed ?? false,
-    verdict: s.verdict ?? [],
+    verdict,
+    passed: verdict === 'passed',
+    reasons,
     command: s.command ?? '',
     versions: { faultline: '', node: '', platform: '', ...s.versions },
     files: { history: '', ...s.files },

@@ -8,7 +8,9 @@ import { buildJunit } from './junit.ts';
 import { readSummary } from './load.ts';
 import { page } from './page.ts';
 import { causesSection } from './sections/causes.ts';
+import { inconclusiveBanner } from './sections/banner.ts';
 import { checksSection } from './sections/checks.ts';
+import { healthSection } from './sections/health.ts';
 import { header, kpis, statusOf, verdictPanel } from './sections/header.ts';
 import { invariantsSection } from './sections/invariants.ts';
 import { outcomesSection } from './sections/outcomes.ts';
@@ -24,6 +26,7 @@ export interface BuiltReport {
 
 const NAV = [
   ['verdict', 'Verdict'],
+  ['health', 'Run health'],
   ['timeline', 'Over time'],
   ['outcomes', 'Outcomes'],
   ['phases', 'Phases'],
@@ -36,10 +39,12 @@ const NAV = [
 
 export function reportHtml(summary: Summary): string {
   const source = 'faultline-data';
-  const body = html`${header(summary, NAV)}
+  // An inconclusive run's banner comes first, above everything else in the body.
+  const body = html`${inconclusiveBanner(summary)}${header(summary, NAV)}
 <main><div class="wrap">
 ${verdictPanel(summary)}
 ${kpis(summary)}
+${healthSection(summary)}
 ${timelineSection(summary, source)}
 ${outcomesSection(summary)}
 ${phasesSection(summary)}

@@ -6,6 +6,7 @@ export const REPORT_CSS = `
   --accent: #0969da;
   --approved: #2f9e44; --declined: #74808c; --standin_approved: #15aabf; --standin_declined: #99e9f2;
   --failed: #e03131; --unknown: #f59f00;
+  --amber: #f0a800; --amber-ink: #3d2a00; --amber-bg: #fff4d6; --amber-line: #e3b341;
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
@@ -35,8 +36,22 @@ section.card { background: var(--card); border: 1px solid var(--line); border-ra
 .badge.pass { background: var(--good); color: #fff; }
 .badge.fail { background: var(--bad); color: #fff; }
 .badge.warn { background: #bf8700; color: #fff; }
+.badge.inconclusive { background: var(--amber); color: var(--amber-ink); box-shadow: inset 0 0 0 2px #b07d00; }
+.badge.interrupted { background: transparent; color: #d0d7de; box-shadow: inset 0 0 0 1px #8b949e; font-weight: 600; }
+main .badge.interrupted, .suite .badge.interrupted { color: var(--muted); }
 .verdict { border-left: 6px solid var(--good); }
 .verdict.fail { border-left-color: var(--bad); }
+.verdict.inconclusive { border-left-color: var(--amber); background: linear-gradient(90deg, var(--amber-bg), var(--card) 40%); }
+.verdict.inconclusive li::marker { color: #b07d00; }
+.banner.inconclusive { background: var(--amber-bg); border-bottom: 3px solid var(--amber); color: var(--amber-ink); padding: 16px 0 14px; }
+.banner.inconclusive h2 { font-size: 17px; margin: 0 0 8px; display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.banner.inconclusive h3 { color: #7a5500; margin: 8px 0 4px; }
+.banner-cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 6px 28px; }
+.banner ul { margin: 0; padding-left: 20px; }
+.banner li { margin: 2px 0; }
+.banner-note { margin: 10px 0 0; font-size: 13px; font-weight: 600; }
+.banner.inconclusive.compare-banner { padding: 14px 20px; border: 1px solid var(--amber-line); border-left: 6px solid var(--amber); border-radius: 10px; margin-bottom: 18px; }
+.compare-banner p { margin: 8px 0 2px; }
 .verdict ul { margin: 0; padding-left: 20px; }
 .verdict li { margin: 3px 0; }
 .verdict.fail li::marker { color: var(--bad); }
@@ -61,6 +76,23 @@ td.good, td.warn, td.bad { font-weight: 600; }
 .pill.ok { background: var(--good-bg); color: var(--good); }
 .pill.fail { background: var(--bad-bg); color: var(--bad); }
 .pill.unknown { background: var(--warn-bg); color: var(--warn); }
+.pill.muted { background: var(--soft); color: var(--muted); }
+.pill.skipped { background: var(--amber-bg); color: #7a5500; }
+section.health.broken { border-left: 6px solid var(--amber); }
+.health-headline { font-size: 13px; font-weight: 600; margin-left: 8px; }
+.health-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+.health-tile { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
+.health-tile.broken { border-color: var(--bad); background: #fffafa; }
+.health-tile .label { color: var(--muted); font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.03em; }
+.health-tile .value { font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.health-tile.broken .value { color: var(--bad); }
+.health-tile.unmeasured .value { color: var(--muted); font-size: 14px; font-weight: 500; padding: 3px 0; }
+.health-tile .limit { font-size: 12px; color: var(--muted); display: flex; flex-wrap: wrap; align-items: center; gap: 2px 6px; }
+.health-tile .limit .pill { min-width: 0; }
+.health-tile .limit span { white-space: nowrap; }
+.health-tile .sub { font-size: 11.5px; color: var(--muted); margin-top: 2px; }
+tr.absent td { font-style: italic; }
+.warmup-line { color: var(--muted); margin: 0 0 8px; font-size: 13px; }
 .ids { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
 .ids code { background: var(--soft); border-radius: 4px; padding: 0 5px; word-break: break-all; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 18px; }
@@ -79,6 +111,11 @@ td.good, td.warn, td.bad { font-weight: 600; }
 .fault-legend li { display: block; }
 .fault-legend .band { display: inline-block; width: 22px; height: 12px; border-radius: 3px; border: 1px solid; vertical-align: -1px; margin-right: 6px; }
 .fault-legend .when { color: var(--muted); }
+.fault-legend .warmup-band { background: repeating-linear-gradient(135deg, rgba(110,118,129,0.16) 0 3px, rgba(110,118,129,0.38) 3px 4px); border-style: dashed; }
+header.top .meta.suite-counts .inconclusive b { color: var(--amber); }
+tr.run-row td:first-child { white-space: normal; min-width: 132px; }
+tr.run-row td:first-child .badge { margin: 1px 0; }
+.why.inconclusive .why-lines li::marker { color: #b07d00; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0; }
 .kv dt { color: var(--muted); }
 .kv dd { margin: 0; font-variant-numeric: tabular-nums; word-break: break-word; }

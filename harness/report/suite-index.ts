@@ -1,13 +1,14 @@
-// A suite's index page: one row per run with pass/fail and headline numbers, a link to each run's report,
-// and a combined junit.xml with one <testsuite> per run.
+// A suite's index page: one row per run with its verdict (passed / failed / inconclusive) and headline
+// numbers, a link to each run's report, and a combined junit.xml with one <testsuite> per run. The suite
+// is failed if any run failed, else inconclusive if any run stayed inconclusive, else passed.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { Summary } from '../summary/types.ts';
+import type { Summary, Verdict } from '../summary/types.ts';
 import { count, ms, pct, rateClass } from './format.ts';
 import { html } from './html.ts';
 import { buildJunit } from './junit.ts';
 import { page } from './page.ts';
-import { badge, worstDuring, worstRecovery } from './sections/header.ts';
+import { badge, reasonLines, worstDuring, worstRecoveryText } from './sections/header.ts';
 
 export interface SuiteRun {
   runDir: string;
@@ -18,21 +19,40 @@ export interface SuiteIndex {
   /** Paths written: `<suiteDir>/index.html` and `<suiteDir>/junit.xml`. */
   html: string;
   junit: string;
+  /** True only when every run passed. */
   passed: boolean;
+  /** failed if any run failed, else inconclusive if any run was, else passed. */
+  verdict: Verdict;
+  counts: Record<Verdict, number>;
 }
 
 function href(suiteDir: string, runDir: string): string {
   return relative(resolve(suiteDir), resolve(runDir, 'index.html')).split('\\').join('/');
 }
 
+export function suiteCounts(runs: SuiteRun[]): Record<Verdict, number> {
+  const out: Record<Verdict, number> = { passed: 0, failed: 0, inconclusive: 0 };
+  for (const r of runs) out[r.summary.verdict] = (out[r.summary.verdict] ?? 0) + 1;
+  return out;
+}
+
+/** The suite's verdict: as bad as its worst run (failed < inconclusive < passed). */
+export function suiteVerdict(runs: SuiteRun[]): Verdict {
+  const n = suiteCounts(runs);
+  return n.failed > 0 ? 'failed' : n.inconclusive > 0 ? 'inconclusive' : 'passed';
+}
+
+const LABEL: Record<Verdict, string> = { passed: 'PASSED', failed: 'FAILED', inconclusive: 'INCONCLUSIVE' };
+const CLS: Record<Verdict, string> = { passed: 'pass', failed: 'fail', inconclusive: 'inconclusive' };
+
 export function suiteIndexHtml(suiteDir: string, runs: SuiteRun[], name: string): string {
-  const failed = runs.filter((r) => !r.summary.passed).length;
-  const passed = failed === 0;
+  const n = suiteCounts(runs);
+  const verdict = suiteVerdict(runs);
   const started = runs.map((r) => r.summary.started_at).filter(Boolean).sort()[0] ?? '';
   const body = html`<header class="top"><div class="wrap">
   <div class="brand"><b>▲</b> faultline suite</div>
-  <div class="title"><h1>${name}</h1><span class="badge ${passed ? 'pass' : 'fail'}" data-verdict="${passed ? 'pass' : 'fail'}">${passed ? 'PASSED' : 'FAILED'}</span></div>
-  <div class="meta"><span><b>${runs.length}</b> runs</span><span><b>${runs.length - failed}</b> passed</span><span><b>${failed}</b> failed</span>${
+  <div class="title"><h1>${name}</h1><span class="badge ${CLS[verdict]}" data-verdict="${CLS[verdict]}">${LABEL[verdict]}</span></div>
+  <div class="meta suite-counts"><span><b>${runs.length}</b> runs</span><span data-count="passed"><b>${n.passed}</b> passed</span><span data-count="failed"><b>${n.failed}</b> failed</span><span data-count="inconclusive" class="inconclusive"><b>${n.inconclusive}</b> inconclusive</span>${
     started ? html`<span>started <b>${started}</b></span>` : ''
   }<span>JUnit: <a href="junit.xml" style="color:#c9d1d9">junit.xml</a></span></div>
 </div></header>
@@ -42,10 +62,11 @@ export function suiteIndexHtml(suiteDir: string, runs: SuiteRun[], name: string)
   <thead><tr><th></th><th>scenario</th><th>router</th><th>stand-in</th><th class="num">authorizations</th><th class="num">success</th><th class="num">worst in a fault</th><th class="num">p99</th><th class="num">recovery</th><th class="num">invariants</th><th class="num">thresholds</th></tr></thead>
   <tbody>${runs.map(({ runDir, summary: s }) => {
     const during = worstDuring(s);
-    const rec = worstRecovery(s);
+    const rec = worstRecoveryText(s);
     const invOk = s.invariants.filter((i) => i.ok).length;
     const thrOk = s.thresholds.filter((t) => t.ok).length;
-    return html`<tr class="run-row" data-run="${s.scenario}" data-passed="${s.passed ? 'true' : 'false'}">
+    const judged = s.verdict !== 'inconclusive';
+    return html`<tr class="run-row ${CLS[s.verdict]}" data-run="${s.scenario}" data-verdict="${s.verdict}" data-passed="${s.passed ? 'true' : 'false'}">
       <td>${badge(s)}</td>
       <td><a href="${href(suiteDir, runDir)}" title="${s.description}"><b>${s.scenario}</b></a></td>
       <td>${s.router}</td><td>${s.standin ? 'on' : 'off'}</td>
@@ -53,19 +74,23 @@ export function suiteIndexHtml(suiteDir: string, runs: SuiteRun[], name: string)
       <td class="num ${rateClass(s.authorizations.success_rate)}">${pct(s.authorizations.success_rate)}</td>
       <td class="num ${rateClass(during)}">${during === null ? '–' : pct(during)}</td>
       <td class="num">${ms(s.latency_ms.p99)}</td>
-      <td class="num ${rec === 'never' ? 'bad' : ''}">${rec === null ? '–' : rec === 'never' ? 'never' : `${rec.toFixed(1)} s`}</td>
+      <td class="num ${rec.cls}">${rec.text}</td>
       <td class="num ${invOk < s.invariants.length ? 'bad' : ''}">${count(invOk)}/${count(s.invariants.length)}</td>
-      <td class="num ${thrOk < s.thresholds.length ? 'bad' : ''}">${count(thrOk)}/${count(s.thresholds.length)}</td>
+      <td class="num ${judged && thrOk < s.thresholds.length ? 'bad' : judged ? '' : 'muted'}"${judged ? '' : html` title="not judged: the run is inconclusive"`}>${
+        judged ? html`${count(thrOk)}/${count(s.thresholds.length)}` : 'not judged'
+      }</td>
     </tr>${
-      s.passed
+      s.verdict === 'passed'
         ? ''
-        : html`<tr class="why"><td></td><td colspan="10"><ul class="why-lines">${s.verdict.map((r) => html`<li>${r}</li>`)}</ul></td></tr>`
+        : html`<tr class="why ${CLS[s.verdict]}"><td></td><td colspan="10"><ul class="why-lines">${reasonLines(s).map((r) => html`<li>${r}</li>`)}</ul></td></tr>`
     }`;
   })}</tbody>
-</table></div></section>
+</table></div>
+${n.inconclusive > 0 ? html`<p class="note">Inconclusive: the run's own health (driver lateness, event-loop delay, fault activation lag, an unhealthy pipeline before any fault) or an interruption says the machine shaped its numbers. Its thresholds were not judged and it was not compared with a baseline; each report says what was distorted and what to do.</p>` : ''}
+</section>
 <footer>faultline suite index · each run links to its own report</footer>
 </div></main>`;
-  return page({ title: `${passed ? 'PASSED' : 'FAILED'} · ${name} · faultline suite`, body, data: [], charts: false });
+  return page({ title: `${LABEL[verdict]} · ${name} · faultline suite`, body, data: [], charts: false });
 }
 
 /** Writes `<suiteDir>/index.html` linking each run's report and a combined `<suiteDir>/junit.xml`. */
@@ -74,5 +99,6 @@ export async function writeSuiteIndex(suiteDir: string, runs: SuiteRun[], name =
   const files = { html: join(suiteDir, 'index.html'), junit: join(suiteDir, 'junit.xml') };
   await writeFile(files.html, suiteIndexHtml(suiteDir, runs, name));
   await writeFile(files.junit, buildJunit(runs.map((r) => r.summary), name));
-  return { ...files, passed: runs.every((r) => r.summary.passed) };
+  const verdict = suiteVerdict(runs);
+  return { ...files, passed: verdict === 'passed', verdict, counts: suiteCounts(runs) };
 }

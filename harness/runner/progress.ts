@@ -1,4 +1,4 @@
-// The progress line while a run goes: elapsed, achieved rate, success rate, active faults.
+// The progress line while a run goes: elapsed (negative in the warm-up), achieved rate, success rate, active faults.
 // On a terminal it rewrites one line; under CI or when piped it prints a plain line every few seconds.
 
 export interface ProgressSample {
@@ -22,7 +22,8 @@ export class Progress {
 
   update(s: ProgressSample): void {
     const rate = s.successRate === null ? '   -  ' : `${(s.successRate * 100).toFixed(1).padStart(5)}%`;
-    const line = `[${String(Math.floor(s.elapsedS)).padStart(4)}s/${s.durationS}s] auth ${String(s.sentLastSecond).padStart(5)}/s  success ${rate}  faults: ${s.activeFaults.length ? s.activeFaults.join(', ') : 'none'}`;
+    const phase = s.elapsedS < 0 ? ' warm-up' : '';
+    const line = `[${String(Math.floor(s.elapsedS)).padStart(4)}s/${s.durationS}s]${phase} auth ${String(s.sentLastSecond).padStart(5)}/s  success ${rate}  faults: ${s.activeFaults.length ? s.activeFaults.join(', ') : 'none'}`;
     if (this.tty) {
       this.stream.write(`\r\x1b[2K${line}`);
     } else if (s.elapsedS - this.lastPlain >= this.plainEveryS) {

@@ -7,8 +7,11 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { HistoryRecord } from '../history/record.ts';
+import { redactCardNumbers, stringifyMasked } from '../../services/common/pan.ts';
 
-export async function rewriteHistoryResolutions(file: string, resolutions: ReadonlyMap<string, 'held' | 'not_held'>): Promise<void> {
+export async function rewriteHistoryResolutions(file: string, raw: ReadonlyMap<string, 'held' | 'not_held'>): Promise<void> {
+  // The history holds ids as written (a card number in an id masked), so look them up the same way.
+  const resolutions = new Map([...raw].map(([id, r]) => [redactCardNumbers(id), r]));
   const gz = file.endsWith('.gz');
   const tmp = `${file}.tmp`;
   const input = gz ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
@@ -21,7 +24,7 @@ export async function rewriteHistoryResolutions(file: string, resolutions: Reado
         const r = resolutions.get(record.id);
         if (r) record.resolution = r;
       }
-      yield JSON.stringify(record) + '\n';
+      yield stringifyMasked(record) + '\n';
     }
   }
   const source = Readable.from(rewritten());

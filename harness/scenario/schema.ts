@@ -1,12 +1,23 @@
 // The scenario format: what a scenario file (TypeScript via defineScenario, or JSON/YAML a user writes)
 // may say. Validated at load time; an unknown field or a bad value is an error naming the field.
 import { z } from 'zod';
+import { DurationError, parseDuration } from './duration.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
+
+/** A duration in seconds, written as a number of seconds or with units (`500ms`, `30s`, `1m30s`). */
+const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof DurationError ? err.message.replace(/^duration /, '') : String(err) });
+    return z.NEVER;
+  }
+});
 
 export const topologySchema = z.strictObject({
   /** Card-processor replicas. */
@@ -48,11 +59,16 @@ export const trafficSchema = z.strictObject({
   /** Closed model (autocannon): concurrent connections and pipelining. */
   connections: positiveInt.max(1000).default(50),
   pipelining: positiveInt.max(32).default(1),
-  duration_s: z.number().positive().max(3600).default(60),
+  duration_s: seconds.pipe(z.number().positive().max(3600)).default(60),
   mix: mixSchema.default({ authorizations: 0.86, reversals: 0.04, balance: 0.06, feed: 0.04 }),
   amounts: amountsSchema.default({ currency: 'GBP', median: 1800, min: 50, max: 250_000 }),
   /** Size of the faker-generated merchant pool. */
   merchants: positiveInt.max(100_000).default(300),
+  /**
+   * Share of authorizations resent 0.3–1.5 s later under the same id with other content (amount, merchant,
+   * or account): what a buggy client or a replaying network sends. A correct issuer refuses each (409).
+   */
+  conflicting_retries: z.number().min(0).max(0.5).default(0),
 });
 
 export const networkSchema = z.strictObject({
@@ -76,12 +92,26 @@ export const faultSchema = z.strictObject({
   fault: z.string().min(1),
   /** A service (ledger), a replica (ledger-1), or a special target the fault kind names. */
   target: z.string().min(1),
-  start_s: nonNegative,
-  end_s: nonNegative,
+  start_s: seconds.pipe(nonNegative),
+  end_s: seconds.pipe(nonNegative),
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const thresholdsSchema = z.record(z.string(), z.array(z.string().min(1)).min(1));
+
+/**
+ * The limits of a run's own health (see harness/runner/validity.ts for the defaults and why). Break one
+ * and the verdict is `inconclusive`: the machine, not the pipeline, shaped the numbers.
+ */
+export const validityLimitsSchema = z.strictObject({
+  event_loop_delay_p99_ms: z.number().positive().optional(),
+  event_loop_delay_max_ms: z.number().positive().optional(),
+  send_lateness_p99_ms: z.number().positive().optional(),
+  late_share: z.number().min(0).max(1).optional(),
+  fault_activation_late_ms: z.number().positive().optional(),
+  pre_fault_issuer_success_rate: z.number().min(0).max(1).optional(),
+  pre_fault_latency_p50_ms: z.number().positive().optional(),
+});
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
@@ -94,8 +124,15 @@ export const scenarioSchema = z.strictObject({
   network: networkSchema.default(networkSchema.parse({})),
   faults: z.array(faultSchema).default([]),
   thresholds: thresholdsSchema.default({}),
+  /**
+   * Seconds of traffic before t = 0: recorded and charted, never gated (cold start, JIT, connection
+   * set-up). Fault times and duration_s count from its end.
+   */
+  warmup_s: seconds.pipe(z.number().min(0).max(600)).default(5),
+  /** Overrides of the run-health limits (partial). */
+  validity: validityLimitsSchema.default({}),
   /** Seconds to wait after traffic for advices, reversals and events to drain. */
-  drain_s: z.number().positive().max(600).default(15),
+  drain_s: seconds.pipe(z.number().positive().max(600)).default(15),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -104,3 +141,4 @@ export type FaultWindow = z.output<typeof faultSchema>;
 export type TrafficSpec = z.output<typeof trafficSchema>;
 export type TopologySpec = z.output<typeof topologySchema>;
 export type NetworkSpec = z.output<typeof networkSchema>;
+export type ValidityLimitsInput = z.output<typeof validityLimitsSchema>;

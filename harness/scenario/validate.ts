@@ -72,5 +72,13 @@ export function validateScenario(input: unknown, file: string, lineOf: LineOf = 
   } catch (err) {
     throw new ScenarioError(file, 'thresholds', (err as Error).message, lineOf(['thresholds']));
   }
+  // Recovery is measured after a window ends: a window that lasts to the end of traffic has none.
+  for (const key of Object.keys(scenario.thresholds)) {
+    const m = /^recovery_seconds\{fault:([^,}]+)\}$/.exec(key);
+    const fault = m ? scenario.faults.find((f) => f.name === m[1]) : undefined;
+    if (fault && fault.end_s >= duration) {
+      throw new ScenarioError(file, `thresholds.${key}`, `fault ${fault.name} lasts to the end of traffic (end_s ${fault.end_s}): there is no after phase to recover in`, lineOf(['thresholds', key]));
+    }
+  }
   return scenario;
 }

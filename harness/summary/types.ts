@@ -18,6 +18,11 @@ export interface AuthorizationCounts extends Record<AuthOutcome, number> {
 }
 
 export interface PhaseSummary {
+  /**
+   * before / during / after a fault window, or `whole` for a run without faults. Phases cover the measured
+   * part of the run only: the warm-up (t < 0) is never a phase. A window that starts at 0 has no `before`
+   * phase and one that lasts to the end of traffic has no `after` phase.
+   */
   name: 'before' | 'during' | 'after' | 'whole';
   /** The fault window this phase is relative to; null for a run without faults. */
   fault: string | null;
@@ -38,8 +43,13 @@ export interface FaultSummary {
   applied_s: number | null;
   healed_s: number | null;
   scheduled_end_s: number;
-  /** Seconds from the fault's end until the per-second success rate was back within threshold; null if never. */
+  /** Seconds from the fault's end until the per-second success rate was back within threshold; null if never (or not applicable). */
   recovery_s: number | null;
+  /**
+   * False when the window lasts to the end of traffic: there is no `after` phase to recover in, so recovery
+   * is not measured and no threshold or baseline reads it. Absent in summaries older than this field (= true).
+   */
+  recovery_applicable?: boolean;
   error?: string;
 }
 
@@ -71,7 +81,7 @@ export interface BaselineDelta {
 }
 
 export interface TimeseriesPoint {
-  /** Second from the start of traffic. */
+  /** Second from the start of the measured part of the run; negative during the warm-up. */
   t: number;
   authorizations: number;
   success_rate: number | null;
@@ -82,6 +92,67 @@ export interface TimeseriesPoint {
   app_success_rate: number | null;
   /** Arrivals sent in this second (achieved rate). */
   sent: number;
+}
+
+/** The run's verdict: `inconclusive` when its own health says the machine, not the pipeline, shaped the numbers. */
+export type Verdict = 'passed' | 'failed' | 'inconclusive';
+
+/** The warm-up: the first seconds of traffic, recorded and charted, never gated. */
+export interface WarmupSummary {
+  duration_s: number;
+  authorizations: AuthorizationCounts;
+  latency_ms: LatencySummary;
+}
+
+/** How late one fault took effect after its scheduled time. */
+export interface FaultActivation {
+  fault: string;
+  scheduled_s: number;
+  /** Milliseconds from the scheduled start until the fault had taken effect; null if it never did. */
+  late_ms: number | null;
+}
+
+/** What the run measured of its own health (the driver, the fault plane, the pipeline before any fault). */
+export interface ValidityFigures {
+  /** The driver's event-loop delay over the measured part, in ms (perf_hooks.monitorEventLoopDelay). */
+  event_loop_delay_ms: { p50: number; p99: number; max: number };
+  /** actual - intended send time over the measured part, in ms, and the share of sends more than 10 ms late. */
+  send_lateness_ms: { p50: number; p99: number; max: number; late_share: number; sends: number };
+  fault_activation: FaultActivation[];
+  /**
+   * The pipeline before the first fault (measured part, [0, first start)): did it meet its quiet-machine
+   * health? null for a run without faults, or whose first fault starts at 0.
+   */
+  pre_fault: {
+    start_s: number;
+    end_s: number;
+    authorizations: number;
+    issuer_success_rate: number | null;
+    latency_p50_ms: number | null;
+  } | null;
+}
+
+/** The limits a run's health is held to; a scenario may set its own (`validity:` in the scenario file). */
+export interface ValidityLimits {
+  event_loop_delay_p99_ms: number;
+  event_loop_delay_max_ms: number;
+  send_lateness_p99_ms: number;
+  /** Largest share of sends more than 10 ms late. */
+  late_share: number;
+  fault_activation_late_ms: number;
+  pre_fault_issuer_success_rate: number;
+  pre_fault_latency_p50_ms: number;
+}
+
+export interface RunValidity {
+  /** False when any limit was broken: the verdict is then `inconclusive` (unless money was lost). */
+  ok: boolean;
+  /** One line per broken limit: what was distorted, by how much. */
+  reasons: string[];
+  /** What to do about it (lower the rate, more cores, stop the other load). Empty when ok. */
+  advice: string[];
+  figures: ValidityFigures;
+  limits: ValidityLimits;
 }
 
 export interface Summary {
@@ -95,6 +166,11 @@ export interface Summary {
   started_at: string;
   /** True when the run was interrupted (Ctrl-C) or the harness failed mid-run: what was measured is kept. */
   incomplete: boolean;
+  /** The warm-up's own numbers (t < 0). Everything else in this summary covers the measured part only. */
+  warmup: WarmupSummary;
+  /** The run's own health; a broken limit makes the verdict `inconclusive`. */
+  validity: RunValidity;
+  /** Authorizations of the measured part (warm-up excluded): what thresholds and the baseline read. */
   authorizations: AuthorizationCounts;
   latency_ms: LatencySummary;
   load: {
@@ -122,11 +198,34 @@ export interface Summary {
   invariants: InvariantResult[];
   thresholds: ThresholdResult[];
   baseline?: { file: string; deltas: BaselineDelta[]; ok: boolean };
+  /** passed, failed, or inconclusive (the machine shaped the numbers; never compared with a baseline). */
+  verdict: Verdict;
+  /** verdict === 'passed', for readers that want a boolean. */
   passed: boolean;
-  /** One line per reason the run failed (or "all checks passed"). */
-  verdict: string[];
+  /** One line per reason the run failed or is inconclusive (or "all checks passed"). */
+  reasons: string[];
   /** The command that repeats this run. */
   command: string;
   versions: { faultline: string; node: string; platform: string };
   files: { history: string; report?: string; junit?: string };
+}
+
+/** What the history aggregator measured of a run (history/aggregate.ts): the numbers summary.json is built from. */
+export interface AggregateResult {
+  duration_s: number;
+  warmup: WarmupSummary;
+  /** How late sends of the measured part were (ms), and the share later than the tolerance. */
+  lateness: { p50: number; p99: number; max: number; late_share: number; sends: number };
+  authorizations: AuthorizationCounts;
+  latency_ms: LatencySummary;
+  load: { sent: number; late: number; dropped: number; achieved_rate: number };
+  phases: PhaseSummary[];
+  app: Summary['app'];
+  reversals: Summary['reversals'];
+  /** Advice records seen in the history (the driver owns the advice queue counts). */
+  advices: { total: number; ok: number };
+  causes: Summary['causes'];
+  causes_by_fault: Summary['causes_by_fault'];
+  retry_amplification: number;
+  timeseries: TimeseriesPoint[];
 }

@@ -183,6 +183,7 @@ export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopol
             seed: opts.seed,
             accounts: spec.accounts,
             drop_advices_percent: opts.processorDropAdvicesPercent ?? 0,
+            idempotency_by_id_only: opts.processorIdempotencyByIdOnly ?? false,
           },
           null,
           true,

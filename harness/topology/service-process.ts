@@ -1,5 +1,10 @@
 // One service replica as a child process: spawned with tsx, ready when it prints its ready line,
 // with the tail of its stderr kept so a failed start can say why.
+//
+// Each replica runs in its own process group (detached): a terminal's Ctrl-C signals the whole foreground
+// group, and it must reach only faultline, which then stops traffic, heals, checks the ledger (still up)
+// and stops the replicas itself. A replica whose parent dies exits on its own (services/common/serve.ts),
+// and the exit hook below kills what is left if faultline exits without stopping its topology.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -68,6 +73,7 @@ export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProce
       NODE_OPTIONS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   live.add(child);
   const stderr: string[] = [];

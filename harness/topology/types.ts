@@ -77,5 +77,7 @@ export interface StartTopologyOptions {
   feedMissEventsPercent?: number;
   /** Processor defect for checker tests: acknowledge this share of advices without posting them. */
   processorDropAdvicesPercent?: number;
+  /** Processor defect for checker tests: answer a reused id from the replica's first answer, whatever its content. */
+  processorIdempotencyByIdOnly?: boolean;
   log?: (line: string) => void;
 }

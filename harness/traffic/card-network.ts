@@ -31,6 +31,7 @@ import { AUTH_OUTCOMES, type AuthOutcome, type HistoryRecord } from '../history/
 import type { NetworkSpec } from '../scenario/schema.ts';
 import { AdviceQueue, type AttemptResult, type ForwardMessage, type QueueCounts } from './advice-queue.ts';
 import type { PlannedRequest } from './generator.ts';
+import { judgeConflictAnswer, type ConflictingRetry } from './conflicting-retries.ts';
 import { HttpClient, type HttpResult } from './http-client.ts';
 import type { SendTiming } from './open-model.ts';
 import { StandIn } from './stand-in.ts';
@@ -180,6 +181,8 @@ export class CardNetwork {
         return this.authorize(req.body, timing);
       case 'reversal':
         return this.reverse(req.body, timing);
+      case 'conflicting_retry':
+        return this.conflictingRetry(req, timing);
       default:
         return this.readApp(req.kind, req.account_id, req.id, timing);
     }
@@ -229,10 +232,39 @@ export class CardNetwork {
           ...base,
         });
       }
+      case 'conflicting_retry': {
+        const b = req.body;
+        return this.#emit({ id: b.id, kind: 'conflicting_retry', account_id: b.account_id, amount: b.amount.value, currency: b.amount.currency, outcome: 'error', reason: 'unanswered', error: { hop: 'network->processor', cause: 'other' }, ...base });
+      }
       default:
         this.#app.total++;
         return this.#emit({ id: req.id, kind: req.kind, account_id: req.account_id, outcome: 'error', error: { hop: 'app->feed', cause: 'other' }, ...base });
     }
+  }
+
+  /** An authorization's id resent with other content: a correct issuer refuses it (409). */
+  async conflictingRetry(req: ConflictingRetry, timing: SendTiming): Promise<HistoryRecord> {
+    const b = req.body;
+    const res = await this.#processors.post('/v1/authorizations', b, this.#network.issuer_deadline_ms);
+    const answer = judgeConflictAnswer(res.status, res.body, req);
+    const record: HistoryRecord = {
+      id: b.id,
+      kind: 'conflicting_retry',
+      account_id: b.account_id,
+      amount: b.amount.value,
+      currency: b.amount.currency,
+      card_last4: b.card.last4,
+      intended_ms: timing.intended_ms,
+      sent_ms: timing.sent_ms,
+      latency_ms: round3(performance.now() - timing.intended_at),
+      outcome: answer === 'refused' ? 'ok' : 'error',
+      status: res.status,
+      reason: answer,
+      faults: this.#activeFaults(timing.intended_ms),
+      late: timing.late,
+    };
+    if (answer === 'unanswered') record.error = failureOf(res, 'network->processor').error;
+    return this.#emit(record);
   }
 
   /** One authorization, with the issuer deadline and stand-in. */

@@ -13,11 +13,14 @@ import { createRng, hashSeed, type Rng } from '../../services/common/random.ts';
 import type { TrafficSpec } from '../scenario/schema.ts';
 import { drawAmount, DEFAULT_AMOUNT_SIGMA } from './amounts.ts';
 import { channelFor, merchantPool, toMerchant, type PoolMerchant } from './merchants.ts';
+import { withConflictingRetries } from './conflicting-retries.ts';
 
 export type PlannedRequest =
   | { kind: 'authorization'; offset_ms: number; body: AuthorizationRequest }
   | { kind: 'reversal'; offset_ms: number; body: ReversalRequest }
-  | { kind: 'balance' | 'feed'; offset_ms: number; account_id: string; id: string };
+  | { kind: 'balance' | 'feed'; offset_ms: number; account_id: string; id: string }
+  /** An authorization's key reused with other content (conflicting-retries.ts): a correct issuer refuses it. */
+  | { kind: 'conflicting_retry'; offset_ms: number; body: AuthorizationRequest; original_amount: number; changed: string[] };
 
 export type PlannedKind = PlannedRequest['kind'];
 
@@ -197,6 +200,8 @@ export function planTraffic(opts: PlanOptions): Iterable<PlannedRequest> {
   // Validate eagerly so a bad spec fails at planning time, not on first iteration.
   mixThresholds(opts.traffic.mix);
   if (opts.accounts.length === 0) throw new RangeError('traffic needs at least one account');
+  const share = opts.traffic.conflicting_retries;
+  if (share > 0) return { [Symbol.iterator]: () => withConflictingRetries(generate(opts), share, opts.seed, opts.accounts) };
   return { [Symbol.iterator]: () => generate(opts) };
 }
 

@@ -6,7 +6,7 @@
 // first bad line throws a ReplayError naming the file, the line number and the field. Offsets must not go
 // back in time, which lets a replay stream from disk in two passes (validate, then send) in bounded memory.
 // `speed` scales time: a line is sent at offset_ms / speed.
-import { createWriteStream, closeSync, openSync, readSync } from 'node:fs';
+import { createWriteStream, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
@@ -36,7 +36,7 @@ export class ReplayError extends Error {
 
 /** Longest accepted line; the processor's bodies are far smaller. */
 export const MAX_LINE_BYTES = 64 * 1024;
-const KINDS: readonly PlannedKind[] = ['authorization', 'reversal', 'balance', 'feed'];
+const KINDS: readonly PlannedKind[] = ['authorization', 'reversal', 'balance', 'feed', 'conflicting_retry'];
 const idPattern = '^[A-Za-z0-9_.:-]+$';
 
 const offsetSchema = { type: 'number', minimum: 0, maximum: 7 * 24 * 3600 * 1000 } as const;
@@ -53,6 +53,19 @@ const lineSchemas = {
     required: ['offset_ms', 'kind', 'body'],
     properties: { offset_ms: offsetSchema, kind: { const: 'reversal' }, body: reversalRequestSchema },
   },
+  /** An authorization's id resent with other content: `changed` names the fields that differ. */
+  conflicting_retry: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['offset_ms', 'kind', 'body', 'original_amount', 'changed'],
+    properties: {
+      offset_ms: offsetSchema,
+      kind: { const: 'conflicting_retry' },
+      body: authorizationRequestSchema,
+      original_amount: { type: 'integer', minimum: 1 },
+      changed: { type: 'array', minItems: 1, maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    },
+  },
   read: {
     type: 'object',
     additionalProperties: false,
@@ -66,13 +79,15 @@ const lineSchemas = {
   },
 } as const;
 
-let validators: Record<'authorization' | 'reversal' | 'read', ValidateFunction> | undefined;
-function getValidators(): Record<'authorization' | 'reversal' | 'read', ValidateFunction> {
+type LineKind = keyof typeof lineSchemas;
+let validators: Record<LineKind, ValidateFunction> | undefined;
+function getValidators(): Record<LineKind, ValidateFunction> {
   if (!validators) {
     const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
     validators = {
       authorization: ajv.compile(lineSchemas.authorization),
       reversal: ajv.compile(lineSchemas.reversal),
+      conflicting_retry: ajv.compile(lineSchemas.conflicting_retry),
       read: ajv.compile(lineSchemas.read),
     };
   }
@@ -117,7 +132,7 @@ export function parseReplayLine(text: string, where: LineWhere): PlannedRequest 
     throw new ReplayError(where.file, where.line, 'kind', `must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   }
   const v = getValidators();
-  const validate = kind === 'authorization' ? v.authorization : kind === 'reversal' ? v.reversal : v.read;
+  const validate = kind === 'balance' || kind === 'feed' ? v.read : v[kind as Exclude<LineKind, 'read'>];
   if (!validate(value)) {
     const error = (validate.errors ?? [])[0];
     if (!error) throw new ReplayError(where.file, where.line, '(line)', 'is invalid');
@@ -141,7 +156,12 @@ function* readLines(file: string): Generator<{ line: number; text: string }> {
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    throw new ReplayError(file, 0, '(file)', `cannot open: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ReplayError(file, 0, '(file)', code === 'ENOENT' ? 'no such file' : `cannot open: ${(err as Error).message}`);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new ReplayError(file, 0, '(file)', 'is a directory, not a replay file (JSON lines, one request per line)');
   }
   try {
     const buffer = Buffer.allocUnsafe(64 * 1024);
@@ -181,7 +201,7 @@ function* readLines(file: string): Generator<{ line: number; text: string }> {
 }
 
 /** Every request of a file, validated, with time scaled; throws a ReplayError at the first bad line. */
-function* replayRequests(file: string, speed: number): Generator<PlannedRequest> {
+function* replayRequests(file: string, speed: number, shiftMs = 0): Generator<PlannedRequest> {
   let previous = -1;
   for (const { line, text } of readLines(file)) {
     if (text.trim() === '') continue;
@@ -190,7 +210,7 @@ function* replayRequests(file: string, speed: number): Generator<PlannedRequest>
       throw new ReplayError(file, line, 'offset_ms', `goes back in time (${req.offset_ms} after ${previous}): lines must be in send order`);
     }
     previous = req.offset_ms;
-    if (speed !== 1) req.offset_ms = Math.round((req.offset_ms / speed) * 1000) / 1000;
+    if (speed !== 1 || shiftMs !== 0) req.offset_ms = Math.round((req.offset_ms / speed + shiftMs) * 1000) / 1000;
     yield req;
   }
 }
@@ -214,7 +234,7 @@ export interface ReplayPlan extends Iterable<PlannedRequest> {
 
 /** Reads the whole file once and validates every line; throws the first ReplayError. */
 export async function validateReplay(file: string): Promise<ReplayInfo> {
-  const info: ReplayInfo = { file, requests: 0, kinds: { authorization: 0, reversal: 0, balance: 0, feed: 0 }, first_offset_ms: 0, last_offset_ms: 0 };
+  const info: ReplayInfo = { file, requests: 0, kinds: { authorization: 0, reversal: 0, balance: 0, feed: 0, conflicting_retry: 0 }, first_offset_ms: 0, last_offset_ms: 0 };
   for (const req of replayRequests(file, 1)) {
     if (info.requests === 0) info.first_offset_ms = req.offset_ms;
     info.last_offset_ms = req.offset_ms;
@@ -229,6 +249,8 @@ export async function validateReplay(file: string): Promise<ReplayInfo> {
 export interface ReadReplayOptions {
   /** Time scale: 2 sends twice as fast (offset / 2). Default 1. */
   speed?: number;
+  /** Added to every (scaled) offset: -5000 makes the file's first 5 s the run's warm-up (t < 0). Default 0. */
+  shiftMs?: number;
 }
 
 /**
@@ -237,13 +259,14 @@ export interface ReadReplayOptions {
  */
 export async function readReplay(file: string, options: ReadReplayOptions = {}): Promise<ReplayPlan> {
   const speed = options.speed ?? 1;
+  const shiftMs = options.shiftMs ?? 0;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
   const info = await validateReplay(file);
   return {
     info,
     speed,
     duration_ms: Math.round((info.last_offset_ms / speed) * 1000) / 1000,
-    [Symbol.iterator]: () => replayRequests(file, speed),
+    [Symbol.iterator]: () => replayRequests(file, speed, shiftMs),
   };
 }
 
@@ -253,6 +276,8 @@ export function replayLine(req: PlannedRequest): string {
     case 'authorization':
     case 'reversal':
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body });
+    case 'conflicting_retry':
+      return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body, original_amount: req.original_amount, changed: req.changed });
     default:
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, account_id: req.account_id, id: req.id });
   }

@@ -1,4 +1,10 @@
 // The card processor's HTTP contract, as the card network (the driver) and replay files speak it.
+//
+// Idempotency: every request's `id` is the network's idempotency key (per route). A reuse with the same
+// content gets the original answer (`replayed: true`); a reuse with other content is refused with 409
+// (IdempotencyConflictBody: the key and the differing fields), on every replica. Requests the ledger
+// refuses whole (a reversal in another currency or over what is still held, an advice in another currency)
+// get its 4xx (RefusalBody) and write nothing; such a refused request does not use up its key.
 import { moneySchema, type Money } from '../common/money.ts';
 
 export const CHANNELS = ['pos', 'contactless', 'ecommerce', 'atm', 'recurring'] as const;
@@ -20,7 +26,7 @@ export interface Merchant {
 }
 
 export interface AuthorizationRequest {
-  /** The network's idempotency key: a repeated id gets the first answer and never holds twice. */
+  /** The network's idempotency key: a repeat with the same content gets the first answer and never holds twice. */
   id: string;
   account_id: string;
   card: Card;
@@ -62,6 +68,10 @@ export interface AdviceResponse {
   replayed: boolean;
 }
 
+/**
+ * A reversal of all or part of an authorization: `amount` in the authorization's currency, at most what it
+ * still holds (a partial reversal releases exactly that much; the rest stays held).
+ */
 export interface ReversalRequest {
   id: string;
   authorization_id: string;
@@ -74,7 +84,21 @@ export interface ReversalResponse {
   authorization_id: string;
   /** released: a hold was released; refunded: a posted advice was refunded; nothing_to_reverse: no hold or posting. */
   result: 'released' | 'refunded' | 'nothing_to_reverse';
+  /** What the ledger released or refunded; null for nothing_to_reverse. */
+  amount: Money | null;
   replayed: boolean;
+}
+
+/** A 4xx the processor answers: a validation error, a reused key with other content, or a ledger refusal. */
+export interface RefusalBody {
+  error: string;
+  code: string;
+  status: number;
+  /** The request field at fault (e.g. `amount/currency`). */
+  field?: string;
+  /** For `idempotency_conflict`: the reused key and the fields that differ from its first use. */
+  key?: string;
+  fields?: string[];
 }
 
 const idSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' } as const;

@@ -1,14 +1,21 @@
-// The processor's calls to the ledger and the feed, through the router (the mesh client).
-// Idempotency keys are derived from the network's ids, so a retry never writes twice.
+// The processor's calls to the ledger, through the router (the mesh client).
+// Request ids are derived from the network's ids, so a retry never writes twice; each write also carries the
+// network's idempotency key and content (fingerprint.ts), judged by the ledger store.
+// A refusal the ledger decided (a reused key with other content, a reversal over what is held, another
+// currency) is a LedgerRefusal, answered to the network as the same 4xx; any other failure is a HopFailure.
 import type { AuthorizationRequest, AdviceRequest, ReversalRequest } from './contract.ts';
 import type {
   HoldRequest,
   HoldResponse,
+  IdempotencyClaim,
+  IdempotencyRecordRequest,
+  IdempotencyRecordResponse,
   PostingRequest,
   PostingResponse,
   ReleaseRequest,
   ReleaseResponse,
 } from '../ledger/contract.ts';
+import { BOOK_ERROR_STATUS, type LedgerErrorBody } from '../ledger/book-errors.ts';
 import type { Cause, Hop, HopFailureBody } from '../common/failure.ts';
 import type { Router } from '../router/index.ts';
 import { RouteError } from '../router/index.ts';
@@ -32,6 +39,30 @@ export class HopFailure extends Error {
   body(): HopFailureBody {
     return { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
   }
+}
+
+/** The ledger's own codes for a request it refused whole (nothing written): relayed to the network. */
+const REFUSAL_CODES: ReadonlySet<string> = new Set(Object.keys(BOOK_ERROR_STATUS));
+
+export class LedgerRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: LedgerErrorBody,
+  ) {
+    super(body.error);
+    this.name = 'LedgerRefusal';
+  }
+}
+
+function refusalOf(status: number, body: unknown): LedgerRefusal | null {
+  if (status < 400 || status >= 500 || status === 400) return null;
+  const b = body as Partial<LedgerErrorBody> | null;
+  if (!b || typeof b.code !== 'string' || !REFUSAL_CODES.has(b.code) || typeof b.error !== 'string') return null;
+  const out: LedgerErrorBody = { error: b.error, code: b.code, status };
+  if (typeof b.field === 'string') out.field = b.field;
+  if (typeof b.key === 'string') out.key = b.key;
+  if (Array.isArray(b.fields)) out.fields = b.fields.filter((f): f is string => typeof f === 'string');
+  return new LedgerRefusal(status, out);
 }
 
 export interface LedgerResult<T> {
@@ -63,17 +94,19 @@ export class LedgerCalls {
         throw new HopFailure('processor->ledger', 'http_5xx', res.attempts, `ledger answered ${res.status}`);
       }
       if (res.status !== 200) {
+        const refusal = refusalOf(res.status, res.body);
+        if (refusal) throw refusal;
         throw new HopFailure('processor->ledger', 'http_4xx', res.attempts, `ledger refused the request with ${res.status}`);
       }
       return { body: res.body as T, attempts: res.attempts };
     } catch (err) {
-      if (err instanceof HopFailure) throw err;
+      if (err instanceof HopFailure || err instanceof LedgerRefusal) throw err;
       if (err instanceof RouteError) throw new HopFailure(err.hop, err.cause, err.attempts, err.message);
       throw new HopFailure('processor->ledger', 'other', 1, (err as Error).message);
     }
   }
 
-  hold(auth: AuthorizationRequest): Promise<LedgerResult<HoldResponse>> {
+  hold(auth: AuthorizationRequest, idempotency?: IdempotencyClaim): Promise<LedgerResult<HoldResponse>> {
     const body: HoldRequest = {
       request_id: `hold:${auth.id}`,
       authorization_id: auth.id,
@@ -81,10 +114,11 @@ export class LedgerCalls {
       amount: auth.amount,
       card_last4: auth.card.last4,
     };
+    if (idempotency) body.idempotency = idempotency;
     return this.post<HoldResponse>('/v1/holds', body);
   }
 
-  post_advice(advice: AdviceRequest): Promise<LedgerResult<PostingResponse>> {
+  async post_advice(advice: AdviceRequest, idempotency?: IdempotencyClaim): Promise<LedgerResult<PostingResponse>> {
     // Keyed by the authorization, not the advice id: one authorization is posted once, however often advised.
     const body: PostingRequest = {
       request_id: `advice:${advice.authorization_id}`,
@@ -93,15 +127,40 @@ export class LedgerCalls {
       amount: advice.amount,
       kind: 'advice',
     };
-    return this.post<PostingResponse>('/v1/postings', body);
+    if (idempotency) body.idempotency = idempotency;
+    try {
+      return await this.post<PostingResponse>('/v1/postings', body);
+    } catch (err) {
+      // Another advice (another id) for the same authorization with other content: say so in the network's terms.
+      if (err instanceof LedgerRefusal && err.body.code === 'idempotency_conflict' && err.body.key === body.request_id) {
+        const fields = err.body.fields ?? [];
+        throw new LedgerRefusal(409, {
+          error: `authorization ${advice.authorization_id} was already advised with different ${fields.join(', ') || 'content'}`,
+          code: 'authorization_conflict',
+          status: 409,
+          field: 'authorization_id',
+          fields,
+        });
+      }
+      throw err;
+    }
   }
 
-  release(reversal: ReversalRequest): Promise<LedgerResult<ReleaseResponse>> {
+  /** Releases (or refunds) the reversal's amount: all or part of what the authorization still holds. */
+  release(reversal: ReversalRequest, idempotency?: IdempotencyClaim): Promise<LedgerResult<ReleaseResponse>> {
     const body: ReleaseRequest = {
       request_id: `reversal:${reversal.id}`,
       authorization_id: reversal.authorization_id,
       account_id: reversal.account_id,
+      amount: reversal.amount,
     };
+    if (idempotency) body.idempotency = idempotency;
     return this.post<ReleaseResponse>('/v1/releases', body);
+  }
+
+  /** Records the key of an answer given without a ledger write; a reuse with other content is a LedgerRefusal (409). */
+  recordOutcome(idempotency: IdempotencyClaim, outcome: string): Promise<LedgerResult<IdempotencyRecordResponse>> {
+    const body: IdempotencyRecordRequest = { idempotency, outcome };
+    return this.post<IdempotencyRecordResponse>('/v1/idempotency-records', body);
   }
 }

@@ -16,6 +16,8 @@ interface ProcessorConfig {
   ledgerDeadlineMs?: number;
   /** Deliberate defect for checker tests (0..100). */
   drop_advices_percent?: number;
+  /** Deliberate defect for checker tests: a reused id is answered from this replica's first answer, whatever its content. */
+  idempotency_by_id_only?: boolean;
 }
 
 const config = readServiceConfig<ProcessorConfig>();
@@ -41,5 +43,6 @@ await app.register(cardProcessorPlugin, {
   accounts: config.accounts ?? DEFAULT_ACCOUNT_COUNT,
   ledgerDeadlineMs: config.ledgerDeadlineMs,
   dropAdvicesPercent: config.drop_advices_percent,
+  idempotencyByIdOnly: config.idempotency_by_id_only === true,
 });
 await serve(app, { service: 'card-processor', replica });

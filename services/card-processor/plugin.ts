@@ -1,7 +1,9 @@
 // The card processor (the issuer processor, the system under test by default), as one Fastify plugin.
 // Authorizations place a hold on the ledger through the router under a deadline; advices post stand-in
-// approvals (even into overdraft); reversals release holds. Every committed ledger change becomes a
-// feed event through the outbox.
+// approvals (even into overdraft); reversals release all or part of a hold. Every committed ledger change
+// becomes a feed event through the outbox, carrying what the ledger did (its amounts, not the request's).
+// Idempotency keys are judged by content in the ledger store (fingerprint.ts), shared by every replica;
+// this replica only coalesces concurrent duplicates (in-flight.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import {
   adviceRequestSchema,
@@ -14,9 +16,12 @@ import {
   type ReversalRequest,
   type ReversalResponse,
 } from './contract.ts';
-import { AnswerCache } from './idempotency.ts';
+import { InFlight, type Dedup } from './in-flight.ts';
+import { IdOnlyAnswers } from './id-only-answers.ts';
+import { adviceClaim, authorizationClaim, contentOf, reversalClaim } from './fingerprint.ts';
 import { FeedOutbox } from './feed-outbox.ts';
-import { HopFailure, LedgerCalls } from './ledger-calls.ts';
+import { adviceResponseSchema, authorizationResponseSchema, hopFailureSchema, refusalSchema, reversalResponseSchema } from './schemas.ts';
+import { HopFailure, LedgerCalls, LedgerRefusal } from './ledger-calls.ts';
 import { AmbiguousWrites } from './ambiguous-writes.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
@@ -39,32 +44,12 @@ export interface CardProcessorOptions {
    * so the advices-posted invariant has something real to catch.
    */
   dropAdvicesPercent?: number;
+  /**
+   * Deliberate defect for checker tests: answer a reused id from this replica's first answer whatever its
+   * content (no content check in the ledger store), as the processor did before keys were judged by content.
+   */
+  idempotencyByIdOnly?: boolean;
 }
-
-const hopFailureSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'string' },
-    hop: { type: 'string' },
-    cause: { type: 'string' },
-    attempts: { type: 'integer' },
-  },
-} as const;
-
-const moneyOut = { type: 'object', properties: { value: { type: 'integer' }, currency: { type: 'string' } } } as const;
-
-const authorizationResponseSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    decision: { type: 'string', enum: ['approved', 'declined'] },
-    reason: { type: 'string' },
-    account_id: { type: 'string' },
-    amount: moneyOut,
-    replayed: { type: 'boolean' },
-    ledger_attempts: { type: 'integer' },
-  },
-} as const;
 
 function feedEvent(
   eventId: string,
@@ -98,9 +83,11 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
   const ledger = new LedgerCalls(router, opts.ledgerDeadlineMs ?? 1500);
   const cards = new Map<string, AccountSeed>();
   for (const account of seedAccounts(opts.seed, opts.accounts)) cards.set(account.id, account);
-  const authorizations = new AnswerCache<AuthorizationResponse>();
-  const advices = new AnswerCache<AdviceResponse>();
-  const reversals = new AnswerCache<ReversalResponse>();
+  const byIdOnly = opts.idempotencyByIdOnly === true;
+  const dedup = <T>(): Dedup<T> => (byIdOnly ? new IdOnlyAnswers<T>() : new InFlight<T>());
+  const authorizations = dedup<AuthorizationResponse>();
+  const advices = dedup<AdviceResponse>();
+  const reversals = dedup<ReversalResponse>();
   const outbox = new FeedOutbox(async (events) => {
     const res = await router.request('feed', {
       method: 'POST',
@@ -125,7 +112,17 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
       onAnswer(answer);
       return answer;
     } catch (err) {
-      if (ambiguous(err)) unsettled.add(key, async () => onAnswer(await call()));
+      if (ambiguous(err)) {
+        unsettled.add(key, async () => {
+          try {
+            onAnswer(await call());
+          } catch (again) {
+            // The ledger answered with a refusal (e.g. the key was since used with other content): nothing
+            // was written, so there is nothing left to settle.
+            if (!(again instanceof LedgerRefusal)) throw again;
+          }
+        });
+      }
       throw err;
     }
   };
@@ -143,6 +140,10 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
       void reply.code(error.httpStatus).send(error.body());
       return;
     }
+    if (error instanceof LedgerRefusal) {
+      void reply.code(error.status).send(error.body);
+      return;
+    }
     const err = error as { statusCode?: number; code?: string; message: string };
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     void reply.code(status).send({ error: err.message, code: err.code ?? 'ERROR', status });
@@ -155,17 +156,22 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
 
   app.post<{ Body: AuthorizationRequest }>(
     '/v1/authorizations',
-    { schema: { body: authorizationRequestSchema, response: { 200: authorizationResponseSchema, '5xx': hopFailureSchema } } },
+    { schema: { body: authorizationRequestSchema, response: { 200: authorizationResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
     async (request) => {
       const auth = request.body;
-      const [answer, replayed] = await authorizations.run(auth.id, async () => {
+      const claim = byIdOnly ? undefined : authorizationClaim(auth);
+      const [answer, shared] = await authorizations.run(auth.id, claim ? contentOf(claim) : '', async () => {
         const known = cards.get(auth.account_id);
         if (known && known.card_token !== auth.card.token) {
-          return decline(auth, 'card_mismatch', 0);
+          // Declined without a ledger write: the key is still recorded in the store, so a reuse with other
+          // content is refused on every replica.
+          if (!claim) return decline(auth, 'card_mismatch', 0, false);
+          const { body: record, attempts } = await ledger.recordOutcome(claim, 'card_mismatch');
+          return decline(auth, 'card_mismatch', attempts, record.replayed);
         }
         const { body: hold, attempts } = await write(
           `hold:${auth.id}`,
-          () => ledger.hold(auth),
+          () => ledger.hold(auth, claim),
           ({ body }) => {
             if (body.result === 'held' && body.account) {
               emit(
@@ -177,7 +183,7 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
             }
           },
         );
-        if (hold.result !== 'held') return decline(auth, hold.result, attempts);
+        if (hold.result !== 'held') return decline(auth, hold.result, attempts, hold.replayed);
         const approved: AuthorizationResponse = {
           id: auth.id,
           decision: 'approved',
@@ -189,27 +195,30 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
         };
         return approved;
       });
-      return replayed ? { ...answer, replayed: true } : answer;
+      return shared ? { ...answer, replayed: true } : answer;
     },
   );
 
   app.post<{ Body: AdviceRequest }>(
     '/v1/advices',
-    { schema: { body: adviceRequestSchema } },
+    { schema: { body: adviceRequestSchema, response: { 200: adviceResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
     async (request) => {
       const advice = request.body;
-      const [answer, replayed] = await advices.run(advice.authorization_id, async () => {
+      const claim = byIdOnly ? undefined : adviceClaim(advice);
+      // The defect keys advices by authorization, as the processor once did; the network's key is the advice id.
+      const key = byIdOnly ? advice.authorization_id : advice.id;
+      const [answer, shared] = await advices.run(key, claim ? contentOf(claim) : '', async () => {
         if (dropAdvice()) {
           const lost: AdviceResponse = { id: advice.id, authorization_id: advice.authorization_id, result: 'posted', replayed: false };
           return lost;
         }
         const { body: posting } = await write(
           `advice:${advice.authorization_id}`,
-          () => ledger.post_advice(advice),
+          () => ledger.post_advice(advice, claim),
           ({ body }) => {
-            if (body.account) {
+            if (body.account && body.amount) {
               emit(
-                feedEvent(`post:${advice.authorization_id}`, body.result === 'captured' ? 'capture' : 'posting', advice.authorization_id, body.account, advice.amount.value, advice.amount.currency, {
+                feedEvent(`post:${advice.authorization_id}`, body.result === 'captured' ? 'capture' : 'posting', advice.authorization_id, body.account, body.amount.value, body.amount.currency, {
                   merchant_name: advice.merchant.name,
                   card_last4: advice.card.last4,
                 }),
@@ -220,31 +229,39 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
         const out: AdviceResponse = { id: advice.id, authorization_id: advice.authorization_id, result: posting.result, replayed: posting.replayed };
         return out;
       });
-      return replayed ? { ...answer, id: advice.id, replayed: true } : answer;
+      return shared ? { ...answer, id: advice.id, replayed: true } : answer;
     },
   );
 
   app.post<{ Body: ReversalRequest }>(
     '/v1/reversals',
-    { schema: { body: reversalRequestSchema } },
+    { schema: { body: reversalRequestSchema, response: { 200: reversalResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
     async (request) => {
       const reversal = request.body;
-      const [answer, replayed] = await reversals.run(reversal.id, async () => {
+      const claim = byIdOnly ? undefined : reversalClaim(reversal);
+      const [answer, shared] = await reversals.run(reversal.id, claim ? contentOf(claim) : '', async () => {
         const { body: release } = await write(
           `reversal:${reversal.id}`,
-          () => ledger.release(reversal),
+          () => ledger.release(reversal, claim),
           ({ body }) => {
-            if (body.account && body.result !== 'nothing_to_reverse') {
+            // The feed shows what the ledger did: the amount and currency it released or refunded.
+            if (body.account && body.amount && body.result !== 'nothing_to_reverse') {
               emit(
-                feedEvent(`rev:${reversal.id}`, body.result === 'refunded' ? 'refund' : 'release', reversal.authorization_id, body.account, reversal.amount.value, reversal.amount.currency),
+                feedEvent(`rev:${reversal.id}`, body.result === 'refunded' ? 'refund' : 'release', reversal.authorization_id, body.account, body.amount.value, body.amount.currency),
               );
             }
           },
         );
-        const out: ReversalResponse = { id: reversal.id, authorization_id: reversal.authorization_id, result: release.result, replayed: release.replayed };
+        const out: ReversalResponse = {
+          id: reversal.id,
+          authorization_id: reversal.authorization_id,
+          result: release.result,
+          amount: release.amount ?? null,
+          replayed: release.replayed,
+        };
         return out;
       });
-      return replayed ? { ...answer, replayed: true } : answer;
+      return shared ? { ...answer, replayed: true } : answer;
     },
   );
 
@@ -267,14 +284,14 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
   );
 };
 
-function decline(auth: AuthorizationRequest, reason: Exclude<AuthorizationResponse['reason'], 'ok'>, attempts: number): AuthorizationResponse {
+function decline(auth: AuthorizationRequest, reason: Exclude<AuthorizationResponse['reason'], 'ok'>, attempts: number, replayed: boolean): AuthorizationResponse {
   return {
     id: auth.id,
     decision: 'declined',
     reason,
     account_id: auth.account_id,
     amount: auth.amount,
-    replayed: false,
+    replayed,
     ledger_attempts: attempts,
   };
 }

@@ -1,7 +1,9 @@
 // Builds a Fastify instance the way every faultline service wants it: strict JSON bodies (no type
-// coercion, unknown fields rejected, errors naming the field), a body limit (413 past it), no request logs.
+// coercion, unknown fields rejected, errors naming the field), a body limit (413 past it), no request logs,
+// and admin/fault routes that refuse web browsers (browser-guard.ts).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Ajv } from 'ajv';
+import { refuseBrowsersOnAdminRoutes } from './browser-guard.ts';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
@@ -27,6 +29,8 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+  // First hook of every service: a browser never reaches an admin or fault route (nor its body parser).
+  app.addHook('onRequest', refuseBrowsersOnAdminRoutes);
   const validators = makeValidators();
   // Name the offending field in every validation message, including unknown ones.
   app.setSchemaErrorFormatter((errors, dataVar) => {

@@ -11,9 +11,14 @@
 //   authorization already posted (its money is already taken).
 // - Holds never overdraw; advices (postings) may. An advice for an authorization with an active hold
 //   captures it (no double count); for one already posted or captured it replays the first answer.
-// - A release for an authorization with an active hold releases it; for one that was posted (and not
-//   refunded) refunds it; else `nothing_to_reverse`, remembered: a hold for that authorization arriving
-//   later (the reversal overtook it) answers `reversed` and writes nothing.
+// - A release carries an amount in the authorization's currency. For an authorization with an active hold
+//   it releases exactly that amount (less than held is a partial reversal: the rest stays held for a later
+//   reversal or advice); for one that was posted (and not refunded) it refunds that amount. Another currency
+//   is refused (`currency_mismatch`, 422), more than what is still held or posted too
+//   (`amount_exceeds_remaining`, 422). With nothing left it answers `nothing_to_reverse`; when the
+//   authorization is unknown that is remembered: a hold for it arriving later (the reversal overtook it)
+//   answers `reversed` and writes nothing.
+// - An advice in another currency than the account's (and so its authorization's hold) is refused.
 // - `idempotency: false` is a deliberate defect for checker tests: no idempotency records and no
 //   per-authorization de-duplication, so a retried hold holds twice and a retried advice posts twice.
 //
@@ -37,14 +42,18 @@ import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from './books.ts'
 import { legsOf } from './legs.ts';
 import { hasOpeningEntry } from './opening.ts';
 
-export type BookErrorCode = 'idempotency_conflict' | 'authorization_conflict' | 'unknown_account' | 'currency_mismatch';
+export type BookErrorCode = 'idempotency_conflict' | 'authorization_conflict' | 'unknown_account' | 'currency_mismatch' | 'amount_exceeds_remaining';
 
-/** A request the book refuses as a whole; nothing was written. `field` names the offending body field. */
+/**
+ * A request the book refuses as a whole; nothing was written. `field` names the offending body field; for an
+ * idempotency conflict `key` is the reused request_id and `fields` the parts of the request that differ.
+ */
 export class BookError extends Error {
   constructor(
     readonly code: BookErrorCode,
     readonly field: string,
     message: string,
+    readonly conflict?: { key: string; fields: string[] },
   ) {
     super(message);
     this.name = 'BookError';
@@ -107,7 +116,7 @@ class Answer {
     readonly op: Operation,
     readonly authorizationId: string,
     readonly accountId: string,
-    /** Amount asked (0 for a release, which carries none). */
+    /** Amount asked. */
     readonly value: number,
     readonly currency: string,
     readonly result: AnyResult,
@@ -116,22 +125,31 @@ class Answer {
     readonly available: number,
     readonly held: number,
     readonly version: number,
+    /** Amount released, refunded or posted (0 when nothing moved); answered as `amount`. */
+    readonly moved: number,
   ) {}
 
-  asks(op: Operation, authorizationId: string, accountId: string, value: number, currency: string): boolean {
-    return this.op === op && this.authorizationId === authorizationId && this.accountId === accountId && this.value === value && this.currency === currency;
+  /** The parts of a request that differ from this one's (empty: the same request). */
+  differences(op: Operation, authorizationId: string, accountId: string, value: number, currency: string): string[] {
+    const out: string[] = [];
+    if (this.op !== op) out.push('operation');
+    if (this.authorizationId !== authorizationId) out.push('authorization_id');
+    if (this.accountId !== accountId) out.push('account_id');
+    if (this.value !== value) out.push('amount.value');
+    if (this.currency !== currency) out.push('amount.currency');
+    return out;
   }
 
   describe(): string {
-    return this.op === 'release'
-      ? `release ${this.authorizationId} ${this.accountId}`
-      : `${this.op} ${this.authorizationId} ${this.accountId} ${this.value} ${this.currency}`;
+    return `${this.op} ${this.authorizationId} ${this.accountId} ${this.value} ${this.currency}`;
   }
 }
 
 class Authorization {
-  /** Amount of the active hold; 0 when none (amounts are at least 1). */
+  /** Amount of the active hold still held (less than the hold after a partial reversal); 0 when none. */
   active = 0;
+  /** Amount of the first hold placed; 0 when none. */
+  firstHold = 0;
   /** Further active holds: only ever used with idempotency off (the defect). */
   moreActive: number[] | null = null;
   /** Amount posted or captured and not refunded; 0 when none. */
@@ -151,6 +169,12 @@ class Authorization {
     const amount = this.active;
     this.active = this.moreActive?.shift() ?? 0;
     return amount;
+  }
+
+  /** Releases part (or all) of the active hold; amount is at most `active`. */
+  releaseActive(amount: number): void {
+    this.active -= amount;
+    if (this.active === 0) this.active = this.moreActive?.shift() ?? 0;
   }
 
   addActive(amount: number): void {
@@ -198,11 +222,11 @@ export class LedgerBook {
     if (auth) this.checkSameAccount(auth, req.account_id);
     if (auth && this.idempotency) {
       if (auth.active !== 0) {
-        if (auth.active !== value) {
+        if (auth.firstHold !== value) {
           throw new BookError(
             'authorization_conflict',
             'amount',
-            `body/amount differs from the active hold for authorization ${req.authorization_id} (${auth.active} ${account.seed.currency})`,
+            `body/amount differs from the hold for authorization ${req.authorization_id} (${auth.firstHold} ${account.seed.currency})`,
           );
         }
         return answer('held', account, true);
@@ -216,16 +240,18 @@ export class LedgerBook {
     const record = auth ?? this.newAuthorization(req.authorization_id, account);
     this.commit(account, 'hold', req.request_id, req.authorization_id, value, 0);
     record.addActive(value);
+    if (record.firstHold === 0) record.firstHold = value;
     record.holds++;
     return answer('held', account);
   }
 
   release(req: ReleaseRequest): ReleaseResponse {
-    const replay = this.replay(req.request_id, 'release', req.authorization_id, req.account_id, 0, '');
+    const { value, currency } = req.amount;
+    const replay = this.replay(req.request_id, 'release', req.authorization_id, req.account_id, value, currency);
     if (replay) return replay as ReleaseResponse;
 
-    const answer = (result: ReleaseResponse['result'], account: Account | null): ReleaseResponse =>
-      this.answer(req.request_id, 'release', req.authorization_id, req.account_id, 0, '', result, account, false) as ReleaseResponse;
+    const answer = (result: ReleaseResponse['result'], account: Account | null, moved = 0): ReleaseResponse =>
+      this.answer(req.request_id, 'release', req.authorization_id, req.account_id, value, currency, result, account, false, moved) as ReleaseResponse;
 
     const auth = this.authorizations.get(req.authorization_id);
     const account = this.accounts.get(req.account_id) ?? null;
@@ -237,19 +263,23 @@ export class LedgerBook {
       return answer('nothing_to_reverse', account);
     }
     this.checkSameAccount(auth, req.account_id);
+    // An authorization that held or posted money has the account's currency: a reversal in another is refused
+    // even when nothing is left to reverse.
+    if (auth.holds + auth.postings + auth.captures > 0) this.checkReversal(req, account, Number.MAX_SAFE_INTEGER, '');
 
     if (auth.active !== 0) {
-      const amount = auth.active;
-      this.commit(account, 'release', req.request_id, req.authorization_id, amount, 0);
-      auth.takeActive();
+      this.checkReversal(req, account, auth.active, 'still held');
+      this.commit(account, 'release', req.request_id, req.authorization_id, value, 0);
+      auth.releaseActive(value);
       auth.releases++;
-      return answer('released', account);
+      return answer('released', account, value);
     }
     if (auth.posted !== 0) {
-      this.commit(account, 'refund', req.request_id, req.authorization_id, auth.posted, 0);
-      auth.posted = 0;
+      this.checkReversal(req, account, auth.posted, 'posted and not yet refunded');
+      this.commit(account, 'refund', req.request_id, req.authorization_id, value, 0);
+      auth.posted -= value;
       auth.refunds++;
-      return answer('refunded', account);
+      return answer('refunded', account, value);
     }
     return answer('nothing_to_reverse', account);
   }
@@ -261,20 +291,17 @@ export class LedgerBook {
 
     const account = this.accounts.get(req.account_id);
     if (!account) throw new BookError('unknown_account', 'account_id', `body/account_id names an unknown account: ${req.account_id}`);
-    if (account.seed.currency !== currency) {
-      throw new BookError(
-        'currency_mismatch',
-        'amount/currency',
-        `body/amount/currency ${currency} does not match the account's currency ${account.seed.currency}`,
-      );
-    }
     const existing = this.authorizations.get(req.authorization_id);
+    if (account.seed.currency !== currency) {
+      const what = existing && existing.active !== 0 ? `the currency of authorization ${req.authorization_id}'s hold` : "the account's currency";
+      throw new BookError('currency_mismatch', 'amount/currency', `body/amount/currency ${currency} does not match ${what} ${account.seed.currency}`);
+    }
     if (existing) this.checkSameAccount(existing, req.account_id);
 
     const first = existing?.firstPosting;
     if (first && this.idempotency) {
       // Posted once already (under another request_id): replay that answer, never post twice.
-      const again = new Answer('post', req.authorization_id, account.seed.id, value, currency, first.result, account, first.available, first.held, first.version);
+      const again = new Answer('post', req.authorization_id, account.seed.id, value, currency, first.result, account, first.available, first.held, first.version, first.moved);
       this.answers.set(req.request_id, again);
       return this.respond(req.request_id, again, true) as PostingResponse;
     }
@@ -292,7 +319,7 @@ export class LedgerBook {
       result = 'posted';
     }
     auth.posted += value;
-    const answer = this.record(req.request_id, 'post', req.authorization_id, account.seed.id, value, currency, result, account);
+    const answer = this.record(req.request_id, 'post', req.authorization_id, account.seed.id, value, currency, result, account, value);
     auth.firstPosting ??= answer;
     return this.respond(req.request_id, answer, false) as PostingResponse;
   }
@@ -362,8 +389,14 @@ export class LedgerBook {
     if (!this.idempotency) return null;
     const answer = this.answers.get(requestId);
     if (!answer) return null;
-    if (!answer.asks(op, authorizationId, accountId, value, currency)) {
-      throw new BookError('idempotency_conflict', 'request_id', `body/request_id ${requestId} was already used for a different request (${answer.describe()})`);
+    const differing = answer.differences(op, authorizationId, accountId, value, currency);
+    if (differing.length > 0) {
+      throw new BookError(
+        'idempotency_conflict',
+        'request_id',
+        `body/request_id ${requestId} was already used for a different request (different ${differing.join(', ')}; first: ${answer.describe()})`,
+        { key: requestId, fields: differing },
+      );
     }
     return this.respond(requestId, answer, true);
   }
@@ -379,8 +412,9 @@ export class LedgerBook {
     result: AnyResult,
     account: Account | null,
     replayed: boolean,
+    moved = 0,
   ): HoldResponse | ReleaseResponse | PostingResponse {
-    const answer = this.record(requestId, op, authorizationId, account ? account.seed.id : accountId, value, currency, result, account);
+    const answer = this.record(requestId, op, authorizationId, account ? account.seed.id : accountId, value, currency, result, account, moved);
     return this.respond(requestId, answer, replayed);
   }
 
@@ -393,6 +427,7 @@ export class LedgerBook {
     currency: string,
     result: AnyResult,
     account: Account | null,
+    moved = 0,
   ): Answer {
     const answer = new Answer(
       op,
@@ -405,19 +440,47 @@ export class LedgerBook {
       account?.available ?? 0,
       account?.held ?? 0,
       account?.version ?? 0,
+      moved,
     );
     if (this.idempotency) this.answers.set(requestId, answer);
     return answer;
   }
 
   private respond(requestId: string, answer: Answer, replayed: boolean): HoldResponse | ReleaseResponse | PostingResponse {
+    const account = answer.account ? viewOf(answer.account, answer.available, answer.held, answer.version) : null;
+    if (answer.op === 'hold') {
+      const hold: HoldResponse = { request_id: requestId, authorization_id: answer.authorizationId, result: answer.result as HoldResponse['result'], account, replayed };
+      return hold;
+    }
+    // What moved is in the account's currency (the book refuses any other before moving anything).
+    const amount = answer.moved > 0 && answer.account ? { value: answer.moved, currency: answer.account.seed.currency } : null;
     return {
       request_id: requestId,
       authorization_id: answer.authorizationId,
       result: answer.result,
-      account: answer.account ? viewOf(answer.account, answer.available, answer.held, answer.version) : null,
+      amount,
+      account,
       replayed,
-    } as HoldResponse | ReleaseResponse | PostingResponse;
+    } as ReleaseResponse | PostingResponse;
+  }
+
+  /** A reversal must be in the account's currency and at most what remains (held, or posted for a refund). */
+  private checkReversal(req: ReleaseRequest, account: Account, remaining: number, what: string): void {
+    const { value, currency } = req.amount;
+    if (currency !== account.seed.currency) {
+      throw new BookError(
+        'currency_mismatch',
+        'amount/currency',
+        `body/amount/currency ${currency} does not match the currency of authorization ${req.authorization_id} (${account.seed.currency})`,
+      );
+    }
+    if (value > remaining) {
+      throw new BookError(
+        'amount_exceeds_remaining',
+        'amount/value',
+        `body/amount/value ${value} is more than the ${remaining} ${account.seed.currency} ${what} for authorization ${req.authorization_id}`,
+      );
+    }
   }
 
   private checkSameAccount(auth: Authorization, accountId: string): void {

@@ -4,13 +4,15 @@
 // When the store cannot be reached or fails, the replica answers 502/503/504 with a HopFailureBody
 // naming the hop `ledger->store`. See store-plugin.ts for why the state lives in one store.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { holdRequestSchema, postingRequestSchema, releaseRequestSchema } from './contract.ts';
+import { holdRequestSchema, idempotencyRecordRequestSchema, postingRequestSchema, releaseRequestSchema } from './contract.ts';
+import { ledgerErrorSchema } from './book-errors.ts';
 import { keepRawJson, rawBody } from './raw-json.ts';
 import {
   accountViewSchema,
   authorizationStateSchema,
   healthSchema,
   holdResponseSchema,
+  idempotencyRecordResponseSchema,
   idParamsSchema,
   journalPageSchema,
   journalQuerySchema,
@@ -50,13 +52,14 @@ export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = asy
   };
 
   const operation = (path: string, bodySchema: object, responseSchema: object): void => {
-    app.post(path, { schema: { body: bodySchema, response: { 200: responseSchema } } }, (request: FastifyRequest, reply) =>
+    app.post(path, { schema: { body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, (request: FastifyRequest, reply) =>
       relay(reply, store.call('POST', path, rawBody(request))),
     );
   };
   operation('/v1/holds', holdRequestSchema, holdResponseSchema);
   operation('/v1/releases', releaseRequestSchema, releaseResponseSchema);
   operation('/v1/postings', postingRequestSchema, postingResponseSchema);
+  operation('/v1/idempotency-records', idempotencyRecordRequestSchema, idempotencyRecordResponseSchema);
 
   // Reads: validated here, then the same URL (already checked) goes to the store.
   app.get('/v1/accounts/:id', { schema: { params: idParamsSchema, response: { 200: accountViewSchema } } }, (request, reply) =>

@@ -51,9 +51,34 @@ function operationResponse(results: readonly string[]) {
   } as const;
 }
 
+/** The amount a release or posting moved; null when nothing moved. */
+const movedAmount = {
+  anyOf: [{ type: 'object', required: ['value', 'currency'], properties: { value: int, currency: { type: 'string' } } }, { type: 'null' }],
+} as const;
+
+function movingResponse(results: readonly string[]) {
+  const base = operationResponse(results);
+  return {
+    ...base,
+    required: [...base.required, 'amount'],
+    properties: { ...base.properties, amount: movedAmount },
+  } as const;
+}
+
 export const holdResponseSchema = operationResponse(['held', 'insufficient_funds', 'unknown_account', 'currency_mismatch', 'reversed']);
-export const releaseResponseSchema = operationResponse(['released', 'refunded', 'nothing_to_reverse']);
-export const postingResponseSchema = operationResponse(['posted', 'captured']);
+export const releaseResponseSchema = movingResponse(['released', 'refunded', 'nothing_to_reverse']);
+export const postingResponseSchema = movingResponse(['posted', 'captured']);
+
+export const idempotencyRecordResponseSchema = {
+  type: 'object',
+  required: ['scope', 'key', 'outcome', 'replayed'],
+  properties: {
+    scope: { type: 'string' },
+    key: { type: 'string' },
+    outcome: { type: 'string' },
+    replayed: { type: 'boolean' },
+  },
+} as const;
 
 export const journalPageSchema = {
   type: 'object',
@@ -113,6 +138,7 @@ export const healthSchema = {
     accounts: int,
     authorizations: int,
     idempotency: { type: 'boolean' },
+    idempotency_keys: int,
     store: { type: 'string' },
   },
 } as const;

@@ -12,25 +12,34 @@
 //   router and the fault plane act on.
 //   An operation either commits whole or not at all: a bad body is rejected by the schema before the
 //   book sees it, and the book checks everything before it writes anything.
+//   The callers' idempotency keys live here too (idempotency-keys.ts): a write carrying one is checked
+//   against the key's first use before the book runs, and the key is recorded in the same synchronous step
+//   once the book has answered, so no two replicas of a caller can ever see different first uses.
 //
-// Routes (the same public routes as a replica): POST /v1/holds, /v1/releases, /v1/postings;
-// GET /v1/accounts/:id, /v1/journal?after=&limit=, /v1/authorizations/:id, /health.
+// Routes (the same public routes as a replica): POST /v1/holds, /v1/releases, /v1/postings,
+// /v1/idempotency-records; GET /v1/accounts/:id, /v1/journal?after=&limit=, /v1/authorizations/:id, /health.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import {
   holdRequestSchema,
+  idempotencyRecordRequestSchema,
   postingRequestSchema,
   releaseRequestSchema,
   type HoldRequest,
+  type IdempotencyClaim,
+  type IdempotencyRecordRequest,
+  type IdempotencyRecordResponse,
   type PostingRequest,
   type ReleaseRequest,
 } from './contract.ts';
 import { BookError, DEFAULT_JOURNAL_PAGE, type LedgerBook } from './book.ts';
-import { sendBookError } from './book-errors.ts';
+import { ledgerErrorSchema, sendBookError, sendKeyConflict } from './book-errors.ts';
+import { IdempotencyKeys, KeyConflict } from './idempotency-keys.ts';
 import {
   accountViewSchema,
   authorizationStateSchema,
   healthSchema,
   holdResponseSchema,
+  idempotencyRecordResponseSchema,
   idParamsSchema,
   journalPageSchema,
   journalQuerySchema,
@@ -41,17 +50,26 @@ import {
 export interface LedgerStoreOptions {
   book: LedgerBook;
   replica: string;
+  /** The callers' idempotency keys; a fresh registry when absent. */
+  keys?: IdempotencyKeys;
 }
 
 export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (app: FastifyInstance, opts) => {
   const { book } = opts;
+  const keys = opts.keys ?? new IdempotencyKeys();
 
-  const operation = <B>(path: string, bodySchema: object, responseSchema: object, run: (body: B) => unknown): void => {
-    app.post<{ Body: B }>(path, { schema: { body: bodySchema, response: { 200: responseSchema } } }, async (request, reply) => {
+  const operation = <B extends { idempotency?: IdempotencyClaim }>(path: string, bodySchema: object, responseSchema: object, run: (body: B) => unknown): void => {
+    app.post<{ Body: B }>(path, { schema: { body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, async (request, reply) => {
+      const body = request.body as B;
       try {
-        return run(request.body as B);
+        // Check, run, record: one synchronous step, so nothing else runs in between.
+        if (body.idempotency) keys.check(body.idempotency);
+        const answer = run(body);
+        if (body.idempotency) keys.remember(body.idempotency);
+        return answer;
       } catch (err) {
         if (err instanceof BookError) return sendBookError(reply, err);
+        if (err instanceof KeyConflict) return sendKeyConflict(reply, err);
         throw err;
       }
     });
@@ -59,6 +77,30 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
   operation<HoldRequest>('/v1/holds', holdRequestSchema, holdResponseSchema, (body) => book.hold(body));
   operation<ReleaseRequest>('/v1/releases', releaseRequestSchema, releaseResponseSchema, (body) => book.release(body));
   operation<PostingRequest>('/v1/postings', postingRequestSchema, postingResponseSchema, (body) => book.post(body));
+
+  // An answer the caller gave without a ledger write (the processor's card_mismatch decline): its key is
+  // judged and recorded here like any other, so a reuse with other content is refused on every replica.
+  app.post<{ Body: IdempotencyRecordRequest }>(
+    '/v1/idempotency-records',
+    { schema: { body: idempotencyRecordRequestSchema, response: { 200: idempotencyRecordResponseSchema, '4xx': ledgerErrorSchema } } },
+    async (request, reply) => {
+      const { idempotency, outcome } = request.body;
+      try {
+        const first = keys.check(idempotency);
+        if (!first) keys.remember(idempotency, outcome);
+        const answer: IdempotencyRecordResponse = {
+          scope: idempotency.scope,
+          key: idempotency.key,
+          outcome: first?.outcome ?? outcome,
+          replayed: first !== null,
+        };
+        return answer;
+      } catch (err) {
+        if (err instanceof KeyConflict) return sendKeyConflict(reply, err);
+        throw err;
+      }
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/v1/accounts/:id',
@@ -94,6 +136,7 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
       accounts: stats.accounts,
       authorizations: stats.authorizations,
       idempotency: stats.idempotency,
+      idempotency_keys: keys.size,
     };
   });
 };

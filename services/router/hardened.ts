@@ -83,7 +83,7 @@ export class HardenedRouter implements Router {
   private generation = 0;
   private closed = false;
   private readonly counters = new Counters();
-  private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0 };
+  private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0 };
 
   constructor(private readonly opts: HardenedRouterOptions) {
     this.tuning = { ...HARDENED_DEFAULTS, ...opts.tuning };
@@ -163,6 +163,7 @@ export class HardenedRouter implements Router {
 
   async restart(): Promise<void> {
     if (this.closed) return;
+    this.stats.meshRestarts++;
     const generation = this.reset();
     const old = this.table;
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);

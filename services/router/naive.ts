@@ -55,7 +55,7 @@ export class NaiveRouter implements Router {
   private generation = 0;
   private closed = false;
   private readonly counters = new Counters();
-  private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0 };
+  private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, meshRestarts: 0 };
 
   constructor(private readonly opts: NaiveRouterOptions) {
     this.tuning = { ...NAIVE_DEFAULTS, ...opts.tuning };
@@ -110,6 +110,7 @@ export class NaiveRouter implements Router {
 
   async restart(): Promise<void> {
     if (this.closed) return;
+    this.stats.meshRestarts++;
     const generation = this.reset();
     const old = this.table;
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);

@@ -138,6 +138,8 @@ export interface ResolutionSnapshot {
   watchRestarts: number;
   /** Hardened: watches declared dead for being silent longer than the idle timeout. */
   idleRestarts: number;
+  /** Mesh restarts (restart(): POST /__admin/router/restart). */
+  meshRestarts: number;
   watchConnected: boolean;
   lastWatchEventAgoMs?: number;
 }

@@ -5,7 +5,7 @@ import { OutcomeIndex } from '../../harness/history/outcomes.ts';
 import type { JournalEntry } from '../../services/ledger/contract.ts';
 import { entry, renumber, world, type World } from './fixtures.ts';
 
-const NAMES = ['exactly-once-holds', 'advices-posted', 'double-entry', 'balances', 'feed-agrees', 'no-negative', 'unknown-resolution'];
+const NAMES = ['exactly-once-holds', 'advices-posted', 'double-entry', 'balances', 'feed-agrees', 'no-negative', 'unknown-resolution', 'idempotency-conflicts-refused'];
 
 function input(w: World, extra: Partial<CheckInput> = {}): CheckInput {
   return { history: w.history, journal: w.journal, accounts: w.accounts, feedBalances: w.feed, advicesPending: [], ...extra };

@@ -36,3 +36,20 @@ test('a processor that drops advices fails advices-posted; a feed that misses ev
   assert.ok(sound.summary.authorizations.standin_approved > 0);
   for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
 });
+
+test('conflicting retries: refused by the correct pipeline; a processor answering by id alone fails exactly idempotency-conflicts-refused', async () => {
+  const conflicts = (s: Parameters<NonNullable<Parameters<typeof runShort>[3]>>[0]) => ({ ...s, traffic: { ...s.traffic, conflicting_retries: 0.08 } });
+  const sound = await runShort('reset-after-commit', { duration: 8, rate: 100 }, {}, conflicts);
+  for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
+  const refused = invariant(sound, 'idempotency-conflicts-refused');
+  assert.match(refused.detail, /^[1-9]\d* conflicting retries .*: [1-9]\d* refused/, refused.detail);
+
+  const broken = await runShort('reset-after-commit', { duration: 8, rate: 100 }, { processorIdempotencyByIdOnly: true }, conflicts);
+  const failing = broken.summary.invariants.filter((i) => !i.ok).map((i) => i.name);
+  assert.deepEqual(failing, ['idempotency-conflicts-refused'], broken.summary.invariants.map((i) => `${i.name}: ${i.detail}`).join('\n'));
+  const bad = invariant(broken, 'idempotency-conflicts-refused');
+  assert.ok(bad.offending.length > 0 && bad.offending.every((id) => id.startsWith('auth-')), bad.offending.join(','));
+  assert.match(bad.detail, /answered from the first request/);
+  assert.equal(broken.summary.verdict, 'failed');
+  assert.ok(broken.summary.reasons.some((l) => l.startsWith('invariant idempotency-conflicts-refused failed (invalid)') && l.includes(bad.offending[0] as string)));
+});

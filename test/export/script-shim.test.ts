@@ -77,9 +77,13 @@ describe('exported k6 script under a k6-API shim, against the embedded pipeline'
           assert.equal(sent.url, `${processorUrl}/v1/reversals`);
           assert.equal(sent.body, JSON.stringify(req.body));
           break;
-        default:
+        case 'balance':
+        case 'feed':
           assert.equal(sent.method, 'GET');
           assert.equal(sent.url, `${feedUrl}/v1/accounts/${req.account_id}/${req.kind}`);
+          break;
+        default:
+          assert.fail(`k6 never sends a ${req.kind}`);
       }
     });
 

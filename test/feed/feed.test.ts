@@ -146,7 +146,7 @@ async function ledgerTraffic(ledgerUrls: string[], accounts: number, count: numb
       const res = await call<PostingResponse>('POST', `${url}/v1/postings`, { request_id: `advice:${auth.id}`, authorization_id: auth.id, account_id: auth.account, amount: money, kind: 'advice' });
       if (!res.body.replayed && res.body.account) events.push(toEvent(`post:${auth.id}`, res.body.result === 'captured' ? 'capture' : 'posting', auth, res.body.account));
     } else {
-      const res = await call<ReleaseResponse>('POST', `${url}/v1/releases`, { request_id: `rev:${auth.id}`, authorization_id: auth.id, account_id: auth.account });
+      const res = await call<ReleaseResponse>('POST', `${url}/v1/releases`, { request_id: `rev:${auth.id}`, authorization_id: auth.id, account_id: auth.account, amount: money });
       if (res.body.result !== 'nothing_to_reverse' && !res.body.replayed && res.body.account) {
         events.push(toEvent(`rev:${auth.id}`, res.body.result === 'refunded' ? 'refund' : 'release', auth, res.body.account));
       }

@@ -17,8 +17,9 @@ describe('verdict: decide', () => {
   it('a run that meets its thresholds and invariants passes', () => {
     const d = decide(hardened, MONZO_THRESHOLDS);
     assert.equal(d.passed, true);
-    assert.equal(d.verdict.length, 1);
-    assert.match(d.verdict[0] as string, /^all checks passed: 5 invariants, 5 thresholds$/);
+    assert.equal(d.verdict, 'passed');
+    assert.equal(d.reasons.length, 1);
+    assert.match(d.reasons[0] as string, /^all checks passed: 5 invariants, 5 thresholds$/);
     assert.equal(d.thresholds.length, 5);
     assert.ok(d.thresholds.every((t) => t.ok));
     assert.equal(d.baseline, undefined);
@@ -31,7 +32,7 @@ describe('verdict: decide', () => {
     const d = decide(hardened, { ...MONZO_THRESHOLDS, 'authorization_latency{phase:during}': ['p(99)<50'] });
     assert.equal(d.passed, false);
     assert.deepEqual(
-      d.verdict.filter((l) => l.startsWith('threshold')).map((l) => l.split(' failed')[0]),
+      d.reasons.filter((l) => l.startsWith('threshold')).map((l) => l.split(' failed')[0]),
       ['threshold authorization_latency{phase:during} p(99)<50'],
     );
     const junit = buildJunit([applyDecision(hardened, d)]);
@@ -44,8 +45,8 @@ describe('verdict: decide', () => {
   it('a broken invariant fails, names it and its offending ids (escaped)', () => {
     const d = decide(naive, {});
     assert.equal(d.passed, false);
-    const line = d.verdict.find((l) => l.startsWith('invariant approved_has_one_hold'));
-    assert.ok(line, d.verdict.join('\n'));
+    const line = d.reasons.find((l) => l.startsWith('invariant approved_has_one_hold'));
+    assert.ok(line, d.reasons.join('\n'));
     assert.ok(line.includes('auth-00a41f'));
     const junit = buildJunit([applyDecision(naive, d)]);
     const messages = failureMessages(junit);
@@ -64,7 +65,7 @@ describe('verdict: decide', () => {
     assert.equal(d.passed, false);
     assert.ok(d.baseline && !d.baseline.ok);
     assert.equal(d.baseline.file, 'baselines/monzo-2017.json');
-    assert.ok(d.verdict.some((l) => l.startsWith('baseline authorization_success_rate regressed:')), d.verdict.join('\n'));
+    assert.ok(d.reasons.some((l) => l.startsWith('baseline authorization_success_rate regressed:')), d.reasons.join('\n'));
     const junit = buildJunit([applyDecision(worse, d)]);
     assert.ok(failureMessages(junit).some((m) => m.startsWith('baseline authorization_success_rate regressed:')));
     assert.match(junit, /<testcase classname="faultline\.monzo-2017\.baseline" name="authorization_success_rate" time="0">/);
@@ -72,18 +73,43 @@ describe('verdict: decide', () => {
 
   it('a noise-level baseline change passes', () => {
     const d = decide(monzoSummary({ router: 'hardened', seed: 7 }), MONZO_THRESHOLDS, { summary: hardened, file: 'b.json' });
-    assert.equal(d.passed, true, d.verdict.join('\n'));
-    assert.match(d.verdict[0] as string, /baseline metrics$/);
+    assert.equal(d.passed, true, d.reasons.join('\n'));
+    assert.match(d.reasons[0] as string, /baseline metrics$/);
   });
 
-  it('an interrupted run or a fault that never applied fails', () => {
-    assert.equal(decide({ ...hardened, incomplete: true }, {}).passed, false);
+  it('an interrupted run is inconclusive; a fault that never applied fails', () => {
+    const interrupted = decide({ ...hardened, incomplete: true }, {}, { summary: hardened, file: 'b.json' });
+    assert.equal(interrupted.passed, false);
+    assert.equal(interrupted.verdict, 'inconclusive');
+    assert.equal(interrupted.baseline, undefined, 'an interrupted run is never compared with a baseline');
     const unapplied: Summary = {
       ...hardened,
       faults: hardened.faults.map((f, i) => (i === 1 ? { ...f, applied_s: null, healed_s: null, error: 'router did not restart' } : f)),
     };
     const d = decide(unapplied, {});
     assert.equal(d.passed, false);
-    assert.deepEqual(d.verdict, ['fault mesh-restart (router.restart on card-processor) never took effect: router did not restart']);
+    assert.deepEqual(d.reasons, ['fault mesh-restart (router.restart on card-processor) never took effect: router did not restart']);
+  });
+
+  it('a run whose own health broke a limit is inconclusive, not compared, and its missed thresholds are not judged', () => {
+    const busy: Summary = {
+      ...hardened,
+      validity: { ...hardened.validity, ok: false, reasons: ['send lateness p99 1900 ms > 50 ms: the offered load was not the scenario\'s arrival schedule'], advice: ['lower --rate'] },
+    };
+    const d = decide(busy, { ...MONZO_THRESHOLDS, 'authorization_latency{phase:during}': ['p(99)<1'] }, { summary: hardened, file: 'b.json' });
+    assert.equal(d.verdict, 'inconclusive');
+    assert.equal(d.passed, false);
+    assert.equal(d.baseline, undefined);
+    assert.match(d.reasons[0] as string, /^run inconclusive: send lateness p99 1900 ms/);
+    assert.ok(d.reasons.some((l) => /not judged on an inconclusive run: 1 threshold missed/.test(l)), d.reasons.join('\n'));
+    assert.ok(d.reasons.some((l) => /never compared/.test(l)));
+  });
+
+  it('money lost is a failure even on a busy machine', () => {
+    const busyNaive: Summary = { ...naive, validity: { ...naive.validity, ok: false, reasons: ['driver event-loop delay p99 400 ms > 50 ms'], advice: [] } };
+    const d = decide(busyNaive, {});
+    assert.equal(d.verdict, 'failed');
+    assert.ok((d.reasons[0] as string).startsWith('invariant '), d.reasons.join('\n'));
+    assert.ok(d.reasons.some((l) => l.startsWith('run inconclusive: driver event-loop delay')));
   });
 });

@@ -36,7 +36,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   {
     name: 'wrong-typed request_id',
     path: '/v1/releases',
-    body: JSON.stringify({ request_id: 42, authorization_id: 'a', account_id: 'acc-000001' }),
+    body: JSON.stringify({ request_id: 42, authorization_id: 'a', account_id: 'acc-000001', amount: { value: 1, currency: 'GBP' } }),
     status: 400,
     message: /request_id must be string/,
   },

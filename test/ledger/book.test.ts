@@ -94,18 +94,104 @@ test('declines are answers: recorded for replay, no journal entry, holds never o
   assert.equal(book.authorizationState('auth-poor').held, false);
 });
 
+const gbp = (value: number) => ({ value, currency: 'GBP' });
+
 test('release: an active hold is released once; a second reversal has nothing to reverse', () => {
   const book = new LedgerBook({ accounts });
   book.hold(hold());
-  const released = book.release({ request_id: 'rev-1', authorization_id: 'auth-1', account_id: 'acc-a' });
+  const released = book.release({ request_id: 'rev-1', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(1_000) });
   assert.equal(released.result, 'released');
+  assert.deepEqual(released.amount, gbp(1_000));
   assert.equal(released.account?.available, 10_000);
   assert.equal(released.account?.holds, 0);
-  assert.equal(book.release({ request_id: 'rev-1', authorization_id: 'auth-1', account_id: 'acc-a' }).replayed, true);
-  assert.equal(book.release({ request_id: 'rev-2', authorization_id: 'auth-1', account_id: 'acc-a' }).result, 'nothing_to_reverse');
-  assert.equal(book.release({ request_id: 'rev-3', authorization_id: 'never', account_id: 'acc-a' }).result, 'nothing_to_reverse');
+  const replay = book.release({ request_id: 'rev-1', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(1_000) });
+  assert.equal(replay.replayed, true);
+  assert.deepEqual(replay.amount, gbp(1_000));
+  const nothing = book.release({ request_id: 'rev-2', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(1_000) });
+  assert.equal(nothing.result, 'nothing_to_reverse');
+  assert.equal(nothing.amount, null);
+  assert.equal(book.release({ request_id: 'rev-3', authorization_id: 'never', account_id: 'acc-a', amount: gbp(5) }).result, 'nothing_to_reverse');
   const state = book.authorizationState('auth-1');
   assert.deepEqual(state, { authorization_id: 'auth-1', holds: 1, releases: 1, postings: 0, captures: 0, refunds: 0, held: true });
+});
+
+test('partial reversals release exactly their amount; the rest stays held for a later reversal or advice', () => {
+  const book = new LedgerBook({ accounts });
+  book.hold(hold());
+  const part = book.release({ request_id: 'rev-p1', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(300) });
+  assert.equal(part.result, 'released');
+  assert.deepEqual(part.amount, gbp(300));
+  assert.equal(part.account?.holds, 700);
+  assert.equal(part.account?.available, 9_300);
+  const rest = book.release({ request_id: 'rev-p2', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(700) });
+  assert.deepEqual([rest.result, rest.amount?.value, rest.account?.holds, rest.account?.available], ['released', 700, 0, 10_000]);
+
+  // The rest captured by an advice for the full amount: the difference moves through available.
+  book.hold(hold({ request_id: 'hold:auth-2', authorization_id: 'auth-2' }));
+  book.release({ request_id: 'rev-q1', authorization_id: 'auth-2', account_id: 'acc-a', amount: gbp(400) });
+  const captured = book.post({ request_id: 'advice:auth-2', authorization_id: 'auth-2', account_id: 'acc-a', amount: gbp(1_000), kind: 'advice' });
+  assert.equal(captured.result, 'captured');
+  assert.deepEqual(captured.amount, gbp(1_000));
+  assert.equal(captured.account?.holds, 0);
+  assert.equal(captured.account?.balance, 9_000);
+  const capture = allEntries(book).at(-1)!;
+  assert.deepEqual(capture.legs.map((l) => l.amount).sort((x, y) => x - y), [-600, -400, 1_000]);
+  const entries = allEntries(book);
+  assert.deepEqual(unbalancedEntries(entries), []);
+  assert.equal(journalSum(entries), 0);
+  const recomputed = recomputeAccounts(entries);
+  assert.ok(sameAsRecomputed(book.account('acc-a')!, recomputed.get('acc-a')));
+});
+
+test('a reversal over what is still held, or in another currency, is refused whole and writes nothing', () => {
+  const book = new LedgerBook({ accounts });
+  book.hold(hold());
+  book.release({ request_id: 'rev-part', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(600) });
+  const before = allEntries(book).length;
+  assert.throws(
+    () => book.release({ request_id: 'rev-over', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(401) }),
+    (err: unknown) => err instanceof BookError && err.code === 'amount_exceeds_remaining' && err.field === 'amount/value' && /400 GBP still held/.test(err.message),
+  );
+  assert.throws(
+    () => book.release({ request_id: 'rev-eur', authorization_id: 'auth-1', account_id: 'acc-a', amount: { value: 5, currency: 'EUR' } }),
+    (err: unknown) => err instanceof BookError && err.code === 'currency_mismatch' && err.field === 'amount/currency',
+  );
+  assert.equal(allEntries(book).length, before);
+  assert.equal(book.account('acc-a')?.holds, 400);
+  // A refused request records nothing: its request_id is free for a correct one.
+  assert.equal(book.release({ request_id: 'rev-over', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(400) }).result, 'released');
+  // Fully reversed: another currency is still refused; the same currency has nothing left to reverse.
+  assert.throws(
+    () => book.release({ request_id: 'rev-eur-2', authorization_id: 'auth-1', account_id: 'acc-a', amount: { value: 5, currency: 'EUR' } }),
+    (err: unknown) => err instanceof BookError && err.code === 'currency_mismatch',
+  );
+  assert.equal(book.release({ request_id: 'rev-last', authorization_id: 'auth-1', account_id: 'acc-a', amount: gbp(1) }).result, 'nothing_to_reverse');
+});
+
+test('a partial refund of a posted advice; more than posted is refused; an advice in another currency than the hold is refused', () => {
+  const book = new LedgerBook({ accounts });
+  book.post({ request_id: 'advice:auth-3', authorization_id: 'auth-3', account_id: 'acc-a', amount: gbp(800), kind: 'advice' });
+  const refund = book.release({ request_id: 'rev-r1', authorization_id: 'auth-3', account_id: 'acc-a', amount: gbp(300) });
+  assert.deepEqual([refund.result, refund.amount?.value], ['refunded', 300]);
+  assert.throws(
+    () => book.release({ request_id: 'rev-r2', authorization_id: 'auth-3', account_id: 'acc-a', amount: gbp(501) }),
+    (err: unknown) => err instanceof BookError && err.code === 'amount_exceeds_remaining',
+  );
+  book.hold(hold({ request_id: 'hold:auth-4', authorization_id: 'auth-4' }));
+  assert.throws(
+    () => book.post({ request_id: 'advice:auth-4', authorization_id: 'auth-4', account_id: 'acc-a', amount: { value: 1_000, currency: 'EUR' }, kind: 'advice' }),
+    (err: unknown) => err instanceof BookError && err.code === 'currency_mismatch' && /auth-4's hold/.test(err.message),
+  );
+  assert.equal(book.account('acc-a')?.holds, 1_000);
+});
+
+test('a reused request_id with another body is a conflict naming the differing fields', () => {
+  const book = new LedgerBook({ accounts });
+  book.hold(hold());
+  assert.throws(
+    () => book.hold(hold({ amount: gbp(1_001), account_id: 'acc-a' })),
+    (err: unknown) => err instanceof BookError && err.code === 'idempotency_conflict' && err.conflict?.key === 'hold:auth-1' && err.conflict.fields.join() === 'amount.value',
+  );
 });
 
 test('advices: capture an active hold (no double count), post without one (may overdraw), post once per authorization', () => {
@@ -129,7 +215,7 @@ test('advices: capture an active hold (no double count), post without one (may o
   assert.equal(lateHold.replayed, true);
   assert.equal(book.authorizationState('auth-2').holds, 0);
 
-  const refund = book.release({ request_id: 'rev-auth-2', authorization_id: 'auth-2', account_id: 'acc-b' });
+  const refund = book.release({ request_id: 'rev-auth-2', authorization_id: 'auth-2', account_id: 'acc-b', amount: gbp(2_000) });
   assert.equal(refund.result, 'refunded');
   assert.equal(refund.account?.available, 500);
   assert.throws(
@@ -198,8 +284,14 @@ test('thousands of random operations keep double entry, and balances match the j
       const auth = rng.pick(auths);
       book.post({ request_id: `advice:${auth.id}`, authorization_id: auth.id, account_id: auth.account, amount: { value: auth.amount, currency: 'GBP' }, kind: 'advice' });
     } else {
+      // Whole or partial reversals; one over what is left is refused whole.
       const auth = rng.pick(auths);
-      book.release({ request_id: `rev:${auth.id}:${rng.int(0, 1)}`, authorization_id: auth.id, account_id: auth.account });
+      const value = rng.chance(0.5) ? auth.amount : rng.int(1, auth.amount);
+      try {
+        book.release({ request_id: `rev:${auth.id}:${i}`, authorization_id: auth.id, account_id: auth.account, amount: gbp(value) });
+      } catch (err) {
+        if (!(err instanceof BookError && err.code === 'amount_exceeds_remaining')) throw err;
+      }
     }
   }
   const entries = allEntries(book);

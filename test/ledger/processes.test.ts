@@ -62,7 +62,7 @@ test('thousands of mixed operations: journal sums to zero and balances recompute
       ops.push({ path: '/v1/postings', body: { request_id: `advice:${auth.id}`, authorization_id: auth.id, account_id: auth.account, amount: { value: auth.amount, currency: 'GBP' }, kind: 'advice' } });
     } else {
       const auth = rng.pick(auths);
-      ops.push({ path: '/v1/releases', body: { request_id: `rev:${auth.id}:${rng.int(0, 1)}`, authorization_id: auth.id, account_id: auth.account } });
+      ops.push({ path: '/v1/releases', body: { request_id: `rev:${auth.id}:${rng.int(0, 1)}`, authorization_id: auth.id, account_id: auth.account, amount: { value: auth.amount, currency: 'GBP' } } });
     }
   }
   let failures = 0;

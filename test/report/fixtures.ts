@@ -1,7 +1,18 @@
 // Realistic Summary fixtures for the report and gate tests: a monzo-2017-like run with two fault windows
-// (discovery endpoints turn null, then the mesh restarts), deterministic from a seed.
+// (discovery endpoints turn null, then the mesh restarts) after a 5 s warm-up, deterministic from a seed.
+// Variants: a run on a starved machine (inconclusive), an interrupted one, a fault window spanning the
+// whole run, and the same run as an older faultline wrote it (verdict as lines, no warm-up or validity).
+import { judgeValidity, validityLimits } from '../../harness/gate/validity.ts';
 import { applyDecision, decide } from '../../harness/gate/verdict.ts';
-import type { FaultSummary, LatencySummary, PhaseSummary, Summary, TimeseriesPoint } from '../../harness/summary/types.ts';
+import type {
+  AuthorizationCounts,
+  FaultSummary,
+  LatencySummary,
+  PhaseSummary,
+  Summary,
+  TimeseriesPoint,
+  ValidityFigures,
+} from '../../harness/summary/types.ts';
 
 export const EVIL_MERCHANT = '<script>alert(1)</script>';
 /** A Luhn-valid test PAN a careless replay file put in a merchant name. */
@@ -22,6 +33,15 @@ export interface FixtureOptions {
   seed?: number;
   /** Target arrivals per second. */
   rate?: number;
+  /** Seconds of warm-up before time 0 (default 5). */
+  warmup_s?: number;
+  /**
+   * The machine's health: `quiet` (default) keeps every validity limit; `starved` is a run while other load
+   * pinned both cores (driver event loop and sends late, faults taking effect seconds late): inconclusive.
+   */
+  health?: 'quiet' | 'starved';
+  /** Interrupted (Ctrl-C): inconclusive unless money was lost. */
+  incomplete?: boolean;
 }
 
 function mulberry32(seed: number): () => number {
@@ -75,6 +95,73 @@ function phaseOf(name: PhaseSummary['name'], fault: string | null, start: number
   };
 }
 
+/** The warm-up seconds (t < 0): a cold first second (JIT, connection set-up), then the pipeline's usual speed. */
+function warmupSeries(seconds: number, rate: number, rnd: () => number): TimeseriesPoint[] {
+  const out: TimeseriesPoint[] = [];
+  for (let t = -seconds; t < 0; t++) {
+    const cold = t === -seconds;
+    const sent = Math.round(rate * (0.985 + rnd() * 0.03));
+    const issuer = cold ? 0.985 + rnd() * 0.01 : 0.9985 + rnd() * 0.0015;
+    out.push({
+      t,
+      authorizations: Math.round(sent * 0.86),
+      success_rate: issuer,
+      issuer_success_rate: issuer,
+      p50: cold ? 22 + rnd() * 6 : 4 + rnd() * 2,
+      p99: cold ? 246 : 14 + rnd() * 8,
+      app_total: Math.round(sent * 0.1),
+      app_success_rate: 0.999 + rnd() * 0.001,
+      sent,
+    });
+  }
+  return out;
+}
+
+/** Outcome counts of some seconds (issuer answers split into approved/declined, the rest failed). */
+function countsOf(points: TimeseriesPoint[]): AuthorizationCounts {
+  const total = points.reduce((s, p) => s + p.authorizations, 0);
+  const issuer = Math.round(points.reduce((s, p) => s + p.authorizations * (p.issuer_success_rate ?? 0), 0));
+  const declined = Math.round(issuer * 0.064);
+  return {
+    total,
+    approved: issuer - declined,
+    declined,
+    standin_approved: 0,
+    standin_declined: 0,
+    failed: total - issuer,
+    unknown: 0,
+    success_rate: total ? issuer / total : 0,
+    issuer_success_rate: total ? issuer / total : 0,
+  };
+}
+
+/** What the run measured of its own health: quiet keeps every limit, starved breaks the driver's and the fault plane's. */
+function figuresOf(health: 'quiet' | 'starved', sends: number, faults: FaultSummary[], phases: PhaseSummary[]): ValidityFigures {
+  const first = [...faults].sort((a, b) => a.scheduled_s - b.scheduled_s)[0];
+  const before = first ? phases.find((p) => p.name === 'before' && p.fault === first.name) : undefined;
+  const starved = health === 'starved';
+  return {
+    event_loop_delay_ms: starved ? { p50: 21.4, p99: 187.3, max: 1452 } : { p50: 1.1, p99: 3.4, max: 12.6 },
+    send_lateness_ms: starved
+      ? { p50: 11.8, p99: 912, max: 6180, late_share: 0.375, sends }
+      : { p50: 0.2, p99: 1.9, max: 8.3, late_share: 0.0012, sends },
+    fault_activation: faults.map((f) => ({
+      fault: f.name,
+      scheduled_s: f.scheduled_s,
+      late_ms: f.applied_s === null ? null : Math.round((f.applied_s - f.scheduled_s) * 1000),
+    })),
+    pre_fault: before
+      ? {
+          start_s: before.start_s,
+          end_s: before.end_s,
+          authorizations: before.authorizations,
+          issuer_success_rate: before.issuer_success_rate,
+          latency_p50_ms: before.latency_ms.p50,
+        }
+      : null,
+  };
+}
+
 export function monzoSummary(options: FixtureOptions = {}): Summary {
   const router = options.router ?? 'naive';
   const duration = options.duration_s ?? 90;
@@ -88,6 +175,9 @@ export function monzoSummary(options: FixtureOptions = {}): Summary {
   // When each window's success rate is back (the naive router stays poisoned until the mesh restarts).
   const recoveredAt = naive ? [meshW.start + 4, meshW.end + 3] : [nullW.end + 1, meshW.end + 1];
 
+  const warmupS = options.warmup_s ?? 5;
+  const health = options.health ?? 'quiet';
+  const warm = warmupSeries(warmupS, rate, mulberry32(seed + 9001));
   const ts: TimeseriesPoint[] = [];
   for (let t = 0; t < duration; t++) {
     const sent = Math.round(rate * (0.985 + rnd() * 0.03));
@@ -134,15 +224,18 @@ export function monzoSummary(options: FixtureOptions = {}): Summary {
     });
   }
 
+  // On a starved machine the fault plane runs late too (the issue's +859 ms and +6,207 ms).
+  const lateS = health === 'starved' ? [0.859, 6.207] : [0.012, 0.021];
   const faults: FaultSummary[] = ws.map((w, i) => ({
     name: w.name,
     fault: w.fault,
     target: w.target,
     scheduled_s: w.start,
-    applied_s: w.start + 0.012 + i * 0.009,
-    healed_s: w.end + 0.004,
+    applied_s: w.start + (lateS[i] ?? 0.012),
+    healed_s: w.end + (health === 'starved' ? (lateS[i] ?? 0) : 0.004),
     scheduled_end_s: w.end,
     recovery_s: recoveredAt[i]! - w.end,
+    recovery_applicable: true,
   }));
 
   const phases: PhaseSummary[] = [];
@@ -211,7 +304,9 @@ export function monzoSummary(options: FixtureOptions = {}): Summary {
     mode: 'embedded',
     duration_s: duration,
     started_at: '2026-01-15T02:00:03.412Z',
-    incomplete: false,
+    incomplete: options.incomplete ?? false,
+    warmup: { duration_s: warmupS, authorizations: countsOf(warm), latency_ms: latencyOf(warm) },
+    validity: judgeValidity(figuresOf(health, sent, faults, phases), validityLimits()),
     authorizations: {
       total,
       approved,
@@ -249,14 +344,67 @@ export function monzoSummary(options: FixtureOptions = {}): Summary {
         }
       : { 'endpoints-null': { 'network->processor:timeout': Math.round(standinAll * 0.7) }, 'mesh-restart': { 'network->processor:timeout': standinAll - Math.round(standinAll * 0.7) } },
     retry_amplification: naive ? 1.0 : 1.07,
-    timeseries: ts,
+    timeseries: [...warm, ...ts],
     invariants,
     thresholds: [],
+    verdict: 'failed',
     passed: false,
-    verdict: [],
+    reasons: [],
     command: `npx faultline run monzo-2017 --router ${router} --seed ${seed} --duration ${duration} --rate ${rate}${standin ? '' : ' --no-standin'}`,
     versions: { faultline: '0.1.0', node: 'v20.19.5', platform: 'linux-x64' },
     files: { history: 'history.jsonl.gz' },
   };
   return applyDecision(summary, decide(summary, MONZO_THRESHOLDS));
+}
+
+/** The hardened monzo-2017 run on a machine whose cores other load pinned: inconclusive (exit 4). */
+export function starvedSummary(options: FixtureOptions = {}): Summary {
+  return monzoSummary({ router: 'hardened', ...options, health: 'starved' });
+}
+
+/**
+ * One fault window spanning the whole measured run (ledger-latency from 0 s to the end of traffic): no
+ * before phase, no after phase, and no recovery to measure.
+ */
+export function wholeRunFaultSummary(options: FixtureOptions = {}): Summary {
+  const base = monzoSummary({ router: 'hardened', ...options });
+  const duration = base.duration_s;
+  const measured = base.timeseries.filter((p) => p.t >= 0).map((p) => ({ ...p, p50: (p.p50 ?? 4) + 300, p99: (p.p99 ?? 14) + 400 }));
+  const ts = [...base.timeseries.filter((p) => p.t < 0), ...measured];
+  const fault: FaultSummary = {
+    name: 'ledger-latency',
+    fault: 'network.latency',
+    target: 'ledger',
+    scheduled_s: 0,
+    applied_s: 0.004,
+    healed_s: duration + 0.003,
+    scheduled_end_s: duration,
+    recovery_s: null,
+    recovery_applicable: false,
+  };
+  const during = phaseOf('during', fault.name, 0, duration, ts);
+  const summary: Summary = {
+    ...base,
+    scenario: 'ledger-latency',
+    description: 'Every ledger call 300 ms slower for the whole run.',
+    faults: [fault],
+    phases: [during],
+    latency_ms: during.latency_ms,
+    timeseries: ts,
+    causes_by_fault: {},
+    validity: judgeValidity({ ...base.validity.figures, fault_activation: [{ fault: fault.name, scheduled_s: 0, late_ms: 4 }], pre_fault: null }, validityLimits()),
+    command: `npx faultline run ledger-latency --seed ${base.seed}`,
+  };
+  return applyDecision(summary, decide(summary, { authorization_success_rate: ['rate>0.99'] }));
+}
+
+/** The same run as an older faultline wrote summary.json: verdict as an array of lines, no warm-up, no validity. */
+export function legacySummaryJson(options: FixtureOptions = {}): Record<string, unknown> {
+  const s = monzoSummary({ ...options, warmup_s: 0 });
+  const { warmup: _warmup, validity: _validity, reasons, verdict: _verdict, ...rest } = s;
+  return {
+    ...rest,
+    faults: s.faults.map(({ recovery_applicable: _applicable, ...f }) => f),
+    verdict: reasons,
+  };
 }

@@ -8,19 +8,23 @@ export interface TempRuns {
   root: string;
   /** Writes `<root>/<name>/summary.json` and returns the run folder. */
   run(name: string, summary: Summary): Promise<string>;
+  /** Writes any JSON as `<root>/<name>/summary.json` (e.g. an older faultline's summary) and returns the run folder. */
+  runRaw(name: string, json: unknown): Promise<string>;
   cleanup(): Promise<void>;
 }
 
 export async function tempRuns(prefix = 'faultline-report-'): Promise<TempRuns> {
   const root = await mkdtemp(join(tmpdir(), prefix));
+  const runRaw = async (name: string, json: unknown): Promise<string> => {
+    const dir = join(root, name);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'summary.json'), JSON.stringify(json, null, 2));
+    return dir;
+  };
   return {
     root,
-    async run(name, summary) {
-      const dir = join(root, name);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
-      return dir;
-    },
+    run: (name, summary) => runRaw(name, summary),
+    runRaw,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }

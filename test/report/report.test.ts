@@ -34,7 +34,7 @@ function scriptBlocks(page: string): Array<{ attrs: string; body: string }> {
 describe('report: one run', () => {
   it('builds a self-contained page with every section', async () => {
     const { html } = await buildReport(naiveDir);
-    for (const id of ['verdict', 'outcomes', 'timeline', 'phases', 'causes', 'invariants', 'checks', 'traffic', 'run']) {
+    for (const id of ['verdict', 'health', 'outcomes', 'timeline', 'phases', 'causes', 'invariants', 'checks', 'traffic', 'run']) {
       assert.ok(html.includes(`id="${id}"`), `missing section #${id}`);
     }
     assert.deepEqual(externalUrls(html), []);
@@ -55,8 +55,14 @@ describe('report: one run', () => {
     const data = scriptBlocks(html).find((s) => s.attrs.includes('application/json'));
     assert.ok(data);
     assert.ok(!/[<>&\u2028\u2029]/.test(data.body));
-    const parsed = JSON.parse(data.body) as { t: number[]; faults: Array<{ name: string; from: number; to: number }> };
-    assert.equal(parsed.t.length, 90);
+    const parsed = JSON.parse(data.body) as {
+      t: number[];
+      warmup: { from: number; to: number; label: string } | null;
+      faults: Array<{ name: string; from: number; to: number }>;
+    };
+    assert.equal(parsed.t.length, 95, '5 s of warm-up and 90 measured seconds');
+    assert.equal(parsed.t[0], -5, 'the x axis starts in the warm-up, before 0');
+    assert.deepEqual(parsed.warmup && [parsed.warmup.from, parsed.warmup.to, parsed.warmup.label], [-5, 0, 'warm-up']);
     assert.deepEqual(
       parsed.faults.map((f) => [f.name, Math.round(f.from), Math.round(f.to)]),
       [
@@ -97,7 +103,7 @@ describe('report: one run', () => {
     const junit = await readFile(files.junit, 'utf8');
     assert.match(junit, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
     assert.equal((junit.match(/<testsuite /g) ?? []).length, 1);
-    assert.match(junit, /<testsuite name="monzo-2017 \[hardened\]" tests="\d+" failures="0"/);
+    assert.match(junit, /<testsuite name="monzo-2017 \[hardened\]" tests="\d+" failures="0" errors="0"/);
   });
 
   it('JUnit: one testcase per invariant, threshold and baseline metric; failures name the check', async () => {
@@ -110,6 +116,7 @@ describe('report: one run', () => {
     assert.ok(failures.some((f) => f.startsWith('invariant approved_has_one_hold failed')));
     assert.ok(failures.some((f) => f.startsWith('threshold authorization_success_rate rate&gt;0.995 failed: actual 0.6')));
     assert.match(junit, new RegExp(`failures="${failures.length}"`));
+    assert.ok(!junit.includes('<error'), 'a healthy failed run has no <error>');
   });
 
   // Build time is measured by `npm run bench` (report.seconds_for_600k_requests), not asserted here.

@@ -12,8 +12,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the CLI. `group: true` starts it as the leader of its own process group, as a shell starts a
+ * foreground job: `process.kill(-child.pid, 'SIGINT')` is then what a terminal's Ctrl-C does.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { group?: boolean } = {},
+): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.group === true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -24,6 +37,16 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
 
 export async function cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
   const run = startCli(args);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await run.done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function cliWithEnv(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
+  const run = startCli(args, env);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
   try {
     return await run.done;

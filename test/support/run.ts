@@ -3,9 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { applyOverrides, type ScenarioOverrides } from '../../harness/runner/overrides.ts';
+import { applyOverrides, type ScenarioOverrides } from '../../harness/scenario/overrides.ts';
 import { runScenario, type RunOptions, type RunResult } from '../../harness/runner/run.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
+import { RELAXED_VALIDITY } from './validity.ts';
 
 export async function runShort(
   name: string,
@@ -14,7 +15,10 @@ export async function runShort(
   edit?: (s: Scenario) => Scenario,
 ): Promise<RunResult> {
   const { scenario } = await loadScenario(name);
-  let s = applyOverrides(scenario, overrides);
+  // Tests keep the warm-up short (1 s) unless they say otherwise: it is a test of the run, not of the machine.
+  let s = applyOverrides(scenario, { warmup: 1, ...overrides });
+  // A test checks behaviour, not the machine (see validity.ts): unless the test sets its own limits.
+  s = { ...s, validity: { ...RELAXED_VALIDITY, ...s.validity } };
   if (edit) s = edit(s);
   const out = await mkdtemp(path.join(os.tmpdir(), `faultline-${name}-`));
   return runScenario(s, { out, progress: false, log: () => {}, ...options });

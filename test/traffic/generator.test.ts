@@ -65,8 +65,9 @@ test('poisson arrivals: seeded, increasing, mean rate close to the target', () =
 test('kinds follow the mix; bodies satisfy the processor schemas; cards come from the account', () => {
   const spec = traffic({ rate: 1000, duration_s: 20, mix: { authorizations: 0.7, reversals: 0.1, balance: 0.1, feed: 0.1 } });
   const plan = [...planTraffic({ seed: 3, traffic: spec, accounts })];
-  const counts = { authorization: 0, reversal: 0, balance: 0, feed: 0 };
+  const counts = { authorization: 0, reversal: 0, balance: 0, feed: 0, conflicting_retry: 0 };
   for (const r of plan) counts[r.kind]++;
+  assert.equal(counts.conflicting_retry, 0, 'no conflicting retries unless the traffic asks for them');
   const n = plan.length;
   assert.ok(Math.abs(counts.balance / n - 0.1) < 0.01, `balance share ${counts.balance / n}`);
   assert.ok(Math.abs(counts.feed / n - 0.1) < 0.01, `feed share ${counts.feed / n}`);
@@ -89,7 +90,7 @@ test('kinds follow the mix; bodies satisfy the processor schemas; cards come fro
       ids.add(r.body.id);
     } else if (r.kind === 'reversal') {
       assert.ok(validRev(r.body), JSON.stringify(validRev.errors));
-    } else {
+    } else if (r.kind === 'balance' || r.kind === 'feed') {
       assert.ok(byId.has(r.account_id));
       assert.match(r.id, r.kind === 'balance' ? /^bal-3-\d+$/ : /^feed-3-\d+$/);
     }
@@ -179,4 +180,34 @@ test('authorizationStream: endless, varied, seeded ids with a prefix', () => {
 test('bad options are refused', () => {
   assert.throws(() => planTraffic({ seed: 1, traffic: traffic(), accounts: [] }), /at least one account/);
   assert.throws(() => [...planTraffic({ seed: 1, traffic: traffic(), accounts, rate: 0 })], /rate/);
+});
+
+test('conflicting retries: the same id later with other content, in time order, the rest of the plan unchanged', () => {
+  const plain = [...planTraffic({ seed: 9, traffic: traffic({ rate: 500, duration_s: 10 }), accounts })];
+  const withRetries = [...planTraffic({ seed: 9, traffic: traffic({ rate: 500, duration_s: 10, conflicting_retries: 0.05 }), accounts })];
+  const retries = withRetries.filter((r) => r.kind === 'conflicting_retry');
+  assert.deepEqual(
+    withRetries.filter((r) => r.kind !== 'conflicting_retry'),
+    plain,
+    'the plan without its retries is the plan, byte for byte',
+  );
+  const auths = plain.filter((r) => r.kind === 'authorization');
+  assert.ok(retries.length > auths.length * 0.03 && retries.length < auths.length * 0.07, `${retries.length} retries of ${auths.length}`);
+  for (let i = 1; i < withRetries.length; i++) assert.ok((withRetries[i] as PlannedRequest).offset_ms >= (withRetries[i - 1] as PlannedRequest).offset_ms, 'time order');
+  const byId = new Map(auths.map((a) => [a.kind === 'authorization' ? a.body.id : '', a]));
+  for (const r of retries) {
+    if (r.kind !== 'conflicting_retry') continue;
+    const original = byId.get(r.body.id);
+    assert.ok(original && original.kind === 'authorization', `retry of a planned authorization: ${r.body.id}`);
+    const delay = r.offset_ms - original.offset_ms;
+    assert.ok(delay >= 300 && delay <= 1500, `delay ${delay}`);
+    assert.notDeepEqual(r.body, original.body, 'other content');
+    assert.equal(r.original_amount, original.body.amount.value);
+    const changedAmount = r.body.amount.value !== original.body.amount.value;
+    const changedMerchant = r.body.merchant.name !== original.body.merchant.name;
+    const changedAccount = r.body.account_id !== original.body.account_id;
+    assert.deepEqual(r.changed, changedAmount ? ['amount.value'] : changedMerchant ? ['merchant.name'] : ['account_id', 'card.token', 'card.last4']);
+    if (changedAccount) assert.equal(r.body.card.token, accounts.find((a) => a.id === r.body.account_id)?.card_token, 'another account comes with its own card');
+  }
+  assert.ok(new Set(retries.map((r) => (r.kind === 'conflicting_retry' ? r.changed[0] : ''))).size === 3, 'amount, merchant and account changes all occur');
 });

@@ -122,7 +122,7 @@ test('offsets may not go back in time; an empty file and a missing file are erro
     const empty = join(dir, 'empty.jsonl');
     await writeFile(empty, '\n\n');
     await expectReplayError(empty, 0, '(file)', /no requests/);
-    await expectReplayError(join(dir, 'absent.jsonl'), 0, '(file)', /cannot open/);
+    await expectReplayError(join(dir, 'absent.jsonl'), 0, '(file)', /no such file/);
   });
 });
 
@@ -141,7 +141,7 @@ test('speed scales offsets (offset / speed); lines without id get one; CRLF and 
     assert.deepEqual([...slow].map((r) => r.offset_ms), [0, 200, 500, 2000]);
     await assert.rejects(readReplay(file, { speed: 0 }), /speed/);
     const info = await validateReplay(file);
-    assert.deepEqual(info.kinds, { authorization: 0, reversal: 0, balance: 2, feed: 2 });
+    assert.deepEqual(info.kinds, { authorization: 0, reversal: 0, balance: 2, feed: 2, conflicting_retry: 0 });
     assert.equal(info.last_offset_ms, 1000);
   });
 });

@@ -9,15 +9,18 @@ import { decide, applyDecision } from '../../gate/verdict.ts';
 import { loadBaselineSummary, loadTolerances } from '../../gate/baseline.ts';
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
 import { writeReport } from '../../report/report.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { exitCodeFor, UsageError } from '../exit-codes.ts';
+import { normalizeSummary, SummaryError } from '../../report/load.ts';
+import { stringifyMasked } from '../../../services/common/pan.ts';
 
 export async function gateCommand(runDir: string, options: { baseline?: string; tolerances?: string }, out: (line: string) => void): Promise<number> {
   const file = path.join(runDir, 'summary.json');
   if (!existsSync(file)) throw new UsageError(`${runDir} is not a run folder: it has no summary.json`);
   let summary: Summary;
   try {
-    summary = JSON.parse(await readFile(file, 'utf8')) as Summary;
+    summary = normalizeSummary(JSON.parse(await readFile(file, 'utf8')), file);
   } catch (err) {
+    if (err instanceof SummaryError) throw new UsageError(err.message);
     throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   const thresholds = thresholdsOf(summary);
@@ -26,10 +29,10 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
     ? { summary: await loadBaselineSummary(options.baseline), file: options.baseline, tolerances: options.tolerances ? await loadTolerances(options.tolerances) : undefined }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
-  await writeFile(file, JSON.stringify(gated, null, 2) + '\n');
+  await writeFile(file, stringifyMasked(gated, 2) + '\n');
   if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
   for (const t of gated.thresholds) out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'n/a'})`);
   for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);
-  out(`${gated.passed ? 'PASSED' : 'FAILED'}: ${gated.verdict.join('; ')}`);
-  return gated.passed ? EXIT.passed : EXIT.failed;
+  out(`${gated.verdict.toUpperCase()}: ${gated.reasons.join('; ')}`);
+  return exitCodeFor(gated);
 }

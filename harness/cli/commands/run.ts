@@ -1,21 +1,23 @@
 // `faultline run <scenario|file>`: load and check the scenario (exit 2 if bad), run it, print the summary
-// and the run folder. Exit 0 passed, 1 a threshold/invariant/baseline failed, 3 the harness failed.
+// and the run folder. Exit 0 passed, 1 a threshold/invariant/baseline failed, 3 the harness failed,
+// 4 inconclusive (the machine shaped the numbers), 130 interrupted (what was measured is still written).
 import path from 'node:path';
 import { loadScenario } from '../../scenario/load.ts';
-import { applyOverrides, positiveNumber } from '../../runner/overrides.ts';
+import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
 import { onInterrupt } from '../signals.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { exitCodeFor, UsageError } from '../exit-codes.ts';
+import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
   if (o.replay === undefined && o.speed !== undefined) throw new UsageError('--speed applies to --replay only');
-  const seed = o.seed === undefined ? undefined : Number(o.seed);
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got "${String(o.seed)}"`);
+  const seed = seedFlag(o.seed);
   const scenario = applyOverrides(loaded, {
-    duration: positiveNumber('--duration', o.duration, { max: 3600 }),
+    duration: durationFlag('--duration', o.duration, { max: 3600 }),
+    warmup: durationFlag('--warmup', o.warmup, { max: 600, allowZero: true }),
     rate: positiveNumber('--rate', o.rate, { max: 50_000 }),
     seed,
     router: o.router as RouterPolicy | undefined,
@@ -37,11 +39,12 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
       report: o.report !== false,
       command: repeatCommand(nameOrFile, scenario.seed, scenario.topology.router, scenario.network.standin.enabled, o),
       signal: controller.signal,
+      driverStall: stallFromEnv(process.env.FAULTLINE_TEST_DRIVER_STALL),
     });
     printSummary(summary, out);
     const rel = path.relative(process.cwd(), runDir) || runDir;
     out(`run folder: ${rel}${summary.files.report ? `  (report: ${path.join(rel, summary.files.report)})` : ''}`);
-    return summary.passed ? EXIT.passed : EXIT.failed;
+    return exitCodeFor(summary);
   } finally {
     release();
   }
@@ -49,8 +52,19 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
 
 function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>): string {
   const parts = ['npx faultline run', name, `--seed ${seed}`, `--router ${router}`, standin ? '--standin' : '--no-standin'];
-  for (const flag of ['duration', 'rate', 'replay', 'speed', 'model', 'connections', 'mode', 'baseline'] as const) {
+  for (const flag of ['duration', 'warmup', 'rate', 'replay', 'speed', 'model', 'connections', 'mode', 'baseline'] as const) {
     if (o[flag] !== undefined && !(flag === 'mode' && o[flag] === 'embedded')) parts.push(`--${flag} ${String(o[flag])}`);
   }
   return parts.join(' ');
+}
+
+/**
+ * Test hook: FAULTLINE_TEST_DRIVER_STALL="<at seconds>:<ms>" blocks the driver's event loop once, so a test
+ * can check that a stalled driver makes the run inconclusive without hoping the machine produces one.
+ */
+function stallFromEnv(raw: string | undefined): { at_s: number; ms: number } | undefined {
+  if (!raw) return undefined;
+  const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(raw);
+  if (!m) throw new UsageError(`FAULTLINE_TEST_DRIVER_STALL must be "<at seconds>:<ms>", got "${raw}"`);
+  return { at_s: Number(m[1]), ms: Number(m[2]) };
 }

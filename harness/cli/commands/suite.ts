@@ -1,16 +1,20 @@
 // `faultline suite <name>`: run each scenario of a suite in turn (each in its own run folder), then write
-// one index page linking every run and a combined junit.xml. Exit 1 if any run failed.
+// one index page linking every run and a combined junit.xml. A run that comes out inconclusive (its own
+// health says the machine shaped the numbers) is run once more, and the suite says so; only the second
+// run counts. Exit 1 if any run failed, else 4 if any stayed inconclusive, 130 if interrupted.
+// Inconclusive or interrupted runs are never written as baselines.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { loadSuites } from '../../runner/suites.ts';
 import { loadScenario } from '../../scenario/load.ts';
-import { applyOverrides } from '../../runner/overrides.ts';
+import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
 import { REPORTS_DIR, timestamp } from '../../runner/run-folder.ts';
 import { writeSuiteIndex, type SuiteRun } from '../../report/suite-index.ts';
 import { onInterrupt } from '../signals.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import type { Summary } from '../../summary/types.ts';
 
 export async function suiteCommand(name: string, o: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
   const suites = await loadSuites();
@@ -27,22 +31,36 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   const runs: SuiteRun[] = [];
+  const labels: string[] = [];
+  const verdictLine = (summary: Summary, seconds: number): string =>
+    `  ${summary.verdict === 'passed' ? 'passed' : summary.verdict.toUpperCase()} in ${seconds} s: success ${(summary.authorizations.success_rate * 100).toFixed(2)}%` +
+    (summary.verdict === 'passed' ? '' : ` — ${summary.reasons.join('; ')}`);
   try {
     for (const { label, scenario } of planned) {
       if (controller.signal.aborted) break;
       const baselineFile = o.baselineDir ? path.join(o.baselineDir, `${label}.json`) : undefined;
+      const runOnce = async (attempt: number): Promise<{ summary: Summary; runDir: string }> => {
+        const started = Date.now();
+        const result = await runScenario(scenario, {
+          out: path.join(suiteDir, attempt === 1 ? label : `${label}-rerun`),
+          baseline: baselineFile && existsSync(baselineFile) ? baselineFile : undefined,
+          tolerances: o.tolerances,
+          signal: controller.signal,
+          progress: false,
+          command: `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router} ${scenario.network.standin.enabled ? '--standin' : '--no-standin'}`,
+        });
+        out(verdictLine(result.summary, Math.round((Date.now() - started) / 1000)));
+        return result;
+      };
       out(`suite ${name}: ${label}…`);
-      const started = Date.now();
-      const { summary, runDir } = await runScenario(scenario, {
-        out: path.join(suiteDir, label),
-        baseline: baselineFile && existsSync(baselineFile) ? baselineFile : undefined,
-        tolerances: o.tolerances,
-        signal: controller.signal,
-        progress: false,
-        command: `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router} ${scenario.network.standin.enabled ? '--standin' : '--no-standin'}`,
-      });
-      runs.push({ runDir, summary });
-      out(`  ${summary.passed ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s: success ${(summary.authorizations.success_rate * 100).toFixed(2)}%${summary.passed ? '' : ` — ${summary.verdict.join('; ')}`}`);
+      let result = await runOnce(1);
+      if (result.summary.verdict === 'inconclusive' && !result.summary.incomplete && !controller.signal.aborted) {
+        out(`  ${label} was inconclusive (${result.summary.validity.reasons[0] ?? 'run health'}): running it once more`);
+        result = await runOnce(2);
+        if (result.summary.verdict === 'inconclusive') out(`  ${label} is inconclusive twice: this machine cannot give it a verdict now`);
+      }
+      runs.push(result);
+      labels.push(label);
     }
   } finally {
     release();
@@ -50,14 +68,27 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
   const index = await writeSuiteIndex(suiteDir, runs, `faultline suite ${name}`);
   if (o.writeBaselines) {
     await mkdir(o.writeBaselines, { recursive: true });
+    let written = 0;
     for (const [i, run] of runs.entries()) {
-      const label = planned[i]?.label ?? run.summary.scenario;
+      const label = labels[i] ?? run.summary.scenario;
+      if (run.summary.verdict === 'inconclusive' || run.summary.incomplete) {
+        out(`  not written as a baseline: ${label} (${run.summary.incomplete ? 'interrupted' : 'inconclusive'})`);
+        continue;
+      }
       await copyFile(path.join(run.runDir, 'summary.json'), path.join(o.writeBaselines, `${label}.json`));
+      written++;
     }
-    out(`wrote ${runs.length} baselines to ${o.writeBaselines}`);
+    out(`wrote ${written} baselines to ${o.writeBaselines}`);
   }
-  const failed = runs.filter((r) => !r.summary.passed).length;
-  out(`suite ${name}: ${runs.length - failed}/${runs.length} passed — ${path.relative(process.cwd(), path.join(suiteDir, 'index.html'))}`);
+  const failed = runs.filter((r) => r.summary.verdict === 'failed').length;
+  const inconclusive = runs.filter((r) => r.summary.verdict === 'inconclusive').length;
+  const passed = runs.length - failed - inconclusive;
+  out(
+    `suite ${name}: ${passed}/${runs.length} passed${failed ? `, ${failed} failed` : ''}${inconclusive ? `, ${inconclusive} inconclusive` : ''} — ` +
+      path.relative(process.cwd(), path.join(suiteDir, 'index.html')),
+  );
   void index;
-  return failed === 0 && runs.length === planned.length ? EXIT.passed : EXIT.failed;
+  if (failed > 0) return EXIT.failed;
+  if (controller.signal.aborted || runs.length < planned.length) return EXIT.interrupted;
+  return inconclusive > 0 ? EXIT.inconclusive : EXIT.passed;
 }

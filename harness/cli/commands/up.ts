@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { UsageError } from '../exit-codes.ts';
+import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
 
 export interface UpOptions {
   router?: string;
@@ -41,11 +42,15 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   }));
   out(`faultline pipeline up in ${Math.round(topology.startupMs)} ms (router: ${router}, seed: ${seed})`);
   out(`Toxiproxy API  ${topology.urls.toxiproxy}   (any Toxiproxy client can add toxics to the proxies below)`);
-  out(`discovery      ${topology.urls.discovery}/api/v1/namespaces/payments/endpoints`);
+  out(`discovery      ${topology.urls.discovery}   namespace: ${DEFAULT_NAMESPACE}   (Kubernetes Endpoints API: ${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints, ?watch=1 to watch)`);
   for (const s of services) out(`${s.replica.padEnd(18)} ${s.url.padEnd(24)} proxy: ${(s.proxy ?? '-').padEnd(18)} direct: ${s.direct_url}  pid ${s.pid}`);
   out('Ctrl-C to stop.');
   if (options.json) {
-    await writeFile(options.json, JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, services }, null, 2) + '\n');
+    const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
+    await writeFile(
+      options.json,
+      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, services }, null, 2) + '\n',
+    );
     out(`wrote ${options.json}`);
   }
   await stopped;

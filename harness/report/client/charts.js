@@ -1,5 +1,5 @@
-// Browser side of the report: draws the uPlot charts from the JSON blocks in the page and shades each
-// fault window on the canvas. Inlined into index.html by harness/report/assets.ts; no network access.
+// Browser side of the report: draws the uPlot charts from the JSON blocks in the page, shades the
+// warm-up (t < 0, hatched grey, labelled "warm-up") and each fault window on the canvas. Inlined into index.html by harness/report/assets.ts; no network access.
 // Every element with data-chart="success|latency|throughput" and data-source="<id of a JSON block>"
 // becomes a chart. Text from the data is only ever drawn on the canvas (fillText), never put in the DOM.
 (function () {
@@ -135,6 +135,94 @@
     };
   }
 
+  // The warm-up: a hatched grey band from its first second to 0 under the series, and a "warm-up" tag on
+  // top, unlike a fault window's coloured band. Where it was drawn is kept on the chart's element
+  // (data-warmup-x0/x1 in canvas pixels) so a test can check the canvas there.
+  function warmupPlugin(warmup, el) {
+    function span(u) {
+      var left = u.bbox.left;
+      var right = u.bbox.left + u.bbox.width;
+      var x0 = Math.max(left, Math.min(right, u.valToPos(warmup.from, 'x', true)));
+      var x1 = Math.max(left, Math.min(right, u.valToPos(warmup.to, 'x', true)));
+      return [x0, x1];
+    }
+    return {
+      hooks: {
+        drawClear: [
+          function (u) {
+            var s = span(u);
+            if (s[1] <= s[0]) {
+              el.removeAttribute('data-warmup');
+              return;
+            }
+            var ctx = u.ctx;
+            ctx.save();
+            ctx.fillStyle = warmup.fill;
+            ctx.fillRect(s[0], u.bbox.top, s[1] - s[0], u.bbox.height);
+            // Diagonal hatching, clipped to the band.
+            ctx.beginPath();
+            ctx.rect(s[0], u.bbox.top, s[1] - s[0], u.bbox.height);
+            ctx.clip();
+            ctx.strokeStyle = warmup.stroke;
+            ctx.globalAlpha = 0.16;
+            ctx.lineWidth = px(1);
+            ctx.beginPath();
+            var step = px(8);
+            for (var x = s[0] - u.bbox.height; x < s[1]; x += step) {
+              ctx.moveTo(x, u.bbox.top + u.bbox.height);
+              ctx.lineTo(x + u.bbox.height, u.bbox.top);
+            }
+            ctx.stroke();
+            ctx.restore();
+            el.setAttribute('data-warmup', 'drawn');
+            el.setAttribute('data-warmup-x0', String(Math.round(s[0])));
+            el.setAttribute('data-warmup-x1', String(Math.round(s[1])));
+          },
+        ],
+        draw: [
+          function (u) {
+            var s = span(u);
+            if (s[1] <= s[0]) return;
+            var ctx = u.ctx;
+            ctx.save();
+            // Time 0: the end of the warm-up, where the measured (gated) part starts.
+            ctx.strokeStyle = warmup.stroke;
+            ctx.globalAlpha = 0.6;
+            ctx.lineWidth = px(1);
+            ctx.setLineDash([px(2), px(3)]);
+            ctx.beginPath();
+            ctx.moveTo(s[1] - 0.5, u.bbox.top);
+            ctx.lineTo(s[1] - 0.5, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.setLineDash([]);
+            ctx.globalAlpha = 1;
+            ctx.font = 'italic 600 ' + px(11) + 'px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+            ctx.textBaseline = 'bottom';
+            ctx.textAlign = 'left';
+            var label = warmup.label;
+            var w = ctx.measureText(label).width + px(10);
+            if (w <= s[1] - s[0] + px(40)) {
+              var h = px(17);
+              var x = s[0] + px(3);
+              // Halfway down: clear of success rates near 100%, of quiet latencies near the floor and of the arrival rate.
+              var y = Math.round(u.bbox.top + (u.bbox.height - h) / 2);
+              ctx.fillStyle = 'rgba(255,255,255,0.85)';
+              ctx.fillRect(x, y, w, h);
+              ctx.strokeStyle = warmup.stroke;
+              ctx.lineWidth = px(1);
+              ctx.setLineDash([px(3), px(2)]);
+              ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+              ctx.setLineDash([]);
+              ctx.fillStyle = warmup.stroke;
+              ctx.fillText(label, x + px(5), y + h - px(3));
+            }
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
   var AXIS = { stroke: '#57606a', grid: { stroke: 'rgba(31,35,40,0.07)', width: 1 }, ticks: { stroke: 'rgba(31,35,40,0.15)', width: 1 } };
 
   function axis(extra) {
@@ -147,7 +235,7 @@
     return axis({
       values: function (u, vals) {
         return vals.map(function (v) {
-          return v + ' s';
+          return (v < 0 ? '\u2212' + -v : v) + ' s';
         });
       },
     });
@@ -293,6 +381,7 @@
     for (var i = 1; i < opts.series.length; i++) opts.series[i].points = { show: false };
     opts.cursor = { sync: { key: el.getAttribute('data-sync') || source }, drag: { x: true, y: false } };
     opts.plugins = [faultWindowsPlugin(d.faults || [], spec.recovery)];
+    if (d.warmup) opts.plugins.unshift(warmupPlugin(d.warmup, el));
     var plot = new uPlot(opts, spec.data, el);
     charts.push({ el: el, kind: kind, source: source, plot: plot });
   }

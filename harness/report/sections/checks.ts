@@ -8,17 +8,26 @@ function status(ok: boolean): SafeHtml {
   return ok ? html`<span class="pill ok">ok</span>` : html`<span class="pill fail">fail</span>`;
 }
 
+/** "n/a" for a recovery threshold on a window that lasts to the end of traffic (nothing to recover in). */
+function noData(summary: Summary, metric: string): string {
+  if (!metric.startsWith('recovery_seconds')) return 'no data';
+  const fault = /\{fault:([^}]+)\}/.exec(metric)?.[1];
+  const faults = summary.faults.filter((f) => fault === undefined || f.name === fault);
+  return faults.length > 0 && faults.every((f) => f.recovery_applicable === false) ? 'n/a' : 'never';
+}
+
 export function thresholdsTable(summary: Summary): SafeHtml {
   if (summary.thresholds.length === 0) return html`<p class="empty">The scenario sets no thresholds.</p>`;
+  const judged = summary.verdict !== 'inconclusive';
   return html`<div class="table-scroll"><table class="thresholds">
   <thead><tr><th></th><th>metric</th><th>expression</th><th class="num">actual</th></tr></thead>
   <tbody>${summary.thresholds.map(
     (t) =>
-      html`<tr data-ok="${t.ok ? 'true' : 'false'}"><td>${status(t.ok)}</td><td><code>${t.metric}</code></td><td><code>${t.expression}</code></td><td class="num ${t.ok ? '' : 'bad'}">${
-        t.actual === null ? (t.metric.startsWith('recovery_seconds') ? 'never' : 'no data') : value(t.metric, t.actual)
+      html`<tr data-ok="${t.ok ? 'true' : 'false'}"><td>${judged || t.ok ? status(t.ok) : html`<span class="pill skipped" title="not judged: the run is inconclusive">missed</span>`}</td><td><code>${t.metric}</code></td><td><code>${t.expression}</code></td><td class="num ${t.ok ? '' : judged ? 'bad' : 'warn'}">${
+        t.actual === null ? noData(summary, t.metric) : value(t.metric, t.actual)
       }</td></tr>`,
   )}</tbody>
-</table></div>`;
+</table></div>${judged ? '' : html`<p class="note">Not judged: the run is inconclusive, so a missed threshold is shown for information and is not a failure.</p>`}`;
 }
 
 /** The unit a metric's values are in, for display. */
@@ -45,7 +54,10 @@ function deltaCell(d: BaselineDelta): SafeHtml {
 
 export function baselineTable(summary: Summary): SafeHtml {
   const b = summary.baseline;
-  if (!b) return html`<p class="empty">No baseline given (<code>--baseline &lt;summary.json&gt;</code>).</p>`;
+  if (!b) {
+    if (summary.verdict === 'inconclusive') return html`<p class="empty">Not compared with a baseline: an inconclusive run is never compared (nor kept as a baseline).</p>`;
+    return html`<p class="empty">No baseline given (<code>--baseline &lt;summary.json&gt;</code>).</p>`;
+  }
   return html`<p class="note">Baseline: <code>${b.file}</code> · ${b.ok ? 'no regression beyond noise' : 'regressed'}</p>
 <div class="table-scroll"><table class="baseline">
   <thead><tr><th></th><th>metric</th><th class="num">baseline</th><th class="num">this run</th><th class="num">delta</th><th class="num">tolerance</th></tr></thead>

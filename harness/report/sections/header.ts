@@ -1,21 +1,30 @@
 // The top of a run's page: title bar with the verdict badge, the verdict and why, and the headline numbers.
-import type { Summary } from '../../summary/types.ts';
+import type { Summary, Verdict } from '../../summary/types.ts';
 import { count, ms, pct, rate, rateClass } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 export interface Status {
-  label: 'PASSED' | 'FAILED';
-  cls: 'pass' | 'fail';
+  label: 'PASSED' | 'FAILED' | 'INCONCLUSIVE';
+  /** CSS class and data-verdict value. */
+  cls: 'pass' | 'fail' | 'inconclusive';
+  /** The verdict as a word in a sentence. */
+  word: Verdict;
 }
 
+const STATUS: Record<Verdict, Status> = {
+  passed: { label: 'PASSED', cls: 'pass', word: 'passed' },
+  failed: { label: 'FAILED', cls: 'fail', word: 'failed' },
+  inconclusive: { label: 'INCONCLUSIVE', cls: 'inconclusive', word: 'inconclusive' },
+};
+
 export function statusOf(summary: Summary): Status {
-  return summary.passed ? { label: 'PASSED', cls: 'pass' } : { label: 'FAILED', cls: 'fail' };
+  return STATUS[summary.verdict] ?? STATUS.failed;
 }
 
 export function badge(summary: Summary): SafeHtml {
   const status = statusOf(summary);
   return html`<span class="badge ${status.cls}" data-verdict="${status.cls}">${status.label}</span>${
-    summary.incomplete ? html` <span class="badge warn">INCOMPLETE</span>` : ''
+    summary.incomplete ? html` <span class="badge interrupted" title="interrupted: the run covers only part of its schedule">INCOMPLETE</span>` : ''
   }`;
 }
 
@@ -47,16 +56,28 @@ export function verdictPanel(summary: Summary): SafeHtml {
   const status = statusOf(summary);
   const invOk = summary.invariants.filter((i) => i.ok).length;
   const thrOk = summary.thresholds.filter((t) => t.ok).length;
-  const lines = summary.verdict.length ? summary.verdict : [summary.passed ? 'all checks passed' : 'failed (no reason recorded)'];
+  const lines = reasonLines(summary);
+  const judged = summary.verdict !== 'inconclusive';
   return html`<section class="card verdict ${status.cls}" id="verdict">
-  <h2>Verdict: ${summary.passed ? 'passed' : 'failed'}</h2>
+  <h2>Verdict: ${status.word}</h2>
   <ul class="verdict-lines">${lines.map((line) => html`<li>${line}</li>`)}</ul>
-  <p class="note">${invOk}/${summary.invariants.length} invariants hold · ${thrOk}/${summary.thresholds.length} thresholds met${
+  <p class="note">${invOk}/${summary.invariants.length} invariants hold · ${
+    judged ? `${thrOk}/${summary.thresholds.length} thresholds met` : `thresholds not judged (${thrOk}/${summary.thresholds.length} would be met)`
+  }${
     summary.baseline
       ? ` · ${summary.baseline.deltas.filter((d) => d.ok).length}/${summary.baseline.deltas.length} baseline metrics within tolerance`
-      : ''
-  }</p>
+      : judged
+        ? ''
+        : ' · not compared with a baseline'
+  }${summary.verdict === 'failed' && !summary.validity.ok ? ' · the run’s own health was also broken (see Run health)' : ''}</p>
 </section>`;
+}
+
+/** The verdict's reason lines, or one line saying what the verdict is when none were recorded. */
+export function reasonLines(summary: Summary): string[] {
+  if (summary.reasons.length) return summary.reasons;
+  if (summary.verdict === 'passed') return ['all checks passed'];
+  return [summary.verdict === 'inconclusive' ? 'inconclusive (no reason recorded)' : 'failed (no reason recorded)'];
 }
 
 /** The lowest success rate of any `during` phase, or null without faults. */
@@ -65,12 +86,24 @@ export function worstDuring(summary: Summary): number | null {
   return rates.length ? Math.min(...rates) : null;
 }
 
-/** The longest recovery: a number, 'never' if any healed fault never recovered, null without healed faults. */
+/**
+ * The longest recovery: a number, 'never' if any healed fault never recovered, null without healed faults
+ * whose recovery is measured (a window lasting to the end of traffic has none).
+ */
 export function worstRecovery(summary: Summary): number | 'never' | null {
-  const healed = summary.faults.filter((f) => f.healed_s !== null);
+  const healed = summary.faults.filter((f) => f.healed_s !== null && f.recovery_applicable !== false);
   if (healed.length === 0) return null;
   if (healed.some((f) => f.recovery_s === null || !Number.isFinite(f.recovery_s))) return 'never';
   return Math.max(...healed.map((f) => f.recovery_s as number));
+}
+
+/** The worst recovery as a reader sees it: "12.0 s", "never" (bad), "n/a" (the fault lasts to the end) or "–". */
+export function worstRecoveryText(summary: Summary): { text: string; cls: '' | 'bad' | 'muted' } {
+  const rec = worstRecovery(summary);
+  if (rec === 'never') return { text: 'never', cls: 'bad' };
+  if (rec !== null) return { text: `${rec.toFixed(1)} s`, cls: '' };
+  if (summary.faults.some((f) => f.recovery_applicable === false)) return { text: 'n/a', cls: 'muted' };
+  return { text: '–', cls: '' };
 }
 
 function kpi(label: string, value: string, sub: string, cls = ''): SafeHtml {
@@ -83,6 +116,7 @@ export function kpis(summary: Summary): SafeHtml {
   const issuer = a.total > 0 ? a.issuer_success_rate : null;
   const during = worstDuring(summary);
   const rec = worstRecovery(summary);
+  const recText = worstRecoveryText(summary);
   const invFailed = summary.invariants.filter((i) => !i.ok).length;
   return html`<div class="kpis">
   ${kpi('Success rate', pct(success), `${count(a.total)} authorizations`, rateClass(success))}
@@ -91,9 +125,13 @@ export function kpis(summary: Summary): SafeHtml {
   ${kpi('Latency p99', a.total > 0 ? ms(summary.latency_ms.p99) : '–', `p50 ${ms(summary.latency_ms.p50)} · max ${ms(summary.latency_ms.max)}`)}
   ${kpi(
     'Recovery',
-    rec === null ? '–' : rec === 'never' ? 'never' : `${rec.toFixed(1)} s`,
-    rec === null ? 'no healed faults' : 'slowest, after a fault healed',
-    rec === 'never' ? 'bad' : '',
+    recText.text,
+    rec !== null
+      ? 'slowest, after a fault healed'
+      : summary.faults.some((f) => f.recovery_applicable === false)
+        ? 'n/a: the fault lasts to the end'
+        : 'no healed faults',
+    recText.cls === 'bad' ? 'bad' : '',
   )}
   ${kpi('Invariants', invFailed ? `${invFailed} failed` : 'all hold', `${summary.invariants.length} money checks`, invFailed ? 'bad' : 'good')}
   ${kpi('Achieved rate', rate(summary.load.achieved_rate), `target ${summary.load.target_rate > 0 ? rate(summary.load.target_rate) : '–'}, ${summary.load.model} model`)}

@@ -1,8 +1,8 @@
-// The charts over time (success rate, latency, throughput) with each fault window shaded and labelled,
-// and the DOM legend that names each window.
+// The charts over time (success rate, latency, throughput) with the warm-up and each fault window shaded
+// and labelled, and the DOM legend that names each band.
 import type { Summary } from '../../summary/types.ts';
-import { chartFaults } from '../chart-data.ts';
-import { secs } from '../format.ts';
+import { chartFaults, chartWarmup } from '../chart-data.ts';
+import { count, ms, secs } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 export type ChartKind = 'success' | 'latency' | 'throughput';
@@ -23,15 +23,41 @@ export function chart(kind: ChartKind, source: string, options: { title?: string
 </div>`;
 }
 
+/** The warm-up's own numbers, in one line: recorded, never gated. Empty when the run had no warm-up. */
+export function warmupLine(summary: Summary): string {
+  const w = summary.warmup;
+  if (!(w.duration_s > 0)) return '';
+  const n = w.authorizations.total;
+  return `warm-up ${w.duration_s} s: ${count(n)} authorization${n === 1 ? '' : 's'}${
+    n > 0 ? `, p99 ${ms(w.latency_ms.p99)}` : ''
+  } — recorded, not gated`;
+}
+
+function warmupItem(summary: Summary): SafeHtml {
+  const band = chartWarmup(summary);
+  if (!band) return html``;
+  return html`<li class="fault-label warmup-label" data-band="warmup"><span class="band warmup-band" style="border-color:${band.stroke}"></span><b style="color:${band.stroke}">warm-up</b> <span class="when">−${Math.abs(band.from)} s to 0 s, recorded and charted, never gated</span></li>`;
+}
+
 export function faultLegend(summary: Summary): SafeHtml {
-  if (summary.faults.length === 0) return html`<p class="note">No fault windows: this run is a baseline.</p>`;
+  const warmup = warmupItem(summary);
+  if (summary.faults.length === 0) {
+    return html`${warmup.value ? html`<ul class="fault-legend">${warmup}</ul>` : ''}<p class="note">No fault windows: this run is a baseline.</p>`;
+  }
   const drawn = new Map(chartFaults(summary).map((f) => [f.name, f]));
-  return html`<ul class="fault-legend">${summary.faults.map((f) => {
+  return html`<ul class="fault-legend">${warmup}${summary.faults.map((f) => {
     const c = drawn.get(f.name);
     if (!c) {
       return html`<li class="fault-label" data-fault="${f.name}"><span class="band" style="border-color:#adb5bd"></span><b>${f.name}</b> <span class="when">${f.fault} → ${f.target}: never applied${f.error ? `: ${f.error}` : ''}</span></li>`;
     }
-    const rec = !c.healed ? ', not healed' : c.recovered_at === null ? ', never recovered' : `, recovered ${secs(f.recovery_s)} later`;
+    const rec =
+      f.recovery_applicable === false
+        ? ', lasts to the end of traffic (recovery n/a)'
+        : !c.healed
+          ? ', not healed'
+          : c.recovered_at === null
+            ? ', never recovered'
+            : `, recovered ${secs(f.recovery_s)} later`;
     return html`<li class="fault-label" data-fault="${f.name}"><span class="band" style="background:${c.fill};border-color:${c.stroke}"></span><b style="color:${c.stroke}">${f.name}</b> <span class="when">${f.fault} → ${f.target}, ${secs(c.from)}–${c.healed ? secs(c.to) : 'end'}${rec}</span></li>`;
   })}</ul>`;
 }
@@ -43,6 +69,8 @@ export function timelineSection(summary: Summary, source: string): SafeHtml {
   ${chart('success', source, { height: 260 })}
   ${chart('latency', source, { height: 220 })}
   ${chart('throughput', source, { height: 180 })}
-  <p class="note">Shaded bands are fault windows, from when each fault took effect to when it healed; a dashed line marks when the success rate recovered. Drag across a chart to zoom, double-click to reset.</p>
+  <p class="note">Shaded bands are fault windows, from when each fault took effect to when it healed; a dashed line marks when the success rate recovered.${
+    summary.warmup.duration_s > 0 ? ' The hatched grey band before 0 s is the warm-up: charted, but in no phase, threshold or baseline.' : ''
+  } Drag across a chart to zoom, double-click to reset.</p>
 </section>`;
 }

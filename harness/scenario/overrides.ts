@@ -1,25 +1,19 @@
-// Command-line overrides applied to a loaded scenario: duration (which scales the fault timeline with it),
-// rate, seed, router, stand-in, load model. Each is checked here so a bad flag is exit 2 before anything starts.
-import type { Scenario, RouterPolicy } from '../scenario/schema.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+// Overrides applied to a loaded scenario (from command-line flags or a suite entry): duration (which
+// scales the fault timeline with it), warm-up, rate, seed, router, stand-in, load model. The values are
+// already checked (harness/cli/flags.ts parses the flags).
+import type { Scenario, RouterPolicy } from './schema.ts';
 
 export interface ScenarioOverrides {
+  /** Seconds. */
   duration?: number;
+  /** Seconds of warm-up (0 = none). */
+  warmup?: number;
   rate?: number;
   seed?: number;
   router?: RouterPolicy;
   standin?: boolean;
   model?: 'open' | 'closed';
   connections?: number;
-}
-
-export function positiveNumber(flag: string, raw: unknown, opts: { integer?: boolean; max?: number } = {}): number | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (opts.integer && !Number.isInteger(n)) || (opts.max !== undefined && n > opts.max)) {
-    throw new UsageError(`${flag} must be a positive ${opts.integer ? 'integer' : 'number'}${opts.max !== undefined ? ` up to ${opts.max}` : ''}, got "${String(raw)}"`);
-  }
-  return n;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -29,6 +23,7 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     next.traffic.duration_s = o.duration;
     next.faults = next.faults.map((f) => ({ ...f, start_s: round3(f.start_s * scale), end_s: round3(f.end_s * scale) }));
   }
+  if (o.warmup !== undefined) next.warmup_s = o.warmup;
   if (o.rate !== undefined) next.traffic.rate = o.rate;
   if (o.seed !== undefined) next.seed = o.seed;
   if (o.router !== undefined) next.topology.router = o.router;

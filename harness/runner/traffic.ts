@@ -1,0 +1,84 @@
+// The traffic part of a run: the warm-up, then the measured seconds, under the open model (the arrival
+// schedule, a plan or a replay) or the closed model (virtual users in a send-and-wait loop). Both send
+// through the card network, so every request becomes one history record classified the same way.
+// Time 0 is the end of the warm-up: warm-up requests have negative intended times.
+import { performance } from 'node:perf_hooks';
+import type { AccountSeed } from '../../services/common/accounts.ts';
+import type { CardNetwork } from '../traffic/card-network.ts';
+import { authorizationStream, planTraffic, type PlannedRequest } from '../traffic/generator.ts';
+import { runOpenModel } from '../traffic/open-model.ts';
+import { runClosedLoop } from '../traffic/closed-loop.ts';
+import type { RunContext } from './context.ts';
+
+export interface TrafficResult {
+  model: 'open' | 'closed';
+  target_rate: number;
+  achieved_rate: number;
+  sent: number;
+  dropped: number;
+  /** Stopped early by the run's signal (Ctrl-C). */
+  aborted: boolean;
+}
+
+export interface TrafficHooks {
+  /** performance.now() of t = 0 (the end of the warm-up). */
+  t0: number;
+  network: CardNetwork;
+  accounts: readonly AccountSeed[];
+  /** Once per second of traffic, with the elapsed time from t = 0 (negative in the warm-up). */
+  onSecond(elapsedMs: number): void;
+}
+
+/** Shifts a plan's offsets by `byMs` (a plan starting at 0 starts at -warm-up). */
+function* shifted(plan: Iterable<PlannedRequest>, byMs: number): Generator<PlannedRequest> {
+  for (const r of plan) yield { ...r, offset_ms: Math.round((r.offset_ms + byMs) * 1000) / 1000 };
+}
+
+export async function runTraffic(ctx: RunContext, hooks: TrafficHooks): Promise<TrafficResult> {
+  const { scenario } = ctx;
+  const warmupMs = scenario.warmup_s * 1000;
+  const durationMs = scenario.traffic.duration_s * 1000;
+  const signal = ctx.options.signal;
+  if (scenario.traffic.model === 'closed') {
+    const bodies = authorizationStream({ seed: scenario.seed, traffic: scenario.traffic, accounts: hooks.accounts, idPrefix: 'cap' });
+    const requests: Iterator<PlannedRequest> = {
+      next: () => ({ done: false, value: { kind: 'authorization', offset_ms: 0, body: bodies.next().value } }),
+    };
+    const result = await runClosedLoop({
+      requests,
+      send: (req, timing) => hooks.network.send(req, timing),
+      connections: scenario.traffic.connections,
+      startAt: hooks.t0,
+      fromMs: -warmupMs,
+      untilMs: durationMs,
+      signal,
+      onTick: (p) => hooks.onSecond(p.elapsed_ms),
+    });
+    return { model: 'closed', target_rate: 0, achieved_rate: result.achieved_rate, sent: result.sent, dropped: 0, aborted: result.aborted };
+  }
+  const plan = ctx.replayPlan ?? shifted(planTraffic({ seed: scenario.seed, traffic: scenario.traffic, accounts: hooks.accounts, durationS: scenario.warmup_s + scenario.traffic.duration_s }), -warmupMs);
+  const result = await runOpenModel({
+    requests: plan,
+    send: (req, timing) => hooks.network.send(req, timing),
+    onDrop: (req, timing) => void hooks.network.drop(req, timing),
+    targetRate: scenario.traffic.rate,
+    durationMs: ctx.replayPlan ? undefined : durationMs,
+    drainTimeoutMs: scenario.network.issuer_deadline_ms + 5000,
+    signal,
+    startAt: hooks.t0,
+    onTick: (p) => hooks.onSecond(p.elapsed_ms),
+  });
+  return {
+    model: 'open',
+    target_rate: result.target_rate,
+    achieved_rate: result.achieved_rate,
+    sent: result.sent,
+    dropped: result.dropped,
+    aborted: result.aborted,
+  };
+}
+
+/** performance.now() of t = 0 for a run whose warm-up starts now. */
+export function measuredStart(warmupS: number): number {
+  return performance.now() + 20 + warmupS * 1000;
+}

@@ -1,0 +1,73 @@
+// Assembles summary.json from what a run produced: the aggregator's numbers, the load model's figures,
+// the fault timeline (with recovery), the advice queue, the checkers and the run's validity. The verdict
+// is left for the gate (gate/verdict.ts decide + applyDecision).
+import type { AggregateResult, FaultSummary, RunValidity, Summary } from './types.ts';
+
+export interface SummaryParts {
+  scenario: {
+    name: string;
+    description: string;
+    seed: number;
+    router: Summary['router'];
+    standin: boolean;
+    duration_s: number;
+  };
+  mode: Summary['mode'];
+  startedAt: string;
+  incomplete: boolean;
+  aggregate: AggregateResult;
+  load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number };
+  faults: FaultSummary[];
+  advices: Summary['advices'];
+  checks: { invariants: Summary['invariants']; unknown_resolution: Summary['unknown_resolution'] };
+  validity: RunValidity;
+  command: string;
+  versions: Summary['versions'];
+  historyFile: string;
+}
+
+/** The summary of a finished (or interrupted) run, verdict not yet decided. */
+export function assembleSummary(p: SummaryParts): Summary {
+  const agg = p.aggregate;
+  return {
+    scenario: p.scenario.name,
+    description: p.scenario.description,
+    seed: p.scenario.seed,
+    router: p.scenario.router,
+    standin: p.scenario.standin,
+    mode: p.mode,
+    duration_s: p.scenario.duration_s,
+    started_at: p.startedAt,
+    incomplete: p.incomplete,
+    warmup: agg.warmup,
+    validity: p.validity,
+    authorizations: agg.authorizations,
+    latency_ms: agg.latency_ms,
+    load: {
+      model: p.load.model,
+      target_rate: p.load.target_rate,
+      achieved_rate: p.load.achieved_rate,
+      late: agg.load.late,
+      dropped: agg.load.dropped || p.load.dropped,
+      sent: agg.load.sent || p.load.sent,
+    },
+    phases: agg.phases,
+    faults: p.faults,
+    app: agg.app,
+    reversals: agg.reversals,
+    advices: p.advices,
+    unknown_resolution: p.checks.unknown_resolution,
+    causes: agg.causes,
+    causes_by_fault: agg.causes_by_fault,
+    retry_amplification: agg.retry_amplification,
+    timeseries: agg.timeseries,
+    invariants: p.checks.invariants,
+    thresholds: [],
+    verdict: 'failed',
+    passed: false,
+    reasons: [],
+    command: p.command,
+    versions: p.versions,
+    files: { history: p.historyFile },
+  };
+}

@@ -1,0 +1,55 @@
+// The closed model tells the truth (declines are declines, a timeout counts once, the money checks run on
+// a real history), and a fault window that spans the whole run has no before/after phase and no recovery.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runShort } from '../support/run.ts';
+import { readRunHistory } from '../../harness/history/reader.ts';
+import type { HistoryRecord } from '../../harness/history/record.ts';
+import { printSummary } from '../../harness/cli/print-summary.ts';
+
+test('--model closed classifies every answer, counts a timeout once, and checks the money against its history', async () => {
+  const result = await runShort('baseline', { duration: 4, model: 'closed', connections: 8, standin: false }, {}, (s) => ({
+    ...s,
+    // One processor slower than the issuer deadline for 3 s: authorizations sent to it time out (unknown).
+    faults: [{ name: 'slow-processor', fault: 'network.latency', target: 'card-processor-1', start_s: 0.5, end_s: 3.5, params: { latency: 2500 } }],
+    thresholds: {},
+  }));
+  const s = result.summary;
+  assert.equal(s.load.model, 'closed');
+  const records: HistoryRecord[] = [];
+  for await (const r of readRunHistory(result.runDir)) records.push(r);
+  const auths = records.filter((r) => r.kind === 'authorization');
+  assert.ok(auths.length > 100, `only ${auths.length} authorizations`);
+  assert.equal(new Set(auths.map((r) => r.id)).size, auths.length, 'each authorization recorded once');
+  assert.equal(s.authorizations.total + s.warmup.authorizations.total, auths.length, 'the summary counts what the history holds');
+  assert.ok(s.authorizations.declined > 0, 'business declines are reported as declines');
+  assert.ok(s.authorizations.approved > 0);
+  const unknowns = auths.filter((r) => r.outcome === 'unknown' && r.intended_ms >= 0);
+  assert.equal(s.authorizations.unknown, unknowns.length, 'each timeout counted once');
+  assert.ok(s.authorizations.unknown > 0, 'the slow processor made some authorizations time out');
+  assert.equal(s.unknown_resolution.total, s.authorizations.unknown + s.warmup.authorizations.unknown);
+  assert.equal(s.unknown_resolution.unresolved, 0, 'every unknown was resolved against the ledger');
+  for (const inv of s.invariants) assert.equal(inv.validity, 'valid', `${inv.name}: ${inv.detail}`);
+  const holds = s.invariants.find((i) => i.name === 'exactly-once-holds');
+  assert.match(holds?.detail ?? '', /^[1-9]\d* issuer-approved/, 'exactly-once-holds checked real approvals');
+});
+
+test('a fault window over the whole run shows no before/after phase and no recovery', async () => {
+  const result = await runShort('ledger-latency', { duration: 4, rate: 50 }, {}, (s) => ({
+    ...s,
+    faults: [{ name: 'all-along', fault: 'network.latency', target: 'ledger', start_s: 0, end_s: 4, params: { latency: 20 } }],
+    thresholds: {},
+  }));
+  const s = result.summary;
+  assert.deepEqual(
+    s.phases.map((p) => `${p.name}:${p.fault}`),
+    ['during:all-along'],
+  );
+  assert.equal(s.faults[0]?.recovery_applicable, false);
+  assert.equal(s.faults[0]?.recovery_s, null);
+  const lines: string[] = [];
+  printSummary(s, (l) => lines.push(l));
+  const faultLine = lines.find((l) => l.startsWith('fault all-along')) ?? '';
+  assert.match(faultLine, /recovery n\/a/);
+  assert.doesNotMatch(faultLine, /before|after|never/);
+});
