@@ -11,9 +11,9 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { seedAccounts } from '../services/common/accounts.ts';
 import { networkSchema, trafficSchema } from '../harness/scenario/schema.ts';
-import { CardNetwork } from '../harness/traffic/card-network.ts';
-import { planTraffic } from '../harness/traffic/generator.ts';
-import { runOpenModel, type OpenModelResult, type SendTiming } from '../harness/traffic/open-model.ts';
+import { CardNetwork } from '../harness/traffic/card-network/card-network.ts';
+import { planTraffic } from '../harness/traffic/requests/generator.ts';
+import { runOpenModel, type OpenModelResult, type SendTiming } from '../harness/traffic/load/open-model.ts';
 import { ScheduleKeeping, type ScheduleKeepingResult } from './schedule-keeping.ts';
 import { figure, type Figures } from './figure.ts';
 

@@ -1,17 +1,17 @@
 // Bench: the pipeline itself on this machine.
 //   startup.topology_ms            default topology (processor x2, ledger x2, store, feed, discovery) up and registered
-//   pipeline.capacity_auth_per_s   closed model (autocannon, one instance per processor): the most issuer answers/s at >= 99.9% success
+//   pipeline.capacity_auth_per_s   capacity probe (autocannon, one instance per processor): the most issuer answers/s at >= 99.9% success
 //   pipeline.p99_ms_at_half_capacity  open model at half that rate through the card network: authorization p99
 //   fault.activation_p99_ms        from a fault's scheduled time to the first request it affects (latency toxic, 1,000 req/s);
 //                                  a window that never took effect is a miss and counts as infinite (bench/fault-activation.ts)
 //   driver.peak_rss_mb             the driver's RSS during a 1,000/s run of `baseline` through the real runner
 import { startEmbeddedTopology } from '../harness/topology/embedded.ts';
 import { topologySchema, trafficSchema, networkSchema } from '../harness/scenario/schema.ts';
-import { runClosedModel } from '../harness/traffic/closed-model.ts';
-import { runOpenModel } from '../harness/traffic/open-model.ts';
-import { planTraffic } from '../harness/traffic/generator.ts';
-import { CardNetwork } from '../harness/traffic/card-network.ts';
-import { LatencyHistogram } from '../harness/traffic/histogram.ts';
+import { runCapacityProbe } from '../harness/traffic/load/capacity-probe.ts';
+import { runOpenModel } from '../harness/traffic/load/open-model.ts';
+import { planTraffic } from '../harness/traffic/requests/generator.ts';
+import { CardNetwork } from '../harness/traffic/card-network/card-network.ts';
+import { LatencyHistogram } from '../harness/history/latency.ts';
 import { seedAccounts } from '../services/common/accounts.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { applyOverrides } from '../harness/scenario/overrides.ts';
@@ -53,12 +53,12 @@ async function benchCapacity(quick: boolean): Promise<{ capacity: number; p99AtH
   const levels: string[] = [];
   try {
     // Warm-up: JIT and connection pools.
-    await Promise.all(topology.urls.processors.map((url, i) => runClosedModel({ url, seed: 100 + i, traffic, accounts, connections: 8, durationS: quick ? 1 : 2, idPrefix: `warm${i}` })));
+    await Promise.all(topology.urls.processors.map((url, i) => runCapacityProbe({ url, seed: 100 + i, traffic, accounts, connections: 8, durationS: quick ? 1 : 2, idPrefix: `warm${i}` })));
     // Quick: only the two levels where this machine peaks.
     for (const perProcessor of quick ? [16, 32] : [8, 16, 32, 64]) {
       const results = await Promise.all(
         topology.urls.processors.map((url, i) =>
-          runClosedModel({ url, seed: perProcessor * 10 + i, traffic, accounts, connections: perProcessor, durationS: seconds, idPrefix: `cap${perProcessor}x${i}` }),
+          runCapacityProbe({ url, seed: perProcessor * 10 + i, traffic, accounts, connections: perProcessor, durationS: seconds, idPrefix: `cap${perProcessor}x${i}` }),
         ),
       );
       const perS = results.reduce((s, r) => s + r.success_per_s, 0);

@@ -1,7 +1,7 @@
 // How well a driver kept its arrival schedule over a window of it: send lateness (actual − intended send
 // time) and, per whole second of the window, how far the sends that actually left in that second were
 // from the arrivals the schedule put in it. Fed from the open model's `send`/`onDrop` callbacks.
-import { LatencyHistogram } from '../harness/traffic/histogram.ts';
+import { LatencyHistogram } from '../harness/history/latency.ts';
 
 export interface ScheduleWindow {
   /** First measured second of the schedule (earlier seconds are warm-up: sent, not measured). */

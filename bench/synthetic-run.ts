@@ -9,7 +9,7 @@ import { simulate, faultWindow } from './check.ts';
 import { HistoryAggregator } from '../harness/history/aggregate.ts';
 import { HistoryWriter } from '../harness/history/writer.ts';
 import { withRecovery } from '../harness/history/recovery.ts';
-import { JournalChecks } from '../harness/checkers/index.ts';
+import { Checks } from '../harness/checkers/compose.ts';
 import { assembleSummary } from '../harness/summary/assemble.ts';
 import { validityFigures } from '../harness/summary/validity-figures.ts';
 import { judgeValidity, validityLimits } from '../harness/gate/validity.ts';
@@ -41,13 +41,15 @@ export async function writeSyntheticRun(dir: string, records: number): Promise<S
   const duration_s = records / SYNTHETIC_RATE;
   const window = faultWindow(duration_s);
   await mkdir(dir, { recursive: true });
-  const aggregator = new HistoryAggregator({ duration_s, faults: [window], warmup_s: 0 });
+  const aggregator = new HistoryAggregator({ duration_s, faults: [window], warmup_s: 0, keepOutcomes: false });
   const writer = new HistoryWriter({ dir });
+  const checks = new Checks();
   const { accounts, advicesPending } = simulate(
     records,
     (r) => {
       aggregator.add(r);
       writer.append(r);
+      checks.record(r);
     },
     () => undefined,
   );
@@ -55,10 +57,10 @@ export async function writeSyntheticRun(dir: string, records: number): Promise<S
   const aggregate = aggregator.finish();
 
   // The same simulation again, for its journal: every checker over it, as after a real run.
-  const checks = new JournalChecks(accounts);
-  simulate(records, () => undefined, (e) => checks.entry(e));
   const feed: BalanceView[] = accounts.map((a) => ({ account_id: a.account_id, currency: a.currency, balance: a.balance, available: a.available, version: a.version }));
-  const report = checks.finish({ history: aggregator.outcomes, feedBalances: feed, advicesPending });
+  const pass = checks.journal({ accounts, feedBalances: feed, advicesPending, interrupted: false });
+  simulate(records, () => undefined, (e) => pass.entry(e));
+  const report = pass.finish();
 
   const faults = withRecovery(
     [{ name: window.name, fault: 'network.latency', target: 'ledger', scheduled_s: window.start_s, applied_s: window.start_s, healed_s: window.end_s, scheduled_end_s: window.end_s, recovery_s: null }],

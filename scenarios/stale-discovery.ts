@@ -17,5 +17,12 @@ export default defineScenario({
     authorization_success_rate: ['rate>0.98'],
     'recovery_seconds{fault:watch-stall}': ['value<10'],
   },
+  // Measured: on unchanged code, some runs catch a moved pod before the hardened router ejects it (1 run
+  // in 4: issuer success 98.6% instead of 100%, retries x1.014 instead of x1.001; stand-in covered every
+  // one). Those bands are this scenario's own; the customer-visible success rate keeps the default.
+  baseline_tolerances: {
+    issuer_success_rate: { abs: 0.02 },
+    retry_amplification: { abs: 0.02 },
+  },
   drain_s: 10,
 });

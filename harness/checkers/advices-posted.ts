@@ -2,10 +2,10 @@
 // the authorization also got a hold) for the authorization id. An advice the network still holds at the
 // end is a failure too — unless the run was interrupted: then it could not be delivered, and it is
 // `unknown`, never a failed invariant. Advice ids are `adv-<authorization id>`; offending ids are
-// authorization ids.
+// authorization ids. Reads the shared folds (outcomes, tally) and the pending advices.
 import type { InvariantResult } from '../summary/types.ts';
 import type { OutcomeIndex } from '../history/outcomes.ts';
-import type { AuthorizationTally } from './authorization-tally.ts';
+import type { CheckContext, Checker } from './checker.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const ADVICES_POSTED = 'advices-posted';
@@ -17,52 +17,50 @@ export function adviceAuthorizationId(id: string, outcomes: OutcomeIndex): strin
   return id;
 }
 
-export function checkAdvicesPosted(
-  outcomes: OutcomeIndex,
-  tally: AuthorizationTally,
-  advicesPending: readonly string[],
-  options: { interrupted?: boolean } = {},
-): InvariantResult {
-  const interrupted = options.interrupted === true;
-  const pendingIds = new Set(advicesPending.map((id) => adviceAuthorizationId(id, outcomes)));
-  const pending = new Offenders();
-  const dropped = new Offenders();
-  const twice = new Offenders();
-  const all = new Offenders();
-  let standins = 0;
-  outcomes.forEach((id, outcome) => {
-    if (outcome !== 'standin_approved') return;
-    standins++;
-    const c = tally.get(id);
-    const posted = c.postings + c.captures;
-    if (pendingIds.has(id)) {
+export class AdvicesPostedCheck implements Checker {
+  readonly name = ADVICES_POSTED;
+
+  result({ outcomes, tally, advicesPending, interrupted }: CheckContext): InvariantResult {
+    const pendingIds = new Set(advicesPending.map((id) => adviceAuthorizationId(id, outcomes)));
+    const pending = new Offenders();
+    const dropped = new Offenders();
+    const twice = new Offenders();
+    const all = new Offenders();
+    let standins = 0;
+    outcomes.forEach((id, outcome) => {
+      if (outcome !== 'standin_approved') return;
+      standins++;
+      const c = tally.get(id);
+      const posted = c.postings + c.captures;
+      if (pendingIds.has(id)) {
+        pending.add(id);
+        if (!interrupted) all.add(id);
+      } else if (posted === 0) {
+        dropped.add(id);
+        all.add(id);
+      } else if (posted > 1) {
+        twice.add(id);
+        all.add(id);
+      }
+    });
+    for (const id of pendingIds) {
+      if (outcomes.get(id) === 'standin_approved') continue;
       pending.add(id);
       if (!interrupted) all.add(id);
-    } else if (posted === 0) {
-      dropped.add(id);
-      all.add(id);
-    } else if (posted > 1) {
-      twice.add(id);
-      all.add(id);
     }
-  });
-  for (const id of pendingIds) {
-    if (outcomes.get(id) === 'standin_approved') continue;
-    pending.add(id);
-    if (!interrupted) all.add(id);
-  }
-  for (const [id, c] of tally.entries()) {
-    if (c.postings + c.captures > 1 && outcomes.get(id) !== 'standin_approved') {
-      twice.add(id);
-      all.add(id);
+    for (const [id, c] of tally.entries()) {
+      if (c.postings + c.captures > 1 && outcomes.get(id) !== 'standin_approved') {
+        twice.add(id);
+        all.add(id);
+      }
     }
+    const detail =
+      `${standins} stand-in approvals: ` +
+      [
+        describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count),
+        describe('never posted', dropped.ids, dropped.count),
+        describe('posted more than once', twice.ids, twice.count),
+      ].join('; ');
+    return invariantResult(ADVICES_POSTED, all, detail, { unknown: interrupted && pending.count > 0 });
   }
-  const detail =
-    `${standins} stand-in approvals: ` +
-    [
-      describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count),
-      describe('never posted', dropped.ids, dropped.count),
-      describe('posted more than once', twice.ids, twice.count),
-    ].join('; ');
-  return invariantResult(ADVICES_POSTED, all, detail, { unknown: interrupted && pending.count > 0 });
 }

@@ -4,7 +4,7 @@
 // be a partial reversal, so "still held" is the amount (holds - releases - the holds captures consumed).
 // Compact: one map slot per authorization, five 16-bit counters (saturating) and one amount in growable arrays.
 import type { JournalEntry, JournalKind } from '../../services/ledger/contract.ts';
-import { heldDelta } from './balances.ts';
+import { heldDelta } from './books.ts';
 
 export const TALLY_FIELDS = ['holds', 'releases', 'postings', 'captures', 'refunds'] as const;
 export type TallyField = (typeof TALLY_FIELDS)[number];

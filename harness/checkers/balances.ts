@@ -4,32 +4,15 @@
 // entries, or from the view when the journal has none for it. Offending ids are account ids.
 // Amounts: a release (a reversal, whole or partial) moves exactly its amount; a capture consumes the hold
 // that was left (its held leg), which may differ from the amount it posts after a partial reversal: the
-// difference moves through available (availableDelta/heldDelta, also used by no-negative and the tally).
-// A fold: feed entries with entry(), compare with result(accounts).
-import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
+// difference moves through available (books.ts availableDelta/heldDelta, also used by no-negative and the tally).
+// A journal fold, compared with the ledger's account views at the end.
+import type { JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
-import { AVAILABLE_SIGN, HELD_SIGN } from './books.ts';
+import { availableDelta, heldDelta } from './books.ts';
+import type { CheckContext, Checker } from './checker.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const BALANCES = 'balances';
-
-/** The hold a capture consumed: its held leg; the entry's amount when it has none (double-entry flags that). */
-function capturedHold(e: JournalEntry): number {
-  for (const leg of e.legs) if (leg.amount < 0 && leg.book.endsWith(':held')) return -leg.amount;
-  return e.amount;
-}
-
-/** What an entry does to its account's available book. */
-export function availableDelta(e: JournalEntry): number {
-  if (e.kind === 'capture') return capturedHold(e) - e.amount;
-  return (AVAILABLE_SIGN[e.kind] ?? 0) * e.amount;
-}
-
-/** What an entry does to its account's held book. */
-export function heldDelta(e: JournalEntry): number {
-  if (e.kind === 'capture') return -capturedHold(e);
-  return (HELD_SIGN[e.kind] ?? 0) * e.amount;
-}
 
 interface Recomputed {
   opening: number;
@@ -39,7 +22,8 @@ interface Recomputed {
   held: number;
 }
 
-export class BalancesCheck {
+export class BalancesCheck implements Checker {
+  readonly name = BALANCES;
   private readonly accounts = new Map<string, Recomputed>();
 
   entry(e: JournalEntry): void {
@@ -57,7 +41,7 @@ export class BalancesCheck {
     acc.held += heldDelta(e);
   }
 
-  result(views: readonly AccountView[]): InvariantResult {
+  result({ accounts: views }: CheckContext): InvariantResult {
     const wrong = new Offenders();
     const examples: string[] = [];
     const seen = new Set<string>();
@@ -85,10 +69,4 @@ export class BalancesCheck {
     if (missing.length > 0) detail += `; ${describe('in the journal but not read from the ledger', missing, missing.length)}`;
     return invariantResult(BALANCES, wrong, detail, { unknown: missing.length > 0 });
   }
-}
-
-export function checkBalances(journal: Iterable<JournalEntry>, views: readonly AccountView[]): InvariantResult {
-  const check = new BalancesCheck();
-  for (const e of journal) check.entry(e);
-  return check.result(views);
 }

@@ -5,6 +5,8 @@
 //   posting   available -A, settlement +A
 //   capture   held -A, settlement +A
 //   refund    settlement -A, available +A
+// A capture consumes the hold that was left (its held leg), which may differ from the amount it posts after a
+// partial reversal: the difference moves through available (availableDelta/heldDelta).
 import type { JournalEntry, JournalKind, JournalLeg } from '../../services/ledger/contract.ts';
 
 import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from '../../services/ledger/books.ts';
@@ -53,4 +55,22 @@ export function expectedLegs(e: Pick<JournalEntry, 'kind' | 'account_id' | 'amou
     default:
       return undefined;
   }
+}
+
+/** The hold a capture consumed: its held leg; the entry's amount when it has none (double-entry flags that). */
+function capturedHold(e: JournalEntry): number {
+  for (const leg of e.legs) if (leg.amount < 0 && leg.book.endsWith(':held')) return -leg.amount;
+  return e.amount;
+}
+
+/** What an entry does to its account's available book. */
+export function availableDelta(e: JournalEntry): number {
+  if (e.kind === 'capture') return capturedHold(e) - e.amount;
+  return (AVAILABLE_SIGN[e.kind] ?? 0) * e.amount;
+}
+
+/** What an entry does to its account's held book. */
+export function heldDelta(e: JournalEntry): number {
+  if (e.kind === 'capture') return -capturedHold(e);
+  return (HELD_SIGN[e.kind] ?? 0) * e.amount;
 }

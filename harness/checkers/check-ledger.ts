@@ -1,17 +1,16 @@
-// The checkers against live services: reads the accounts, the feed's balances, the unknown
-// authorizations' states and (streaming) the journal through a LedgerReader, then runs every checker.
+// The checks of a run against live services: reads the accounts, the feed's balances and the unknown
+// authorizations' states, then streams the journal through a LedgerReader into the run's checks (which
+// folded the history while the run went), and judges every invariant.
 // Call it after traffic has drained: a write landing while it reads shows up as a disagreement.
-import type { OutcomeIndex } from '../history/outcomes.ts';
-import { runChecksAsync, type CheckReport } from './index.ts';
+import type { CheckReport, Checks } from './compose.ts';
 import type { LedgerReader } from './ledger-reader.ts';
-import type { IdempotencyConflictsCheck } from './idempotency-conflicts.ts';
 
 export interface LedgerCheckOptions {
   reader: LedgerReader;
   /** The seeded account ids (services/common/accounts.ts). */
   accountIds: readonly string[];
-  /** The run's authorization outcomes (HistoryAggregator.outcomes). */
-  outcomes: OutcomeIndex;
+  /** The run's checks, fed every history record while it ran. */
+  checks: Checks;
   advicesPending: readonly string[];
   /** Read the feed's balances. Default: when the reader has a feed URL. */
   readFeed?: boolean;
@@ -19,26 +18,23 @@ export interface LedgerCheckOptions {
   lookupUnknowns?: boolean;
   /** The run was interrupted: what it could not settle is unknown, not invalid. */
   interrupted?: boolean;
-  /** Conflicting retries folded from the run's history. */
-  conflicts?: IdempotencyConflictsCheck;
 }
 
 export async function checkLedger(options: LedgerCheckOptions): Promise<CheckReport> {
-  const { reader } = options;
+  const { reader, checks } = options;
   const readFeed = options.readFeed ?? reader.hasFeed;
   const [accounts, feedBalances, authorizationStates] = await Promise.all([
     reader.accounts(options.accountIds),
     readFeed ? reader.feedBalances(options.accountIds) : Promise.resolve(null),
-    options.lookupUnknowns === false ? Promise.resolve(undefined) : reader.authorizationStates([...options.outcomes.ids('unknown')]),
+    options.lookupUnknowns === false ? Promise.resolve(undefined) : reader.authorizationStates([...checks.outcomes.ids('unknown')]),
   ]);
-  return runChecksAsync({
-    history: options.outcomes,
-    journal: reader.journal(),
+  const pass = checks.journal({
     accounts,
     feedBalances,
     advicesPending: options.advicesPending,
     authorizationStates,
-    interrupted: options.interrupted,
-    conflicts: options.conflicts,
+    interrupted: options.interrupted === true,
   });
+  for await (const e of reader.journal()) pass.entry(e);
+  return pass.finish();
 }

@@ -2,15 +2,17 @@
 // (books.ts), amounts are integer minor units, and the whole journal sums to zero. A capture that posts
 // another amount than the hold it consumed (after a partial reversal) has a third leg: held -H,
 // settlement +A, available H-A.
-// A fold: feed entries with entry(), read the verdict with result(). Offending ids are request ids.
+// A journal fold: reads nothing else. Offending ids are request ids.
 import type { JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
 import { availableBook, EQUITY_OPENING, heldBook, SETTLEMENT } from './books.ts';
+import type { Checker } from './checker.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const DOUBLE_ENTRY = 'double-entry';
 
-export class DoubleEntryCheck {
+export class DoubleEntryCheck implements Checker {
+  readonly name = DOUBLE_ENTRY;
   private readonly unbalanced = new Offenders();
   private readonly wrongLegs = new Offenders();
   private readonly all = new Offenders();
@@ -110,10 +112,4 @@ export class DoubleEntryCheck {
     if (this.total !== 0 && this.all.count === 0) this.all.add('journal-total');
     return invariantResult(DOUBLE_ENTRY, this.all, detail);
   }
-}
-
-export function checkDoubleEntry(journal: Iterable<JournalEntry>): InvariantResult {
-  const check = new DoubleEntryCheck();
-  for (const e of journal) check.entry(e);
-  return check.result();
 }

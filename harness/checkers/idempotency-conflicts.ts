@@ -6,14 +6,16 @@
 // accepted while the original never reached the issuer (failed, unknown, stand-in) may have been the
 // key's first use: not a violation, not a proof either. A retry with no usable answer proves nothing;
 // when no retry was refused at all, the invariant is unknown. Offending ids are the reused keys.
+// A history fold, judged against each authorization's outcome (the shared outcome fold).
 import type { HistoryRecord } from '../history/record.ts';
-import type { OutcomeIndex } from '../history/outcomes.ts';
 import type { InvariantResult } from '../summary/types.ts';
+import type { CheckContext, Checker } from './checker.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const IDEMPOTENCY_CONFLICTS_REFUSED = 'idempotency-conflicts-refused';
 
-export class IdempotencyConflictsCheck {
+export class IdempotencyConflictsCheck implements Checker {
+  readonly name = IDEMPOTENCY_CONFLICTS_REFUSED;
   private sent = 0;
   private refused = 0;
   private unanswered = 0;
@@ -42,7 +44,7 @@ export class IdempotencyConflictsCheck {
   }
 
   /** The verdict, given every authorization's outcome (the original requests). */
-  result(outcomes: OutcomeIndex): InvariantResult {
+  result({ outcomes }: CheckContext): InvariantResult {
     const all = new Offenders();
     const fromFirst = new Offenders();
     for (const id of this.fromFirst) {

@@ -4,32 +4,32 @@
 // and leaves it negative is offending unless it is a posting; offending ids are authorization ids (the
 // request id when the entry has none). Accounts start from their opening entries, or from the ledger's
 // opening_balance when the journal has none for them.
-// A fold: feed entries in seq order with entry(), read result(). Out-of-order input makes it `unknown`.
-import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
+// A journal fold in seq order (the opening balances come from the facts read before the journal).
+// Out-of-order input makes it `unknown`.
+import type { JournalEntry } from '../../services/ledger/contract.ts';
 import type { InvariantResult } from '../summary/types.ts';
-import { availableDelta } from './balances.ts';
+import { availableDelta } from './books.ts';
+import type { Checker, RunFacts } from './checker.ts';
 import { describe, invariantResult, Offenders } from './result.ts';
 
 export const NO_NEGATIVE = 'no-negative';
 
-export class NoNegativeCheck {
+export class NoNegativeCheck implements Checker {
+  readonly name = NO_NEGATIVE;
   private readonly available = new Map<string, number>();
-  private readonly openings: ReadonlyMap<string, number>;
+  /** The ledger's opening balances, read from the facts the first time an account has no opening entry. */
+  private openings: ReadonlyMap<string, number> | undefined;
   private readonly offenders = new Offenders();
   private readonly examples: string[] = [];
   private lastSeq = -Infinity;
   private outOfOrder = 0;
   private readonly overdrawnByAdvice = new Set<string>();
 
-  constructor(accounts: readonly AccountView[] = []) {
-    this.openings = new Map(accounts.map((a) => [a.account_id, a.opening_balance]));
-  }
-
-  entry(e: JournalEntry): void {
+  entry(e: JournalEntry, facts: RunFacts): void {
     if (e.seq <= this.lastSeq) this.outOfOrder++;
     else this.lastSeq = e.seq;
     let before = this.available.get(e.account_id);
-    if (before === undefined) before = e.kind === 'opening' ? 0 : (this.openings.get(e.account_id) ?? 0);
+    if (before === undefined) before = e.kind === 'opening' ? 0 : this.openingBalance(e.account_id, facts);
     const delta = availableDelta(e);
     const after = before + delta;
     this.available.set(e.account_id, after);
@@ -44,6 +44,11 @@ export class NoNegativeCheck {
     }
   }
 
+  private openingBalance(accountId: string, facts: RunFacts): number {
+    this.openings ??= new Map(facts.accounts.map((a) => [a.account_id, a.opening_balance]));
+    return this.openings.get(accountId) ?? 0;
+  }
+
   result(): InvariantResult {
     let detail = `${this.available.size} accounts replayed: ${describe('entries took available below zero other than advice postings', this.offenders.ids, this.offenders.count)}`;
     if (this.examples.length > 0) detail += ` [${this.examples.join('; ')}]`;
@@ -51,10 +56,4 @@ export class NoNegativeCheck {
     if (this.outOfOrder > 0) detail += `; ${this.outOfOrder} entries out of seq order: replay not trustworthy`;
     return invariantResult(NO_NEGATIVE, this.offenders, detail, { unknown: this.outOfOrder > 0 });
   }
-}
-
-export function checkNoNegative(journal: Iterable<JournalEntry>, accounts: readonly AccountView[] = []): InvariantResult {
-  const check = new NoNegativeCheck(accounts);
-  for (const e of journal) check.entry(e);
-  return check.result();
 }

@@ -1,24 +1,24 @@
-// Network faults: a Toxiproxy toxic on the proxy in front of each target replica for the window
-// (network.latency, .bandwidth, .slow_close, .timeout, .reset_peer, .slicer, .limit_data), or the proxy
-// disabled outright (network.down). Driven through toxiproxy-node-client, so the same scenario works on
-// the embedded proxy and on a real Toxiproxy. Params are the toxic's attributes plus `stream` and `toxicity`.
+// Network faults: a Toxiproxy toxic on the proxy in front of each target replica for the window, or the
+// proxy disabled outright (network.down). There is one network.<type> kind per toxic registered in
+// harness/proxy/toxics/registry.ts, made from the toxic's own declaration: its params are the toxic's
+// attributes (names, defaults, descriptions) plus `stream` and `toxicity`. Driven through
+// toxiproxy-node-client, so the same scenario works on the embedded proxy and on a real Toxiproxy.
 import { z } from 'zod';
 import type { Toxic } from 'toxiproxy-node-client';
-import type { FaultWindow } from '../scenario/schema.ts';
-import type { ActiveFault, FaultContext, FaultKind } from './types.ts';
+import { TOXICS } from '../proxy/toxics/catalog.ts';
+import type { Attributes, ToxicDefinition } from '../proxy/toxics/toxic.ts';
+import type { ActiveFault, FaultContext, FaultKind, FaultWindowRef } from './types.ts';
 
 type ToxicType = Toxic<unknown>['type'];
 
-const ms = z.number().int().nonnegative().max(3_600_000);
+/** What every toxic takes besides its attributes (Toxiproxy's toxic fields). */
 const toxicCommon = {
-  /** downstream: server → client (the response); upstream: client → server (the request). */
-  stream: z.enum(['upstream', 'downstream']).default('downstream'),
-  /** Share of connections the toxic acts on, drawn per connection from the proxy's seeded source. */
-  toxicity: z.number().min(0).max(1).default(1),
+  stream: z.enum(['upstream', 'downstream']).default('downstream').describe('downstream: server → client (the response); upstream: client → server (the request)'),
+  toxicity: z.number().min(0).max(1).default(1).describe("share of connections the toxic acts on, drawn per connection from the proxy's seeded source"),
 };
 
 /** The proxies in front of the window's target replicas; an error naming the target when there are none. */
-function targetProxies(window: FaultWindow, ctx: FaultContext): string[] {
+function targetProxies(window: FaultWindowRef, ctx: FaultContext): string[] {
   const replicas = ctx.topology.resolveTarget(window.target);
   const names = replicas.flatMap((r) => (r.proxy ? [r.proxy.name] : []));
   if (names.length === 0) {
@@ -47,9 +47,9 @@ async function settleAll(steps: Array<() => Promise<unknown>>): Promise<void> {
 }
 
 async function addToxics(
-  window: FaultWindow,
+  window: FaultWindowRef,
   ctx: FaultContext,
-  body: { type: ToxicType; stream: 'upstream' | 'downstream'; toxicity: number; attributes: Record<string, number> },
+  body: { type: ToxicType; stream: 'upstream' | 'downstream'; toxicity: number; attributes: Attributes },
 ): Promise<ActiveFault> {
   const added: Array<Toxic<Record<string, number>>> = [];
   const remove = (): Promise<void> => settleAll(added.map((toxic) => () => toxic.remove()));
@@ -66,54 +66,21 @@ async function addToxics(
   return { heal: remove };
 }
 
-function toxicFault<A extends z.ZodRawShape>(kind: string, type: ToxicType, description: string, attributes: A) {
-  const params = z.strictObject({ ...attributes, ...toxicCommon });
+/** The network.* kind made of a toxic: its attributes (declared in the toxic's file) plus `stream` and `toxicity`. */
+function toxicFault(toxic: ToxicDefinition): FaultKind {
+  const params = z.strictObject({ ...toxic.attributes.shape, ...toxicCommon });
   const fault: FaultKind<typeof params> = {
-    kind,
-    description,
+    kind: `network.${toxic.type}`,
+    description: `${toxic.description}, on the proxies in front of the target`,
     params,
     target: 'replica',
     async apply(window, values, ctx) {
-      const { stream, toxicity, ...rest } = values as { stream: 'upstream' | 'downstream'; toxicity: number } & Record<string, number>;
-      return addToxics(window, ctx, { type, stream, toxicity, attributes: rest });
+      const { stream, toxicity, ...attributes } = values;
+      return addToxics(window, ctx, { type: toxic.type as ToxicType, stream, toxicity, attributes });
     },
   };
   return fault;
 }
-
-export const networkLatency = toxicFault('network.latency', 'latency', 'adds latency ± jitter ms to data through the target proxies', {
-  latency: ms,
-  jitter: ms.default(0),
-});
-
-export const networkBandwidth = toxicFault('network.bandwidth', 'bandwidth', 'limits the target proxies to `rate` KB/s', {
-  rate: z.number().int().nonnegative(),
-});
-
-export const networkSlowClose = toxicFault('network.slow_close', 'slow_close', 'delays closing connections by `delay` ms', {
-  delay: ms,
-});
-
-export const networkTimeout = toxicFault(
-  'network.timeout',
-  'timeout',
-  'stops all data; closes connections after `timeout` ms (0: they hang until the window ends, then close)',
-  { timeout: ms.default(0) },
-);
-
-export const networkResetPeer = toxicFault('network.reset_peer', 'reset_peer', 'resets connections (TCP RST) `timeout` ms after data arrives', {
-  timeout: ms.default(0),
-});
-
-export const networkSlicer = toxicFault('network.slicer', 'slicer', 'slices data into ~average_size byte pieces, `delay` µs apart', {
-  average_size: z.number().int().positive(),
-  size_variation: z.number().int().nonnegative().default(0),
-  delay: z.number().int().nonnegative().max(10_000_000).default(0),
-});
-
-export const networkLimitData = toxicFault('network.limit_data', 'limit_data', 'closes each connection after `bytes` bytes', {
-  bytes: z.number().int().nonnegative(),
-});
 
 const downParams = z.strictObject({});
 
@@ -146,13 +113,5 @@ export const networkDown: FaultKind<typeof downParams> = {
   },
 };
 
-export const networkFaultKinds: FaultKind[] = [
-  networkLatency,
-  networkBandwidth,
-  networkSlowClose,
-  networkTimeout,
-  networkResetPeer,
-  networkSlicer,
-  networkLimitData,
-  networkDown,
-];
+/** One kind per registered toxic (but noop, which injects nothing), and network.down. */
+export const networkFaultKinds: FaultKind[] = [...[...TOXICS.values()].filter((toxic) => !toxic.inert).map(toxicFault), networkDown];

@@ -2,12 +2,11 @@
 // (the rolling-deploy story), SIGSTOP/SIGCONT (a frozen process, or a duty cycle for CPU starvation),
 // and restart on a new port (the pod moved: discovery must catch up).
 import { z } from 'zod';
-import type { ActiveFault, FaultContext, FaultKind } from './types.ts';
-import type { FaultWindow } from '../scenario/schema.ts';
+import type { ActiveFault, FaultContext, FaultKind, FaultWindowRef } from './types.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function targets(window: FaultWindow, ctx: FaultContext): string[] {
+function targets(window: FaultWindowRef, ctx: FaultContext): string[] {
   return ctx.topology.resolveTarget(window.target).map((r) => r.name);
 }
 
@@ -31,9 +30,8 @@ async function ensureRunning(ctx: FaultContext, names: string[], newPort: boolea
 }
 
 const killParams = z.strictObject({
-  /** Restart the killed replicas when the window ends (as Kubernetes would restart the pod). */
-  restart: z.boolean().default(true),
-  new_port: z.boolean().default(false),
+  restart: z.boolean().default(true).describe('restart the killed replicas when the window ends, as Kubernetes would restart the pod'),
+  new_port: z.boolean().default(false).describe('restart them on new ports (the pods moved)'),
 });
 
 export const processKill: FaultKind<typeof killParams> = {
@@ -53,14 +51,10 @@ export const processKill: FaultKind<typeof killParams> = {
 };
 
 const termParams = z.strictObject({
-  /** A clean rolling deploy deregisters first; the Ravelin story does not. */
-  deregister_first: z.boolean().default(false),
-  /** With deregister_first: how long to wait between leaving discovery and SIGTERM. */
-  grace_ms: z.number().int().nonnegative().max(60_000).default(1000),
-  /** Time for the replacement pod to come up. */
-  replace_after_ms: z.number().int().nonnegative().max(60_000).default(1000),
-  /** Pause between replicas of a rolling deploy. */
-  interval_ms: z.number().int().nonnegative().max(60_000).default(1000),
+  deregister_first: z.boolean().default(false).describe('leave discovery before SIGTERM, as a clean rolling deploy does (the Ravelin story does not)'),
+  grace_ms: z.number().int().nonnegative().max(60_000).default(1000).describe('with deregister_first: ms between leaving discovery and SIGTERM'),
+  replace_after_ms: z.number().int().nonnegative().max(60_000).default(1000).describe('ms for the replacement pod to come up'),
+  interval_ms: z.number().int().nonnegative().max(60_000).default(1000).describe('ms between replicas of the rolling deploy'),
 });
 
 export const processTerm: FaultKind<typeof termParams> = {
@@ -107,9 +101,8 @@ export const processPause: FaultKind<typeof pauseParams> = {
 };
 
 const starveParams = z.strictObject({
-  /** Share of each period the processes are stopped: 0.7 = they get 30% of their CPU time. */
-  duty: z.number().gt(0).lt(1).default(0.7),
-  period_ms: z.number().int().min(10).max(10_000).default(100),
+  duty: z.number().gt(0).lt(1).default(0.7).describe('share of each period the processes are stopped: 0.7 = they get 30% of their CPU time'),
+  period_ms: z.number().int().min(10).max(10_000).default(100).describe('one stop + run cycle, in ms'),
 });
 
 export const processStarve: FaultKind<typeof starveParams> = {
@@ -141,8 +134,7 @@ export const processStarve: FaultKind<typeof starveParams> = {
 };
 
 const moveParams = z.strictObject({
-  /** Move the replicas one after another with this pause between them. */
-  interval_ms: z.number().int().nonnegative().max(60_000).default(200),
+  interval_ms: z.number().int().nonnegative().max(60_000).default(200).describe('ms between moving one replica and the next'),
 });
 
 export const processRestartNewPort: FaultKind<typeof moveParams> = {

@@ -1,14 +1,48 @@
 // One fault API for the runner: a scenario names a fault kind, a target and a window; the kind's
-// module applies it and returns a handle that heals it. Adding a fault kind = one file + registry entry.
+// module applies it and returns a handle that heals it. Each kind is declared once — params (zod, with
+// defaults and descriptions), description, apply and heal — and registry.ts lists the families.
+//
+// The fault plane sits below scenarios and topologies: it says here what it needs of a window and of a
+// running topology (FaultWindowRef, FaultTopology), and scenario/schema.ts's FaultWindow and
+// topology/types.ts's TopologyControl provide it without this folder importing either.
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { z } from 'zod';
-import type { FaultWindow } from '../scenario/schema.ts';
-import type { TopologyControl } from '../topology/types.ts';
+
+/** What a kind needs of a scenario's fault window: its name (toxics and HTTP rules are named after it), kind and target. */
+export interface FaultWindowRef {
+  readonly name: string;
+  readonly fault: string;
+  readonly target: string;
+}
+
+/** A replica as a fault sees it. */
+export interface FaultReplica {
+  /** Replica name: `ledger-1`, `card-processor-2`. */
+  readonly name: string;
+  readonly service: string;
+  /** The Toxiproxy proxy in front of it, when proxies are on. */
+  readonly proxy?: { readonly name: string };
+  /** The process's own address, bypassing the proxy (its admin routes live there). */
+  readonly directUrl: string;
+  /** False while stopped, killed or paused. */
+  readonly running: boolean;
+}
+
+/** What faults may ask of a running topology. */
+export interface FaultTopology {
+  /** A target in a scenario: a service name (all its replicas) or one replica name. Throws naming the target. */
+  resolveTarget(target: string): FaultReplica[];
+  signal(replica: string, signal: NodeJS.Signals): void;
+  /** SIGTERM, with or without leaving discovery first. */
+  terminate(replica: string, options: { deregisterFirst: boolean; graceMs?: number }): Promise<void>;
+  /** Starts a stopped or killed replica again; newPort moves it (and its proxy) to new ports. */
+  restart(replica: string, options: { newPort: boolean }): Promise<unknown>;
+}
 
 export interface FaultContext {
   /** Toxiproxy HTTP API client (embedded proxy or real Toxiproxy). */
   toxiproxy: Toxiproxy;
-  topology: TopologyControl;
+  topology: FaultTopology;
   /** Base URL of the discovery stub (its /__admin API controls discovery faults). */
   discoveryUrl: string;
   seed: number;
@@ -20,16 +54,19 @@ export interface ActiveFault {
   heal(): Promise<void>;
 }
 
+/**
+ * Which targets a kind accepts (scenario/targets.ts turns this into names for a scenario's topology):
+ * `replica` — a service or replica name from the topology; `discovery-service` — a service name in
+ * discovery, or `discovery` for the API-wide faults; `processor` — card processors only.
+ */
+export type FaultTargetClass = 'replica' | 'discovery-service' | 'processor';
+
 export interface FaultKind<P extends z.ZodType = z.ZodType> {
   /** API name: `network.latency`, `discovery.null_subsets`, `process.kill`, `http.abort`, `router.restart`. */
   kind: string;
   description: string;
   /** Validates `params`; unknown params are errors. */
   params: P;
-  /**
-   * Which targets the kind accepts: `service` (a service or replica name from the topology),
-   * or a fixed list (e.g. discovery faults target a service name in discovery).
-   */
-  target: 'replica' | 'discovery-service' | 'processor';
-  apply(window: FaultWindow, params: z.output<P>, ctx: FaultContext): Promise<ActiveFault>;
+  target: FaultTargetClass;
+  apply(window: FaultWindowRef, params: z.output<P>, ctx: FaultContext): Promise<ActiveFault>;
 }

@@ -31,7 +31,7 @@ export interface Decision {
 export function formatMetricValue(metric: string, value: number | null): string {
   if (value === null || Number.isNaN(value)) return 'no data';
   if (!Number.isFinite(value)) return metric.startsWith('recovery_seconds') ? 'never recovered' : String(value);
-  if (/success_rate/.test(metric)) return value.toFixed(4);
+  if (/success_rate|retry_amplification/.test(metric)) return value.toFixed(4);
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(Math.abs(value) >= 100 ? 0 : 2);
 }
@@ -50,7 +50,8 @@ export function thresholdLine(t: ThresholdResult): string {
 export function baselineLine(d: BaselineDelta): string {
   return (
     `baseline ${d.metric} regressed: ${formatMetricValue(d.metric, d.baseline)} → ${formatMetricValue(d.metric, d.actual)} ` +
-    `(${signed(d.metric, d.delta)}, tolerance ${formatMetricValue(d.metric, d.tolerance)})`
+    `(${signed(d.metric, d.delta)}, tolerance ${formatMetricValue(d.metric, d.tolerance)})` +
+    (d.metric === 'retry_amplification' && d.baseline <= 1 && d.tolerance === 0 ? ': retries appeared where the baseline had none' : '')
   );
 }
 

@@ -25,7 +25,7 @@
 //   an issuer decision with attempts unreported = 1); 0 when none did.
 import type { AuthOutcome, HistoryRecord } from './record.ts';
 import type { AggregateResult, AuthorizationCounts, PhaseSummary, TimeseriesPoint } from '../summary/types.ts';
-import { createLatencyHistogram, latencySummary, percentileMs, recordLatency, type LatencyHistogram } from './latency.ts';
+import { LatencyHistogram } from './latency.ts';
 import { OutcomeIndex } from './outcomes.ts';
 
 export interface AggregatorWindow {
@@ -143,10 +143,10 @@ export class HistoryAggregator {
   private readonly outcomeIndex: OutcomeIndex | null;
 
   private readonly outcomeCounts = [0, 0, 0, 0, 0, 0];
-  private readonly latency = createLatencyHistogram(3);
+  private readonly latency = new LatencyHistogram();
   private readonly warmupCounts = [0, 0, 0, 0, 0, 0];
-  private readonly warmupLatency = createLatencyHistogram(3);
-  private readonly lateness = createLatencyHistogram(3);
+  private readonly warmupLatency = new LatencyHistogram();
+  private readonly lateness = new LatencyHistogram();
   private lateBeyondTolerance = 0;
   private readonly warmup_s: number;
   /** Index of second t in the per-second arrays: t + offset (the warm-up's seconds come first). */
@@ -225,7 +225,7 @@ export class HistoryAggregator {
         this.sent++;
         if (r.late) this.late++;
         const behind = r.sent_ms - r.intended_ms;
-        recordLatency(this.lateness, behind);
+        this.lateness.record(behind);
         if (behind > this.lateToleranceMs) this.lateBeyondTolerance++;
       }
     }
@@ -271,7 +271,7 @@ export class HistoryAggregator {
     if (slot === undefined) return;
     this.warmupCounts[slot]++;
     this.outcomeIndex?.set(r.id, r.outcome);
-    recordLatency(this.warmupLatency, r.latency_ms);
+    this.warmupLatency.record(r.latency_ms);
     this.authPerSecond.inc(second);
     if (slot <= 3) this.successPerSecond.inc(second);
     if (slot <= 1) this.issuerPerSecond.inc(second);
@@ -288,7 +288,7 @@ export class HistoryAggregator {
     const success = slot <= 3;
     const issuer = slot <= 1;
 
-    recordLatency(this.latency, r.latency_ms);
+    this.latency.record(r.latency_ms);
     this.authPerSecond.inc(second);
     if (success) this.successPerSecond.inc(second);
     if (issuer) this.issuerPerSecond.inc(second);
@@ -301,7 +301,7 @@ export class HistoryAggregator {
       p.authorizations++;
       if (success) p.success++;
       if (issuer) p.issuer++;
-      recordLatency(p.histogram, r.latency_ms);
+      p.histogram.record(r.latency_ms);
     }
 
     if (typeof r.attempts === 'number' && r.attempts >= 1) {
@@ -350,22 +350,22 @@ export class HistoryAggregator {
     if (this.closedP50.has(second)) return; // too late for its second's percentiles
     let h = this.openSeconds.get(second);
     if (!h) {
-      h = this.pool.pop() ?? createLatencyHistogram(2);
+      h = this.pool.pop() ?? new LatencyHistogram({ digits: 2 });
       this.openSeconds.set(second, h);
     }
-    recordLatency(h, latencyMs);
+    h.record(latencyMs);
   }
 
   private closeSecond(second: number, h: LatencyHistogram): void {
-    this.closedP50.set(second, percentileMs(h, 50));
-    this.closedP99.set(second, percentileMs(h, 99));
+    this.closedP50.set(second, h.percentile(50));
+    this.closedP99.set(second, h.percentile(99));
     this.openSeconds.delete(second);
     h.reset();
     this.pool.push(h);
   }
 
   private phase(name: PhaseSummary['name'], fault: string | null, start_s: number, end_s: number | null): PhaseAccumulator {
-    return { name, fault, start_s, end_s, authorizations: 0, success: 0, issuer: 0, histogram: createLatencyHistogram(3) };
+    return { name, fault, start_s, end_s, authorizations: 0, success: 0, issuer: 0, histogram: new LatencyHistogram() };
   }
 
   /** The numbers for summary.json. Can be called more than once (e.g. for a progress snapshot). */
@@ -381,7 +381,7 @@ export class HistoryAggregator {
       authorizations: p.authorizations,
       success_rate: rate(p.success, p.authorizations),
       issuer_success_rate: rate(p.issuer, p.authorizations),
-      latency_ms: latencySummary(p.histogram),
+      latency_ms: p.histogram.summary(),
     }));
 
     const seconds = Math.max(1, Math.ceil(duration));
@@ -396,8 +396,8 @@ export class HistoryAggregator {
         authorizations: auths,
         success_rate: nullableRate(this.successPerSecond.get(i), auths),
         issuer_success_rate: nullableRate(this.issuerPerSecond.get(i), auths),
-        p50: open ? percentileMs(open, 50) : (this.closedP50.get(i) ?? null),
-        p99: open ? percentileMs(open, 99) : (this.closedP99.get(i) ?? null),
+        p50: open ? open.percentile(50) : (this.closedP50.get(i) ?? null),
+        p99: open ? open.percentile(99) : (this.closedP99.get(i) ?? null),
         app_total: app,
         app_success_rate: nullableRate(this.appOkPerSecond.get(i), app),
         sent: this.sentPerSecond.get(i),
@@ -405,13 +405,13 @@ export class HistoryAggregator {
     }
 
     const appTotal = this.balanceTotal + this.feedTotal;
-    const lateness = latencySummary(this.lateness);
+    const lateness = this.lateness.summary();
     return {
       duration_s: duration,
-      warmup: { duration_s: this.warmup_s, authorizations: countsOf(this.warmupCounts), latency_ms: latencySummary(this.warmupLatency) },
+      warmup: { duration_s: this.warmup_s, authorizations: countsOf(this.warmupCounts), latency_ms: this.warmupLatency.summary() },
       lateness: { p50: lateness.p50, p99: lateness.p99, max: lateness.max, late_share: rate(this.lateBeyondTolerance, this.sent), sends: this.sent },
       authorizations,
-      latency_ms: latencySummary(this.latency),
+      latency_ms: this.latency.summary(),
       load: {
         sent: this.sent,
         late: this.late,

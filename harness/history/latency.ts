@@ -1,49 +1,100 @@
-// Latency histograms (HdrHistogram), recorded in microseconds and read back in milliseconds.
+// The one latency histogram of faultline: an HdrHistogram recorded in microseconds and read back in
+// milliseconds (microsecond resolution), mergeable. The history aggregator (run, phase and per-second
+// latency), the load models (send lateness, latency) and the bench all use it.
+//
+// Range: 1 µs .. 1 h (HIGHEST_MS). Nothing waits on a request that long, so a larger value is a stalled
+// driver or a bad record; it is clamped to 1 h and counted in `clamped`.
+// Precision: 3 significant digits (0.1% error) by default; 2 (1% error, a fraction of the memory) for
+// the many short-lived per-second histograms of the aggregator.
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from '../summary/types.ts';
 
-export type LatencyHistogram = hdr.Histogram;
+/** The largest latency kept, in milliseconds (one hour); larger values are clamped to it. */
+export const HIGHEST_MS = 3_600_000;
+const HIGHEST_US = HIGHEST_MS * 1000;
 
-/** One hour in microseconds: larger values are clamped (a request is never waited on that long). */
-const HIGHEST_US = 3_600_000_000;
-
-/** 3 significant digits for run and phase totals; 2 for the many per-second histograms (1% error). */
-export function createLatencyHistogram(digits: 2 | 3 = 3): LatencyHistogram {
-  return hdr.build({
-    bitBucketSize: 32,
-    autoResize: false,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: digits,
-    useWebAssembly: false,
-  });
+export interface LatencyHistogramOptions {
+  /** Significant digits: 3 (default) for run and phase figures, 2 for per-second series. */
+  digits?: 2 | 3;
+  /** Packed counts: memory grows with the values seen, not the range (slower to record). */
+  packed?: boolean;
 }
 
-/** Records a latency given in (fractional) milliseconds. */
-export function recordLatency(histogram: LatencyHistogram, latencyMs: number): void {
-  let us = Math.round(latencyMs * 1000);
-  if (!(us >= 0)) us = 0;
-  else if (us > HIGHEST_US) us = HIGHEST_US;
-  histogram.recordValue(us);
-}
+/** Microseconds to milliseconds, kept to the microsecond. */
+const ms = (us: number): number => Math.round(us) / 1000;
 
-function ms(us: number): number {
-  return Math.round(us) / 1000;
-}
+export class LatencyHistogram {
+  readonly #h: hdr.Histogram;
+  /** Values above HIGHEST_MS (clamped to it when recorded). */
+  #clamped = 0;
 
-/** Percentile in milliseconds (microsecond resolution), or null when nothing was recorded. */
-export function percentileMs(histogram: LatencyHistogram, percentile: number): number | null {
-  if (histogram.totalCount === 0) return null;
-  return ms(histogram.getValueAtPercentile(percentile));
-}
+  constructor(options: LatencyHistogramOptions = {}) {
+    this.#h = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: HIGHEST_US,
+      numberOfSignificantValueDigits: options.digits ?? 3,
+      bitBucketSize: options.packed ? 'packed' : 32,
+      autoResize: false,
+      useWebAssembly: false,
+    });
+  }
 
-/** p50/p95/p99/max in milliseconds; all 0 when nothing was recorded. */
-export function latencySummary(histogram: LatencyHistogram): LatencySummary {
-  if (histogram.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
-  return {
-    p50: ms(histogram.getValueAtPercentile(50)),
-    p95: ms(histogram.getValueAtPercentile(95)),
-    p99: ms(histogram.getValueAtPercentile(99)),
-    max: ms(histogram.maxValue),
-  };
+  /**
+   * Records a latency given in (fractional) milliseconds, kept to the microsecond. A negative value or
+   * one that is not a number counts as 0 (a record with no usable latency still counts).
+   */
+  record(latencyMs: number, count = 1): void {
+    let us = Math.round(latencyMs * 1000);
+    if (!(us >= 0)) us = 0;
+    else if (us > HIGHEST_US) {
+      us = HIGHEST_US;
+      this.#clamped += count;
+    }
+    if (count === 1) this.#h.recordValue(us);
+    else this.#h.recordValueWithCount(us, count);
+  }
+
+  /** Adds another histogram's counts to this one. */
+  merge(other: LatencyHistogram): this {
+    this.#h.add(other.#h);
+    this.#clamped += other.#clamped;
+    return this;
+  }
+
+  get count(): number {
+    return this.#h.totalCount;
+  }
+
+  /** How many recorded values were above HIGHEST_MS and were clamped to it. */
+  get clamped(): number {
+    return this.#clamped;
+  }
+
+  /** The latency at a percentile (0..100) in milliseconds, or null when nothing was recorded. */
+  percentile(p: number): number | null {
+    if (this.#h.totalCount === 0) return null;
+    return ms(this.#h.getValueAtPercentile(p));
+  }
+
+  /** The largest latency recorded in milliseconds; 0 when nothing was recorded. */
+  get maxMs(): number {
+    return this.#h.totalCount === 0 ? 0 : ms(this.#h.maxValue);
+  }
+
+  /** p50/p95/p99/max in milliseconds (the LatencySummary of summary.json); all 0 when nothing was recorded. */
+  summary(): LatencySummary {
+    if (this.#h.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
+    return {
+      p50: ms(this.#h.getValueAtPercentile(50)),
+      p95: ms(this.#h.getValueAtPercentile(95)),
+      p99: ms(this.#h.getValueAtPercentile(99)),
+      max: ms(this.#h.maxValue),
+    };
+  }
+
+  /** Empties the histogram for reuse. */
+  reset(): void {
+    this.#h.reset();
+    this.#clamped = 0;
+  }
 }

@@ -1,15 +1,8 @@
 // One compact record per request the driver sent: the run history the checkers and the report read.
 import type { Cause, Hop } from '../../services/common/failure.ts';
+import type { AuthOutcome } from '../summary/types.ts';
 
-export const AUTH_OUTCOMES = [
-  'approved',
-  'declined',
-  'standin_approved',
-  'standin_declined',
-  'failed',
-  'unknown',
-] as const;
-export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
+export { AUTH_OUTCOMES, type AuthOutcome } from '../summary/types.ts';
 
 /** `conflicting_retry`: an authorization's id resent with other content (the issuer must refuse it). */
 export type RequestKind = 'authorization' | 'reversal' | 'advice' | 'balance' | 'feed' | 'conflicting_retry';

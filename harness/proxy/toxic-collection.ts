@@ -4,8 +4,8 @@ import { ErrInvalidToxicType, ErrToxicAlreadyExists, ErrToxicNotFound } from './
 import { Link, type LinkOptions } from './link.ts';
 import { readNumber, readObject } from './json-fields.ts';
 import { readAttributes, readToxicCreate } from './toxic-json.ts';
-import { findToxic } from './toxics/registry.ts';
-import type { Direction, ToxicEntry } from './toxics/toxic.ts';
+import { findToxic } from './toxics/catalog.ts';
+import { defaultAttributes, type Direction, type ToxicEntry } from './toxics/toxic.ts';
 
 export class ToxicCollection {
   private readonly chain: Record<Direction, ToxicEntry[]> = { upstream: [], downstream: [] };
@@ -25,7 +25,7 @@ export class ToxicCollection {
     const definition = findToxic(fields.type);
     if (!definition) throw ErrInvalidToxicType;
     if (this.get(fields.name)) throw ErrToxicAlreadyExists;
-    const attributes = readAttributes(definition, fields.attributes, { ...definition.defaults });
+    const attributes = readAttributes(definition, fields.attributes, defaultAttributes(definition));
     const entry: ToxicEntry = { name: fields.name, type: fields.type, stream: fields.stream, toxicity: fields.toxicity, attributes, definition };
     this.chain[entry.stream].push(entry);
     await this.eachLink(entry.stream, (link) => link.addToxic(entry));

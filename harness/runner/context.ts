@@ -4,7 +4,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Summary } from '../summary/types.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
-import type { PlannedRequest } from '../traffic/generator.ts';
+import type { PlannedRequest } from '../traffic/requests/planned-request.ts';
 
 export interface RunOptions {
   out?: string;

@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import { startEmbeddedTopology } from '../topology/embedded.ts';
-import { loadBaselineSummary, loadTolerances } from '../gate/baseline.ts';
+import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/baseline.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
-import { readReplay } from '../traffic/replay.ts';
+import { readReplay } from '../traffic/requests/replay.ts';
 import { makeRunFolder } from './run-folder.ts';
 import { drive } from './drive.ts';
 import type { RunContext, RunOptions, RunResult } from './context.ts';
@@ -19,7 +19,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Everything that can be wrong with the input is checked before anything starts.
   const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000 }) : null;
-  const baseline = await loadBaseline(options);
+  const baseline = await loadBaseline(scenario, options);
 
   const runDir = await makeRunFolder(scenario.name, scenario.topology.router, options.out);
   const startedAt = new Date().toISOString();
@@ -40,12 +40,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
-async function loadBaseline(options: RunOptions): Promise<BaselineInput | undefined> {
+async function loadBaseline(scenario: Scenario, options: RunOptions): Promise<BaselineInput | undefined> {
   if (!options.baseline) return undefined;
   return {
     summary: await loadBaselineSummary(options.baseline),
     file: options.baseline,
-    tolerances: options.tolerances ? await loadTolerances(options.tolerances) : undefined,
+    tolerances: mergeTolerances(scenario.baseline_tolerances, options.tolerances ? await loadTolerances(options.tolerances) : {}),
   };
 }
 
@@ -59,7 +59,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
   };
   if (options.mode === 'compose') {
-    const { startComposeTopology } = await import('../compose/topology.ts');
+    const { startComposeTopology } = await import('../topology/compose.ts');
     return startComposeTopology(scenario, opts);
   }
   return startEmbeddedTopology(scenario.topology, opts);

@@ -4,10 +4,11 @@
 // Time 0 is the end of the warm-up: warm-up requests have negative intended times.
 import { performance } from 'node:perf_hooks';
 import type { AccountSeed } from '../../services/common/accounts.ts';
-import type { CardNetwork } from '../traffic/card-network.ts';
-import { authorizationStream, planTraffic, type PlannedRequest } from '../traffic/generator.ts';
-import { runOpenModel } from '../traffic/open-model.ts';
-import { runClosedLoop } from '../traffic/closed-loop.ts';
+import type { CardNetwork } from '../traffic/card-network/card-network.ts';
+import { authorizationStream, planTraffic } from '../traffic/requests/generator.ts';
+import type { PlannedRequest } from '../traffic/requests/planned-request.ts';
+import { runOpenModel } from '../traffic/load/open-model.ts';
+import { runClosedLoop } from '../traffic/load/closed-loop.ts';
 import type { RunContext } from './context.ts';
 
 export interface TrafficResult {

@@ -2,6 +2,7 @@
 // may say. Validated at load time; an unknown field or a bad value is an error naming the field.
 import { z } from 'zod';
 import { DurationError, parseDuration } from './duration.ts';
+import { tolerancesSchema } from '../gate/baseline.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -131,6 +132,11 @@ export const scenarioSchema = z.strictObject({
   warmup_s: seconds.pipe(z.number().min(0).max(600)).default(5),
   /** Overrides of the run-health limits (partial). */
   validity: validityLimitsSchema.default({}),
+  /**
+   * This scenario's own baseline noise bands, where measurement showed it varies more than the defaults
+   * allow (same shape as a --tolerances file, which overrides them).
+   */
+  baseline_tolerances: tolerancesSchema.default({}),
   /** Seconds to wait after traffic for advices, reversals and events to drain. */
   drain_s: seconds.pipe(z.number().positive().max(600)).default(15),
 });

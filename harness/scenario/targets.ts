@@ -1,6 +1,9 @@
-// What a fault may target, known before anything starts: service and replica names from the topology spec.
+// What a fault may target, known before anything starts: each fault kind says which class of target it
+// takes (faults/types.ts's FaultTargetClass); here the class becomes the names in a scenario's topology.
+// The fault plane sits below scenarios (it imports nothing from scenario/ or topology/), so this import
+// runs down the layers.
 import type { TopologySpec } from './schema.ts';
-import type { FaultKind } from '../faults/types.ts';
+import type { FaultTargetClass } from '../faults/types.ts';
 
 export function replicaTargets(topology: TopologySpec): string[] {
   const names = ['card-processor', 'ledger', 'feed', 'discovery', 'ledger-store'];
@@ -10,7 +13,7 @@ export function replicaTargets(topology: TopologySpec): string[] {
   return names;
 }
 
-export function allowedTargets(kind: FaultKind, topology: TopologySpec): string[] {
+export function allowedTargets(kind: { target: FaultTargetClass }, topology: TopologySpec): string[] {
   switch (kind.target) {
     case 'replica':
       return replicaTargets(topology);

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { ScenarioError } from './errors.ts';
 import { allowedTargets } from './targets.ts';
-import { faultKind, FAULT_KINDS } from '../faults/registry.ts';
+import { faultKind, FAULT_KINDS } from '../faults/registry.ts'; // down a layer: faults/ imports nothing from scenario/
 import { validateThresholds } from '../gate/thresholds.ts';
 
 export type LineOf = (path: Array<string | number>) => number | undefined;

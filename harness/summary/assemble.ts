@@ -11,6 +11,7 @@ export interface SummaryParts {
     router: Summary['router'];
     standin: boolean;
     duration_s: number;
+    baseline_tolerances?: Summary['baseline_tolerances'];
   };
   mode: Summary['mode'];
   startedAt: string;
@@ -69,5 +70,6 @@ export function assembleSummary(p: SummaryParts): Summary {
     command: p.command,
     versions: p.versions,
     files: { history: p.historyFile },
+    ...(p.scenario.baseline_tolerances && Object.keys(p.scenario.baseline_tolerances).length > 0 ? { baseline_tolerances: p.scenario.baseline_tolerances } : {}),
   };
 }

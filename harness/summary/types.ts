@@ -1,6 +1,17 @@
 // summary.json: the one file every consumer (report, gate, compare, suite, bench) reads.
-// The top-level names are a public contract: keep them.
-import type { AuthOutcome } from '../history/record.ts';
+// The top-level names are a public contract: keep them. This is the lowest layer of the harness: it
+// imports nothing, and the history, checkers, gate and report import their shared names from here.
+
+/** An authorization's outcome (DESIGN.md's vocabulary). */
+export const AUTH_OUTCOMES = [
+  'approved',
+  'declined',
+  'standin_approved',
+  'standin_declined',
+  'failed',
+  'unknown',
+] as const;
+export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 
 export interface LatencySummary {
   p50: number;
@@ -198,6 +209,8 @@ export interface Summary {
   invariants: InvariantResult[];
   thresholds: ThresholdResult[];
   baseline?: { file: string; deltas: BaselineDelta[]; ok: boolean };
+  /** The scenario's own baseline noise bands (scenario `baseline_tolerances`), for `faultline gate` to reuse. */
+  baseline_tolerances?: Record<string, { abs?: number; rel?: number; sigmas?: number }>;
   /** passed, failed, or inconclusive (the machine shaped the numbers; never compared with a baseline). */
   verdict: Verdict;
   /** verdict === 'passed', for readers that want a boolean. */

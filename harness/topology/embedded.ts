@@ -2,321 +2,144 @@
 // Toxiproxy-compatible proxy in front of each, registered with the discovery stub (the way an endpoints
 // controller would). Stopping it leaves no process and no bound port behind.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process.ts';
 import type { TopologySpec } from '../scenario/schema.ts';
-import type { ReplicaInfo, RunningTopology, ServiceName, StartTopologyOptions, TerminateOptions, TopologyUrls } from './types.ts';
-import { DEFAULT_NAMESPACE, type RegistrationRequest } from '../../services/discovery/contract.ts';
+import { createEmptyService, waitForRouters } from './discovery-admin.ts';
+import { infrastructurePlan, servicePlan, type ReplicaPlan } from './embedded-plan.ts';
+import { TopologyError } from './errors.ts';
+import { ProcessRuntime } from './process-runtime.ts';
+import { loopbackUrl, type Replica, type ReplicaRuntime } from './replica.ts';
+import { ReplicaTable } from './replica-table.ts';
+import { ReplicaTopology } from './replica-topology.ts';
+import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process.ts';
+import type { RunningTopology, ServiceName, StartTopologyOptions } from './types.ts';
 
-export class TopologyError extends Error {}
+export { TopologyError };
 
-interface ReplicaState {
-  name: string;
-  service: ServiceName;
-  entry: string;
-  config: Record<string, unknown>;
-  /** Registered in discovery under this service name (ledger, feed); null for infrastructure. */
-  discoveryService: string | null;
-  proxied: boolean;
-  proc: ServiceProcess | null;
-  proxyName?: string;
-  proxyPort?: number;
-  paused: boolean;
-  registered: boolean;
-}
-
-const ENTRY: Record<ServiceName, string> = {
-  'card-processor': 'services/card-processor/main.ts',
-  ledger: 'services/ledger/main.ts',
-  'ledger-store': 'services/ledger/main-store.ts',
-  feed: 'services/feed/main.ts',
-  discovery: 'services/discovery/main.ts',
-};
-
-function url(port: number): string {
-  return `http://127.0.0.1:${port}`;
-}
-
-async function postJson(target: string, body: unknown, timeoutMs = 5000): Promise<void> {
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new TopologyError(`${target} answered ${res.status}: ${await res.text()}`);
-}
+/** Stopped front to back: nothing calls a replica that is already gone. */
+const STOP_ORDER: ServiceName[][] = [['card-processor'], ['ledger', 'feed'], ['ledger-store', 'discovery']];
 
 export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopologyOptions): Promise<RunningTopology> {
-  const started = performance.now();
-  const log = opts.log ?? (() => {});
-  const replicas = new Map<string, ReplicaState>();
-  let proxyProcess: ServiceProcess | null = null;
-  let proxyUrl = '';
-  let toxiproxy: Toxiproxy | null = null;
-  let stopped = false;
-  let discoveryDirect = '';
-  let discoveryUrl = '';
-  let storeUrl = '';
-
-  const add = (name: string, service: ServiceName, config: Record<string, unknown>, discoveryService: string | null, proxied: boolean): ReplicaState => {
-    const state: ReplicaState = { name, service, entry: ENTRY[service], config, discoveryService, proxied, proc: null, paused: false, registered: false };
-    replicas.set(name, state);
-    return state;
-  };
-
-  /** Starts several replicas; if any fails, waits for the rest (so none is orphaned) and throws the first error. */
-  const launchAll = async (states: ReplicaState[]): Promise<void> => {
-    const results = await Promise.allSettled(states.map((s) => launch(s)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  };
-
-  const launch = async (state: ReplicaState, port = 0): Promise<void> => {
-    state.proc = await startServiceProcess({ replica: state.name, entry: state.entry, config: state.config, port });
-    state.paused = false;
-    log(`${state.name} up on ${url(state.proc.info.port)} (pid ${state.proc.info.pid})`);
-  };
-
-  const createProxy = async (state: ReplicaState): Promise<void> => {
-    if (!toxiproxy || !state.proc || !spec.proxies || !state.proxied) return;
-    const proxy = await toxiproxy.createProxy({
-      name: state.name,
-      listen: '127.0.0.1:0',
-      upstream: `127.0.0.1:${state.proc.info.port}`,
-    });
-    state.proxyName = state.name;
-    state.proxyPort = Number(proxy.listen.split(':').pop());
-  };
-
-  const publicPort = (state: ReplicaState): number => {
-    if (state.proxyPort) return state.proxyPort;
-    if (!state.proc) throw new TopologyError(`${state.name} is not running`);
-    return state.proc.info.port;
-  };
-
-  const info = (state: ReplicaState): ReplicaInfo => {
-    const port = state.proc?.info.port ?? 0;
-    return {
-      name: state.name,
-      service: state.service,
-      pid: state.proc?.info.pid ?? 0,
-      port,
-      proxy: state.proxyName && state.proxyPort ? { name: state.proxyName, listenPort: state.proxyPort } : undefined,
-      url: url(state.proxyPort ?? port),
-      directUrl: url(port),
-      running: state.proc?.alive() ?? false,
-      paused: state.paused,
-    };
-  };
-
-  const registration = (state: ReplicaState): RegistrationRequest => ({
-    namespace: DEFAULT_NAMESPACE,
-    service: state.discoveryService ?? state.service,
-    replica: state.name,
-    ip: '127.0.0.1',
-    port: publicPort(state),
-  });
-
-  const register = async (state: ReplicaState): Promise<void> => {
-    if (!state.discoveryService) return;
-    await postJson(`${discoveryDirect}/__admin/register`, registration(state));
-    state.registered = true;
-  };
-
-  const deregister = async (state: ReplicaState): Promise<void> => {
-    if (!state.discoveryService) return;
-    await postJson(`${discoveryDirect}/__admin/deregister`, { namespace: DEFAULT_NAMESPACE, service: state.discoveryService, replica: state.name });
-    state.registered = false;
-  };
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    const order: ServiceName[][] = [['card-processor'], ['ledger', 'feed'], ['ledger-store', 'discovery']];
-    for (const group of order) {
-      await Promise.all(
-        [...replicas.values()].filter((r) => group.includes(r.service) && r.proc).map((r) => stopServiceProcess(r.proc as ServiceProcess, 3000)),
-      );
-    }
-    if (proxyProcess) await stopServiceProcess(proxyProcess, 3000);
-    log('topology stopped');
-  };
-
-  try {
-    // Phase 1: the fault proxy API, discovery and the ledger store.
-    // The fault proxy runs in its own process, beside the services (never in the driver's event loop).
-    proxyProcess = await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0 }).catch(
-      (err: Error) => {
-        if (/already in use/.test(err.message)) {
-          throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);
-        }
-        throw err;
-      },
-    );
-    proxyUrl = url(proxyProcess.info.port);
-    toxiproxy = new Toxiproxy(proxyUrl);
-    const discovery = add('discovery', 'discovery', { namespace: DEFAULT_NAMESPACE }, null, true);
-    const store = add('ledger-store', 'ledger-store', { seed: opts.seed, accounts: spec.accounts, idempotency: opts.ledgerIdempotency ?? true }, null, false);
-    await launchAll([discovery, store]);
-    await createProxy(discovery);
-    discoveryDirect = url((discovery.proc as ServiceProcess).info.port);
-    discoveryUrl = url(publicPort(discovery));
-    storeUrl = url((store.proc as ServiceProcess).info.port);
-
-    // Phase 2: the replicas, all at once.
-    const second: ReplicaState[] = [];
-    for (let i = 1; i <= spec.ledgers; i++) second.push(add(`ledger-${i}`, 'ledger', { replica: `ledger-${i}`, storeUrl, seed: opts.seed }, 'ledger', true));
-    for (let i = 1; i <= spec.feeds; i++)
-      second.push(
-        add(`feed-${i}`, 'feed', { replica: `feed-${i}`, seed: opts.seed, accounts: spec.accounts, miss_events_percent: opts.feedMissEventsPercent ?? 0 }, 'feed', true),
-      );
-    for (let i = 1; i <= spec.processors; i++)
-      second.push(
-        add(
-          `card-processor-${i}`,
-          'card-processor',
-          {
-            replica: `card-processor-${i}`,
-            router: spec.router,
-            discoveryUrl,
-            namespace: DEFAULT_NAMESPACE,
-            seed: opts.seed,
-            accounts: spec.accounts,
-            drop_advices_percent: opts.processorDropAdvicesPercent ?? 0,
-            idempotency_by_id_only: opts.processorIdempotencyByIdOnly ?? false,
-          },
-          null,
-          true,
-        ),
-      );
-    await launchAll(second);
-    await Promise.all(second.map((r) => createProxy(r)));
-    await Promise.all(second.map((r) => register(r)));
-    for (const name of spec.scaled_to_zero) {
-      await postJson(`${discoveryDirect}/__admin/services`, { namespace: DEFAULT_NAMESPACE, service: name });
-    }
-    await waitForRouters(second.filter((r) => r.service === 'card-processor'));
-  } catch (err) {
-    await stop();
-    if (err instanceof TopologyError) throw err;
-    throw new TopologyError((err as Error).message);
-  }
-
-  const get = (name: string): ReplicaState => {
-    const state = replicas.get(name);
-    if (!state) throw new TopologyError(`no replica named "${name}"; known: ${[...replicas.keys()].join(', ')}`);
-    return state;
-  };
-
-  const urls: TopologyUrls = {
-    toxiproxy: proxyUrl,
-    discovery: discoveryDirect,
-    ledgerStore: storeUrl,
-    get processors() {
-      return [...replicas.values()].filter((r) => r.service === 'card-processor').map((r) => url(r.proxyPort ?? r.proc?.info.port ?? 0));
-    },
-    get feeds() {
-      return [...replicas.values()].filter((r) => r.service === 'feed').map((r) => url(r.proxyPort ?? r.proc?.info.port ?? 0));
-    },
-    get ledgers() {
-      return [...replicas.values()].filter((r) => r.service === 'ledger').map((r) => url(r.proxyPort ?? r.proc?.info.port ?? 0));
-    },
-  };
-
-  const topology: RunningTopology = {
-    mode: 'embedded',
-    startupMs: performance.now() - started,
-    urls,
-    replicas(service?: string): ReplicaInfo[] {
-      return [...replicas.values()].filter((r) => !service || r.service === service).map(info);
-    },
-    resolveTarget(target: string): ReplicaInfo[] {
-      const byService = [...replicas.values()].filter((r) => r.service === target);
-      if (byService.length > 0) return byService.map(info);
-      const one = replicas.get(target);
-      if (one) return [info(one)];
-      throw new TopologyError(`unknown target "${target}"; known: ${topology.targetNames().join(', ')}`);
-    },
-    targetNames(): string[] {
-      const names = new Set<string>();
-      for (const r of replicas.values()) {
-        names.add(r.service);
-        names.add(r.name);
-      }
-      return [...names];
-    },
-    signal(name: string, signal: NodeJS.Signals): void {
-      const state = get(name);
-      if (!state.proc || !state.proc.alive()) throw new TopologyError(`${name} is not running`);
-      state.proc.child.kill(signal);
-      if (signal === 'SIGSTOP') state.paused = true;
-      if (signal === 'SIGCONT') state.paused = false;
-      log(`${name}: ${signal}`);
-    },
-    async terminate(name: string, options: TerminateOptions): Promise<void> {
-      const state = get(name);
-      if (options.deregisterFirst) {
-        await deregister(state);
-        await new Promise((r) => setTimeout(r, options.graceMs ?? 1000));
-      }
-      if (state.proc?.alive()) {
-        state.proc.child.kill('SIGCONT');
-        state.proc.child.kill('SIGTERM');
-        log(`${name}: SIGTERM${options.deregisterFirst ? ' after deregistering' : ' while still registered'}`);
-      }
-      if (!options.deregisterFirst) {
-        // The endpoints controller notices only once the pod is gone: deregister after it exits.
-        const proc = state.proc;
-        void proc?.exited.then(() => deregister(state).catch(() => {}));
-      }
-    },
-    async restart(name: string, options: { newPort: boolean }): Promise<ReplicaInfo> {
-      const state = get(name);
-      const oldPort = state.proc?.info.port ?? 0;
-      if (state.proc?.alive()) {
-        state.proc.child.kill('SIGKILL');
-        await state.proc.exited;
-      }
-      await launch(state, options.newPort ? 0 : oldPort);
-      if (toxiproxy && state.proxyName) {
-        if (options.newPort) {
-          // The pod moved: a new address in front of it. The old proxy port goes dead, as the old pod IP did.
-          await toxiproxy.get(state.proxyName).then((p) => p.remove()).catch(() => {});
-          state.proxyPort = undefined;
-          await createProxy(state);
-        }
-      }
-      if (state.discoveryService) await register(state);
-      return info(state);
-    },
-    async register(name: string): Promise<void> {
-      await register(get(name));
-    },
-    async deregister(name: string): Promise<void> {
-      await deregister(get(name));
-    },
-    stop,
-  };
-  log(`topology up in ${Math.round(topology.startupMs)} ms`);
-  return topology;
+  return EmbeddedTopology.start(spec, opts);
 }
 
-/** Waits until every processor's router has resolved the ledger, so traffic does not start into a cold mesh. */
-async function waitForRouters(processors: ReplicaState[], timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (const p of processors) {
-    const base = url(p.proc?.info.port ?? 0);
-    for (;;) {
-      try {
-        const res = await fetch(`${base}/__admin/router`, { signal: AbortSignal.timeout(1000) });
-        const snapshot = (await res.json()) as { services?: Record<string, { endpoints?: unknown[] }> };
-        const ledger = snapshot.services?.ledger?.endpoints;
-        if (Array.isArray(ledger) && ledger.length > 0) break;
-      } catch {
-        /* not yet */
-      }
-      if (Date.now() > until) throw new TopologyError(`${p.name}: its router did not resolve the ledger within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 25));
+export class EmbeddedTopology extends ReplicaTopology implements RunningTopology {
+  readonly mode = 'embedded';
+  startupMs = 0;
+  private faultProxy: ServiceProcess | null = null;
+  private toxiproxy: Toxiproxy | null = null;
+  private readonly proxied = new Set<string>();
+  private stopped = false;
+
+  private constructor(
+    private readonly spec: TopologySpec,
+    private readonly opts: StartTopologyOptions,
+  ) {
+    super(new ReplicaTable({ error: (message) => new TopologyError(message) }), opts.log ?? (() => {}));
+  }
+
+  static async start(spec: TopologySpec, opts: StartTopologyOptions): Promise<EmbeddedTopology> {
+    const started = performance.now();
+    const topology = new EmbeddedTopology(spec, opts);
+    try {
+      await topology.boot();
+    } catch (err) {
+      await topology.stop();
+      if (err instanceof TopologyError) throw err;
+      throw new TopologyError((err as Error).message);
     }
+    topology.startupMs = performance.now() - started;
+    topology.log(`topology up in ${Math.round(topology.startupMs)} ms`);
+    return topology;
+  }
+
+  /** The fault proxy's API, then discovery and the ledger store, then every service replica at once. */
+  private async boot(): Promise<void> {
+    this.faultProxy = await startFaultProxy(this.opts);
+    const toxiproxyUrl = loopbackUrl(this.faultProxy.info.port);
+    this.toxiproxy = new Toxiproxy(toxiproxyUrl);
+
+    const [discovery, store] = await this.startAll(infrastructurePlan(this.spec, this.opts));
+    if (!discovery || !store) throw new TopologyError('the infrastructure plan names no discovery or ledger store');
+    await this.addProxy(discovery);
+    this.discoveryAdmin = discovery.runtime.directUrl;
+    const deps = { discoveryUrl: this.table.info(discovery).url, storeUrl: store.runtime.directUrl };
+
+    const services = await this.startAll(servicePlan(this.spec, this.opts, deps));
+    await Promise.all(services.map((r) => this.addProxy(r)));
+    await Promise.all(services.map((r) => this.registerReplica(r)));
+    for (const name of this.spec.scaled_to_zero) await createEmptyService(this.discoveryAdmin, name);
+    const processors = services.filter((r) => r.service === 'card-processor').map((r) => this.table.info(r));
+    await waitForRouters(processors, { timeoutMs: 10_000, pollMs: 25 });
+    this.urls = this.table.urls({ toxiproxy: toxiproxyUrl, discovery: this.discoveryAdmin, ledgerStore: deps.storeUrl });
+  }
+
+  /** Adds the replicas and starts them together; if any fails, waits for the rest (so none is orphaned) and throws the first error. */
+  private async startAll(plans: ReplicaPlan[]): Promise<Replica[]> {
+    const replicas = plans.map((p) => {
+      if (p.proxied) this.proxied.add(p.name);
+      return this.table.add({ name: p.name, service: p.service, discoveryService: p.discoveryService, runtime: this.runtimeOf(p) });
+    });
+    const results = await Promise.allSettled(replicas.map((r) => r.runtime.start()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return replicas;
+  }
+
+  /** What runs a planned replica: its mock's entry file, as a local process. */
+  private runtimeOf(p: ReplicaPlan): ReplicaRuntime {
+    const launch = (port: number): Promise<ServiceProcess> => startServiceProcess({ replica: p.name, entry: p.entry, config: p.config, port });
+    return new ProcessRuntime(p.name, launch, this.log);
+  }
+
+  private async addProxy(replica: Replica): Promise<void> {
+    if (!this.toxiproxy || !this.spec.proxies || !this.proxied.has(replica.name)) return;
+    const proxy = await this.toxiproxy.createProxy({ name: replica.name, listen: '127.0.0.1:0', upstream: new URL(replica.runtime.directUrl).host });
+    const listenPort = Number(proxy.listen.split(':').pop());
+    replica.proxy = { name: replica.name, listenPort, url: loopbackUrl(listenPort) };
+  }
+
+  protected async moveProxy(replica: Replica): Promise<void> {
+    if (!this.toxiproxy || !replica.proxy) return;
+    // A new address in front of it. The old proxy port goes dead, as the old pod IP did.
+    await this.toxiproxy
+      .get(replica.proxy.name)
+      .then((p) => p.remove())
+      .catch(() => {});
+    replica.proxy = null;
+    await this.addProxy(replica);
+  }
+
+  protected registrationAddress(replica: Replica): { ip: string; port: number } {
+    if (replica.proxy) return { ip: '127.0.0.1', port: replica.proxy.listenPort };
+    if (replica.runtime.port === 0) throw new TopologyError(`${replica.name} is not running`);
+    return { ip: '127.0.0.1', port: replica.runtime.port };
+  }
+
+  /** Stops every process it started and frees every port. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const group of STOP_ORDER) {
+      await Promise.all(
+        this.table
+          .all()
+          .filter((r) => group.includes(r.service))
+          .map((r) => r.runtime.stop()),
+      );
+    }
+    if (this.faultProxy) await stopServiceProcess(this.faultProxy, 3000);
+    this.log('topology stopped');
+  }
+}
+
+/** The Toxiproxy-compatible fault proxy runs in its own process, beside the services (never in the driver's event loop). */
+async function startFaultProxy(opts: StartTopologyOptions): Promise<ServiceProcess> {
+  try {
+    return await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0 });
+  } catch (err) {
+    if (/already in use/.test((err as Error).message)) {
+      throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);
+    }
+    throw err;
   }
 }

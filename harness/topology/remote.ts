@@ -1,13 +1,19 @@
 // A topology faultline did not start: only a Toxiproxy API somewhere (and, optionally, the discovery
 // stub's admin API). It is what `faultline faults` runs a scenario's fault timeline against while a k6
 // test elsewhere sends the traffic. Replicas are the proxies the Toxiproxy API lists: a replica's name is
-// its proxy's name, and a service target such as `ledger` means every proxy named `ledger-N`. Nothing
-// here owns a process, so process control (signal, terminate, restart) and discovery registration throw.
+// its proxy's name, and a service target such as `ledger` means every proxy named `ledger-N`. Each is a
+// replica that is only an address (its upstream), so process faults are refused by its runtime, and
+// discovery registration throws.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { FaultWindow } from '../scenario/schema.ts';
-import type { ReplicaInfo, ServiceName, TerminateOptions, TopologyControl, TopologyUrls } from './types.ts';
+import { AddressRuntime } from './address-runtime.ts';
+import { TopologyError } from './errors.ts';
+import type { Replica, ReplicaSpec } from './replica.ts';
+import { ReplicaTable } from './replica-table.ts';
+import { ReplicaTopology } from './replica-topology.ts';
+import type { ServiceName, TopologyControl } from './types.ts';
 
-export class RemoteTopologyError extends Error {}
+export class RemoteTopologyError extends TopologyError {}
 
 const API_TIMEOUT_MS = 5000;
 
@@ -78,100 +84,74 @@ function clientAddress(listen: string, apiUrl: string): string {
   return listen;
 }
 
-function notSupported(what: string): never {
-  throw new RemoteTopologyError(`${what} is not supported against a remote Toxiproxy: faultline controls no process there`);
+function notSupported(what: string): RemoteTopologyError {
+  return new RemoteTopologyError(`${what} is not supported against a remote Toxiproxy: faultline controls no process there`);
 }
 
 export async function connectRemoteTopology(toxiproxyUrl: string, options: RemoteTopologyOptions = {}): Promise<RemoteTopology> {
-  const apiUrl = toxiproxyUrl.replace(/\/+$/, '');
-  const client = new Toxiproxy(apiUrl);
-  let proxies: RemoteProxy[] = [];
+  const topology = new RemoteToxiproxyTopology(toxiproxyUrl.replace(/\/+$/, ''), options);
+  await topology.refresh();
+  return topology;
+}
 
-  const refresh = async (): Promise<void> => {
+class RemoteToxiproxyTopology extends ReplicaTopology implements RemoteTopology {
+  private readonly client: Toxiproxy;
+  private listed: RemoteProxy[] = [];
+
+  constructor(
+    private readonly apiUrl: string,
+    options: RemoteTopologyOptions,
+  ) {
+    const unknownTarget = (target: string, proxies: string[]): string =>
+      `unknown target "${target}": the Toxiproxy API at ${apiUrl} has no proxy named "${target}" or "${target}-N" (proxies: ${proxies.join(', ') || 'none'})`;
+    super(new ReplicaTable({ error: (message) => new RemoteTopologyError(message), unknownTarget }), () => {});
+    this.client = new Toxiproxy(apiUrl);
+    this.urls = this.table.urls({ toxiproxy: apiUrl, discovery: options.discoveryUrl?.replace(/\/+$/, '') ?? '', ledgerStore: '' });
+  }
+
+  proxies(): RemoteProxy[] {
+    return this.listed.map((p) => ({ ...p }));
+  }
+
+  async refresh(): Promise<void> {
     let listed: Awaited<ReturnType<Toxiproxy['getAll']>>;
     try {
-      listed = await withTimeout(client.getAll(), `the Toxiproxy API at ${apiUrl}`);
+      listed = await withTimeout(this.client.getAll(), `the Toxiproxy API at ${this.apiUrl}`);
     } catch (err) {
-      throw new RemoteTopologyError(`cannot list the proxies of the Toxiproxy API at ${apiUrl}: ${(err as Error).message}`);
+      throw new RemoteTopologyError(`cannot list the proxies of the Toxiproxy API at ${this.apiUrl}: ${(err as Error).message}`);
     }
-    proxies = Object.values(listed)
+    this.listed = Object.values(listed)
       .map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: p.enabled }))
       .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-  };
+    this.table.replaceAll(this.listed.map((p) => this.replicaOf(p)));
+  }
 
-  const info = (p: RemoteProxy): ReplicaInfo => {
-    const service = serviceOf(p.name);
+  private replicaOf(p: RemoteProxy): ReplicaSpec {
+    const listenPort = portOf(p.listen);
     return {
       name: p.name,
       // ReplicaInfo names faultline's own services; a remote proxy's service is whatever its name says
       // (`ledger`, or a service of the user's), and only network faults read it, through resolveTarget.
-      service: service as ServiceName,
-      pid: 0,
-      port: portOf(p.upstream),
-      proxy: { name: p.name, listenPort: portOf(p.listen) },
-      url: `http://${clientAddress(p.listen, apiUrl)}`,
-      directUrl: `http://${p.upstream}`,
-      running: true,
-      paused: false,
+      service: serviceOf(p.name) as ServiceName,
+      discoveryService: null,
+      runtime: new AddressRuntime({ directUrl: `http://${p.upstream}`, port: portOf(p.upstream), refuse: notSupported }),
+      proxy: { name: p.name, listenPort, url: `http://${clientAddress(p.listen, this.apiUrl)}` },
     };
-  };
+  }
 
-  const ofService = (service: string): RemoteProxy[] => proxies.filter((p) => p.name !== service && serviceOf(p.name) === service);
+  override async register(replica: string): Promise<void> {
+    throw notSupported(`registering ${replica} in discovery`);
+  }
 
-  const urlsOf = (service: string): string[] => ofService(service).map((p) => info(p).url);
+  override async deregister(replica: string): Promise<void> {
+    throw notSupported(`deregistering ${replica} from discovery`);
+  }
 
-  const urls: TopologyUrls = {
-    toxiproxy: apiUrl,
-    discovery: options.discoveryUrl?.replace(/\/+$/, '') ?? '',
-    ledgerStore: '',
-    get processors() {
-      return urlsOf('card-processor');
-    },
-    get feeds() {
-      return urlsOf('feed');
-    },
-    get ledgers() {
-      return urlsOf('ledger');
-    },
-  };
+  protected registrationAddress(replica: Replica): never {
+    throw notSupported(`registering ${replica.name} in discovery`);
+  }
 
-  await refresh();
-
-  const topology: RemoteTopology = {
-    urls,
-    proxies: () => proxies.map((p) => ({ ...p })),
-    refresh,
-    replicas(service?: string): ReplicaInfo[] {
-      return proxies.filter((p) => service === undefined || serviceOf(p.name) === service).map(info);
-    },
-    resolveTarget(target: string): ReplicaInfo[] {
-      const exact = proxies.find((p) => p.name === target);
-      if (exact) return [info(exact)];
-      const replicas = ofService(target);
-      if (replicas.length > 0) return replicas.map(info);
-      const known = proxies.length > 0 ? proxies.map((p) => p.name).join(', ') : 'none';
-      throw new RemoteTopologyError(
-        `unknown target "${target}": the Toxiproxy API at ${apiUrl} has no proxy named "${target}" or "${target}-N" (proxies: ${known})`,
-      );
-    },
-    targetNames(): string[] {
-      return [...new Set(proxies.flatMap((p) => [p.name, serviceOf(p.name)]))];
-    },
-    signal(replica: string, signal: NodeJS.Signals): void {
-      notSupported(`sending ${signal} to ${replica}`);
-    },
-    async terminate(replica: string, _options: TerminateOptions): Promise<void> {
-      notSupported(`terminating ${replica}`);
-    },
-    async restart(replica: string): Promise<ReplicaInfo> {
-      notSupported(`restarting ${replica}`);
-    },
-    async register(replica: string): Promise<void> {
-      notSupported(`registering ${replica} in discovery`);
-    },
-    async deregister(replica: string): Promise<void> {
-      notSupported(`deregistering ${replica} from discovery`);
-    },
-  };
-  return topology;
+  protected async moveProxy(replica: Replica): Promise<void> {
+    throw notSupported(`moving the proxy of ${replica.name}`);
+  }
 }

@@ -60,18 +60,34 @@ function installExitHook(): void {
   });
 }
 
+type ExitState = { code: number | null; signal: NodeJS.Signals | null };
+
+/** A spawned child, tracked until it exits, with the tail of its stderr kept. */
+interface Spawned {
+  child: ChildProcess;
+  exited: Promise<ExitState>;
+  alive: () => boolean;
+  tail: () => string;
+}
+
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
   installExitHook();
   const bundle = (await serviceBundles())?.get(spec.entry);
   const args = bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)];
+  const spawned = spawnDetached(args, {
+    FAULTLINE_CONFIG: JSON.stringify(spec.config),
+    FAULTLINE_PORT: String(spec.port ?? 0),
+    NODE_OPTIONS: '',
+  });
+  const info = await waitForReadyLine(spec, spawned);
+  return { replica: spec.replica, child: spawned.child, info, exited: spawned.exited, alive: spawned.alive, stderrTail: spawned.tail };
+}
+
+/** Runs node with `args` in its own process group (see the top of this file). */
+function spawnDetached(args: string[], env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      FAULTLINE_CONFIG: JSON.stringify(spec.config),
-      FAULTLINE_PORT: String(spec.port ?? 0),
-      NODE_OPTIONS: '',
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -82,8 +98,8 @@ export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProce
     stderr.push(chunk);
     if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
   });
-  let exitState: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  let exitState: ExitState | null = null;
+  const exited = new Promise<ExitState>((resolve) => {
     child.once('exit', (code, signal) => {
       exitState = { code, signal };
       live.delete(child);
@@ -91,18 +107,21 @@ export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProce
     });
   });
   const tail = (): string => stderr.join('').trim().split('\n').slice(-8).join('\n');
+  return { child, exited, alive: () => exitState === null, tail };
+}
 
-  return new Promise<ServiceProcess>((resolve, reject) => {
+/** Resolves with what the process announces on its ready line; rejects naming the replica if it exits or times out first. */
+function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, tail }: Spawned): Promise<ServiceProcessInfo> {
+  return new Promise<ServiceProcessInfo>((resolve, reject) => {
     let buffer = '';
     let settled = false;
-    const timer = setTimeout(() => {
-      fail(`no ready line within ${spec.startTimeoutMs ?? 15000} ms`);
-    }, spec.startTimeoutMs ?? 15000);
+    const timeoutMs = spec.startTimeoutMs ?? 15000;
+    const timer = setTimeout(() => fail(`no ready line within ${timeoutMs} ms`), timeoutMs);
     const fail = (why: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (!exitState) child.kill('SIGKILL');
+      if (alive()) child.kill('SIGKILL');
       const detail = tail();
       reject(new ServiceStartError(spec.replica, detail ? `${why}\n${detail}` : why));
     };
@@ -121,16 +140,8 @@ export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProce
       if (end === -1) return;
       settled = true;
       clearTimeout(timer);
-      const info = JSON.parse(buffer.slice(at + READY_PREFIX.length, end)) as ServiceProcessInfo;
       child.stdout?.resume();
-      resolve({
-        replica: spec.replica,
-        child,
-        info,
-        exited,
-        alive: () => exitState === null,
-        stderrTail: tail,
-      });
+      resolve(JSON.parse(buffer.slice(at + READY_PREFIX.length, end)) as ServiceProcessInfo);
     });
   });
 }

@@ -18,7 +18,14 @@ export interface ReplicaInfo {
   /** False while stopped, killed or paused. */
   running: boolean;
   paused: boolean;
+  /**
+   * What faultline controls of it: its local `process`, its `container`, or nothing but its `address`
+   * (a service someone else runs: process faults on it are refused).
+   */
+  runtime?: RuntimeKind;
 }
+
+export type RuntimeKind = 'process' | 'container' | 'address';
 
 export interface TerminateOptions {
   /** Remove the replica from discovery first (a clean rolling deploy) and wait graceMs before the signal. */

@@ -7,6 +7,7 @@
 //
 // A rule: { abort?: {percent, status}, delay?: {percent, delay_ms}, fail_after_commit?: {percent},
 //           routes?: ["/v1/holds", ...] (path prefixes; default every route), seed?: number }
+// declared once below in zod (HTTP_FAULTS): the route's JSON schema and the harness's http.* kinds come from it.
 // - delay:   waits delay_ms before the request is handled (applied first, as Envoy does);
 // - abort:   answers `status` with a JSON error body; the handler never runs;
 // - fail_after_commit: the handler runs and commits, then the response is lost: the client's socket is
@@ -15,19 +16,63 @@
 // Named rules let overlapping fault windows apply and heal independently.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import { createRng, hashSeed, type Rng } from './random.ts';
+import { bodyJsonSchema, parseBody } from './zod-body.ts';
 
 export const HTTP_FAULTS_PATH = '/__admin/http-faults';
 
-export interface HttpFaultRule {
-  abort?: { percent: number; status: number };
-  delay?: { percent: number; delay_ms: number };
-  fail_after_commit?: { percent: number };
-  /** Path prefixes the rule applies to; every non-admin route when absent. */
-  routes?: string[];
-  /** Seed for this rule's draws; the plugin's seed when absent. */
-  seed?: number;
-}
+const percent = z.number().min(0).max(100).default(100).describe('share of requests it hits, in %');
+
+/**
+ * The HTTP faults a rule can carry, each declared once: what it does and its params (with defaults).
+ * The admin route's body schema and the harness's http.* fault kinds are both derived from this table.
+ */
+export const HTTP_FAULTS = {
+  abort: {
+    description: 'answer a percentage of requests with an error status without running the handler',
+    params: z.strictObject({
+      percent,
+      status: z.int().min(400).max(599).default(503).describe('the status answered'),
+    }),
+  },
+  delay: {
+    description: 'delay a percentage of requests by delay_ms before they are handled',
+    params: z.strictObject({
+      percent,
+      delay_ms: z.int().min(0).max(600_000).describe('milliseconds to wait before the request is handled'),
+    }),
+  },
+  fail_after_commit: {
+    description: 'run and commit a percentage of requests, then reset the connection instead of answering',
+    params: z.strictObject({ percent }),
+  },
+} as const;
+
+export type HttpFaultName = keyof typeof HTTP_FAULTS;
+const FAULT_NAMES = Object.keys(HTTP_FAULTS) as HttpFaultName[];
+
+/** Path prefixes a rule applies to, e.g. ["/v1/holds"]; every non-admin route when absent. */
+export const httpFaultRoutes = z
+  .array(z.string().min(1).max(256).regex(/^\//, 'must be a path starting with "/"'))
+  .max(64)
+  .describe('path prefixes the rule applies to; every route when absent');
+
+const httpFaultRule = z
+  .strictObject({
+    abort: HTTP_FAULTS.abort.params.optional(),
+    delay: HTTP_FAULTS.delay.params.optional(),
+    fail_after_commit: HTTP_FAULTS.fail_after_commit.params.optional(),
+    routes: httpFaultRoutes.optional(),
+    seed: z.int().min(0).max(4_294_967_295).optional().describe("seed for this rule's draws; the plugin's seed when absent"),
+  })
+  .refine((rule) => FAULT_NAMES.some((name) => rule[name] !== undefined), {
+    message: `must have required property ${FAULT_NAMES.map((n) => `'${n}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`,
+  });
+
+/** A rule as the service holds it (defaults filled); a client may leave out what has a default. */
+export type HttpFaultRule = z.output<typeof httpFaultRule>;
+export type HttpFaultRuleInput = z.input<typeof httpFaultRule>;
 
 export interface HttpFaultsOptions {
   seed?: number;
@@ -39,39 +84,8 @@ export interface HttpFaultRulesBody {
   rules: Record<string, HttpFaultRule>;
 }
 
-const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
-
-export const httpFaultRuleSchema = {
-  type: 'object',
-  additionalProperties: false,
-  anyOf: [{ required: ['abort'] }, { required: ['delay'] }, { required: ['fail_after_commit'] }],
-  properties: {
-    abort: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['percent', 'status'],
-      properties: { percent, status: { type: 'integer', minimum: 400, maximum: 599 } },
-    },
-    delay: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['percent', 'delay_ms'],
-      properties: { percent, delay_ms: { type: 'integer', minimum: 0, maximum: 600_000 } },
-    },
-    fail_after_commit: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['percent'],
-      properties: { percent },
-    },
-    routes: {
-      type: 'array',
-      maxItems: 64,
-      items: { type: 'string', minLength: 1, maxLength: 256, pattern: '^/' },
-    },
-    seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
-  },
-} as const;
+/** JSON schema of the PUT body, derived from the zod rule. */
+export const httpFaultRuleSchema = bodyJsonSchema(httpFaultRule);
 
 const nameParams = {
   type: 'object',
@@ -160,16 +174,16 @@ const plugin: FastifyPluginAsync<HttpFaultsOptions> = async (app: FastifyInstanc
 
   app.get(HTTP_FAULTS_PATH, async () => listRules());
 
-  app.put<{ Body: HttpFaultRule }>(HTTP_FAULTS_PATH, { schema: { body: httpFaultRuleSchema } }, async (request) => {
-    setRule('default', request.body);
+  app.put<{ Body: HttpFaultRuleInput }>(HTTP_FAULTS_PATH, { schema: { body: httpFaultRuleSchema } }, async (request) => {
+    setRule('default', parseBody(httpFaultRule, request.body));
     return listRules();
   });
 
-  app.put<{ Body: HttpFaultRule; Params: { name: string } }>(
+  app.put<{ Body: HttpFaultRuleInput; Params: { name: string } }>(
     `${HTTP_FAULTS_PATH}/:name`,
     { schema: { body: httpFaultRuleSchema, params: nameParams } },
     async (request) => {
-      setRule(request.params.name, request.body);
+      setRule(request.params.name, parseBody(httpFaultRule, request.body));
       return listRules();
     },
   );

@@ -5,8 +5,9 @@ import type { EndpointsStore } from './endpoints-store.ts';
 import type { WatchHub } from './watch-hub.ts';
 import type { ActiveFaults } from './faults/active-faults.ts';
 import type { RegistrationRequest } from './contract.ts';
-import { DISCOVERY_FAULTS } from './faults/registry.ts';
-import { DISCOVERY_FAULT_KINDS, type DiscoveryFaultKind, serviceNameSchema } from './faults/types.ts';
+import { bodyJsonSchema, parseBody } from '../common/zod-body.ts';
+import { DISCOVERY_FAULTS, DISCOVERY_FAULT_KINDS, faultBody, isDiscoveryFaultKind } from './faults/catalog.ts';
+import { k8sName } from './faults/types.ts';
 
 export interface AdminOptions {
   /** Accept admin calls from any source (compose mode, where the driver is outside the container). */
@@ -18,6 +19,7 @@ export interface AdminOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const serviceNameSchema = bodyJsonSchema(k8sName);
 const noQuery = { querystring: { type: 'object', additionalProperties: false, properties: {} } } as const;
 
 const ipv4 = { type: 'string', pattern: '^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$' } as const;
@@ -102,13 +104,18 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     watches: { open: hub.count, stalled: hub.isStalled },
   }));
 
-  app.get('/__admin/faults', { schema: noQuery }, async () => ({ faults: faults.list(), kinds: [...DISCOVERY_FAULTS.values()].map((d) => ({ kind: d.kind, description: d.description, scoped: d.scoped })) }));
-
-  for (const definition of DISCOVERY_FAULTS.values()) {
-    app.put<{ Body: Record<string, unknown> | null }>(`/__admin/faults/${definition.kind}`, { schema: { body: definition.schema } }, async (request) =>
-      faults.put(definition.kind, request.body ?? {}),
+  // One route per registered fault; its body schema is derived from the fault's zod declaration, and the
+  // same schema parses the body (defaults filled). A fault whose params are all optional also takes no body.
+  const kinds = [...DISCOVERY_FAULTS.values()].map((definition) => {
+    const body = faultBody(definition);
+    const jsonSchema = bodyJsonSchema(body.safeParse({}).success ? body.nullable() : body);
+    app.put<{ Body: Record<string, unknown> | null }>(`/__admin/faults/${definition.kind}`, { schema: { body: jsonSchema } }, async (request) =>
+      faults.put(definition.kind, parseBody(body, request.body ?? {})),
     );
-  }
+    return { kind: definition.kind, description: definition.description, scoped: definition.scope === 'service', params: bodyJsonSchema(body) };
+  });
+
+  app.get('/__admin/faults', { schema: noQuery }, async () => ({ faults: faults.list(), kinds }));
 
   app.put<{ Params: { kind: string } }>(
     '/__admin/faults/:kind',
@@ -127,10 +134,10 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
     async (request, reply) => {
       const kind = request.params.kind;
-      if (!(DISCOVERY_FAULT_KINDS as readonly string[]).includes(kind)) {
+      if (!isDiscoveryFaultKind(kind)) {
         return reply.code(404).send({ error: `unknown discovery fault "${kind}"; known: ${DISCOVERY_FAULT_KINDS.join(', ')}`, code: 'NOT_FOUND', status: 404 });
       }
-      return { healed: faults.remove(kind as DiscoveryFaultKind, request.query) };
+      return { healed: faults.remove(kind, request.query) };
     },
   );
 

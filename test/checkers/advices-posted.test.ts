@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAdvicesPosted } from '../../harness/checkers/advices-posted.ts';
-import { AuthorizationTally } from '../../harness/checkers/authorization-tally.ts';
-import { OutcomeIndex } from '../../harness/history/outcomes.ts';
-import { entry, renumber, world } from './fixtures.ts';
+import { AdvicesPostedCheck } from '../../harness/checkers/advices-posted.ts';
+import { entry, judge, renumber, world } from './fixtures.ts';
 
-function check(w = world(), pending: string[] = []) {
-  return checkAdvicesPosted(OutcomeIndex.fromRecords(w.history), AuthorizationTally.fromJournal(w.journal), pending);
+function check(w = world(), pending: string[] = [], interrupted = false) {
+  return judge(new AdvicesPostedCheck(), w, { advicesPending: pending, interrupted });
 }
 
 test('advices-posted: every stand-in approval posted once is valid', () => {
@@ -49,4 +47,17 @@ test('advices-posted: an advice still pending at the end is invalid, by advice i
     assert.deepEqual(r.offending, ['s1']);
     assert.match(r.detail, /1 advices still pending \(s1\)/);
   }
+});
+
+test('advices-posted: an advice still pending when the run was interrupted is unknown, not invalid', () => {
+  const w = world();
+  w.journal = renumber(w.journal.filter((e) => e.authorization_id !== 's1'));
+  const r = check(w, ['adv-s1'], true);
+  assert.equal(r.validity, 'unknown');
+  assert.deepEqual(r.offending, []);
+  assert.match(r.detail, /1 advices not delivered before the interruption \(unknown\) \(s1\)/);
+  // An advice posted twice is a proven anomaly, interrupted or not.
+  const twice = world();
+  twice.journal.push(entry(8, 'posting', 'acc-2', 800, 's1', 'adv-s1-again'));
+  assert.equal(check(twice, [], true).validity, 'invalid');
 });

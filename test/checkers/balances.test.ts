@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBalances } from '../../harness/checkers/balances.ts';
-import { entry, world } from './fixtures.ts';
+import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
+import { BalancesCheck } from '../../harness/checkers/balances.ts';
+import { entry, judge, world } from './fixtures.ts';
+
+function checkBalances(journal: JournalEntry[], accounts: AccountView[]) {
+  return judge(new BalancesCheck(), { ...world(), journal, accounts });
+}
 
 test('balances: views equal to the journal replay are valid', () => {
   const w = world();

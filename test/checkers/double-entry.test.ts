@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDoubleEntry } from '../../harness/checkers/double-entry.ts';
-import { world } from './fixtures.ts';
+import type { JournalEntry } from '../../services/ledger/contract.ts';
+import { DoubleEntryCheck } from '../../harness/checkers/double-entry.ts';
+import { judge, world } from './fixtures.ts';
+
+function checkDoubleEntry(journal: JournalEntry[]) {
+  return judge(new DoubleEntryCheck(), { ...world(), journal });
+}
 
 test('double-entry: a journal of well-formed entries is valid', () => {
   const r = checkDoubleEntry(world().journal);

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkExactlyOnceHolds } from '../../harness/checkers/exactly-once-holds.ts';
-import { AuthorizationTally } from '../../harness/checkers/authorization-tally.ts';
-import { OutcomeIndex } from '../../harness/history/outcomes.ts';
-import { auth, entry, renumber, world } from './fixtures.ts';
+import { ExactlyOnceHoldsCheck } from '../../harness/checkers/exactly-once-holds.ts';
+import { auth, entry, judge, renumber, world } from './fixtures.ts';
 
 function check(w = world()) {
-  return checkExactlyOnceHolds(OutcomeIndex.fromRecords(w.history), AuthorizationTally.fromJournal(w.journal));
+  return judge(new ExactlyOnceHoldsCheck(), w);
 }
 
 test('exactly-once-holds: a consistent run is valid', () => {

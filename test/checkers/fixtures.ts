@@ -3,7 +3,9 @@
 import type { AccountView, JournalEntry, JournalKind } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
 import type { AuthOutcome, HistoryRecord } from '../../harness/history/record.ts';
+import type { InvariantResult } from '../../harness/summary/types.ts';
 import { expectedLegs } from '../../harness/checkers/books.ts';
+import { runChecks, type Checker, type CheckInput } from '../../harness/checkers/index.ts';
 
 export interface World {
   journal: JournalEntry[];
@@ -84,4 +86,15 @@ export function world(): World {
 /** Renumbers seq after an edit so the journal stays in order. */
 export function renumber(journal: JournalEntry[]): JournalEntry[] {
   return journal.map((e, i) => ({ ...e, seq: i + 1 }));
+}
+
+/** The world as the checks' input (history, journal, ledger and feed views, nothing pending). */
+export function input(w: World, extra: Partial<CheckInput> = {}): CheckInput {
+  return { history: w.history, journal: w.journal, accounts: w.accounts, feedBalances: w.feed, advicesPending: [], ...extra };
+}
+
+/** One checker over a world, through the composer, as a run judges it. */
+export function judge(checker: Checker, w: World, extra: Partial<CheckInput> = {}): InvariantResult {
+  const [result] = runChecks(input(w, extra), [checker]).invariants;
+  return result;
 }

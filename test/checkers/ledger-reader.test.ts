@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLedgerReader, LedgerReadError } from '../../harness/checkers/ledger-reader.ts';
 import { checkLedger } from '../../harness/checkers/check-ledger.ts';
-import { OutcomeIndex } from '../../harness/history/outcomes.ts';
+import { Checks } from '../../harness/checkers/compose.ts';
 import type { AuthorizationState } from '../../services/ledger/contract.ts';
 import { world } from './fixtures.ts';
 
@@ -122,11 +122,13 @@ test('ledger-reader: a failure names the URL', { timeout: 10_000 }, async () => 
 
 test('checkLedger: reads everything from live services and checks it', { timeout: 10_000 }, async () => {
   const reader = createLedgerReader({ ledgerUrl: base, feedUrl: `${base}/feed`, pageSize: 2 });
+  const checks = new Checks();
+  for (const r of w.history) checks.record(r);
   try {
     const report = await checkLedger({
       reader,
       accountIds: ['acc-1', 'acc-2'],
-      outcomes: OutcomeIndex.fromRecords(w.history),
+      checks,
       advicesPending: [],
     });
     assert.equal(report.validity, 'valid', JSON.stringify(report.invariants, null, 1));

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { LedgerBook } from '../../services/ledger/book.ts';
 import type { AccountSeed } from '../../services/common/accounts.ts';
 import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
-import { checkDoubleEntry } from '../../harness/checkers/double-entry.ts';
-import { checkBalances } from '../../harness/checkers/balances.ts';
-import { checkNoNegative } from '../../harness/checkers/no-negative.ts';
-import { checkExactlyOnceHolds } from '../../harness/checkers/exactly-once-holds.ts';
+import type { Checker } from '../../harness/checkers/checker.ts';
+import { runChecks } from '../../harness/checkers/index.ts';
+import { DoubleEntryCheck } from '../../harness/checkers/double-entry.ts';
+import { BalancesCheck } from '../../harness/checkers/balances.ts';
+import { NoNegativeCheck } from '../../harness/checkers/no-negative.ts';
+import { ExactlyOnceHoldsCheck } from '../../harness/checkers/exactly-once-holds.ts';
 import { AuthorizationTally } from '../../harness/checkers/authorization-tally.ts';
-import { OutcomeIndex } from '../../harness/history/outcomes.ts';
 import { auth } from './fixtures.ts';
 
 const seeds: AccountSeed[] = [
@@ -48,6 +49,13 @@ function ledgerRun(extra?: (book: LedgerBook) => void): Run {
 
 const history = [auth('a1', 'approved'), auth('a2', 'approved', 'acc-2'), auth('p1', 'standin_approved'), auth('d1', 'declined')];
 
+/** One checker over the ledger's journal and views, through the composer. */
+function judge(checker: Checker, journal: JournalEntry[], accounts: AccountView[] = []) {
+  return runChecks({ history, journal, accounts, feedBalances: null, advicesPending: [] }, [checker]).invariants[0];
+}
+const checkDoubleEntry = (journal: JournalEntry[]) => judge(new DoubleEntryCheck(), journal);
+const checkBalances = (journal: JournalEntry[], accounts: AccountView[]) => judge(new BalancesCheck(), journal, accounts);
+
 test('partial reversals and three-leg captures keep double entry, balances and no-negative valid', () => {
   const { journal, accounts } = ledgerRun((book) =>
     book.release({ request_id: 'reversal:r5', authorization_id: 'd1', account_id: 'acc-1', amount: gbp(80) }),
@@ -57,10 +65,10 @@ test('partial reversals and three-leg captures keep double entry, balances and n
   assert.equal(doubleEntry.validity, 'valid', doubleEntry.detail);
   const balances = checkBalances(journal, accounts);
   assert.equal(balances.validity, 'valid', balances.detail);
-  const noNegative = checkNoNegative(journal, accounts);
+  const noNegative = judge(new NoNegativeCheck(), journal, accounts);
   assert.equal(noNegative.validity, 'valid', noNegative.detail);
   assert.match(noNegative.detail, /1 accounts overdrawn by advices \(allowed\)/);
-  const holds = checkExactlyOnceHolds(OutcomeIndex.fromRecords(history), AuthorizationTally.fromJournal(journal));
+  const holds = judge(new ExactlyOnceHoldsCheck(), journal);
   assert.equal(holds.validity, 'valid', holds.detail);
 });
 
@@ -71,7 +79,7 @@ test('the tally counts what is still held by amount: a partial release of a decl
   assert.equal(tally.heldAmount('a2'), 0);
   assert.equal(tally.heldAmount('p1'), 0);
   assert.equal(tally.heldAmount('d1'), 80);
-  const r = checkExactlyOnceHolds(OutcomeIndex.fromRecords(history), tally);
+  const r = judge(new ExactlyOnceHoldsCheck(), journal);
   assert.equal(r.validity, 'invalid');
   assert.deepEqual(r.offending, ['d1']);
   assert.match(r.detail, /declined but still held \(d1\)/);

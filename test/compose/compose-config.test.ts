@@ -17,7 +17,7 @@ import {
   readComposeFiles,
   readProxyConfig,
   SPARE_PROXY_PORTS,
-} from '../../harness/compose/stack.ts';
+} from '../../harness/topology/compose/stack.ts';
 import { feedConfigSchema } from '../../services/feed/config.ts';
 import { ledgerReplicaConfigSchema, ledgerStoreConfigSchema } from '../../services/ledger/config.ts';
 

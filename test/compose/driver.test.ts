@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { scenarioSchema } from '../../harness/scenario/schema.ts';
-import { startComposeTopology, type ComposeTopologyOptions } from '../../harness/compose/topology.ts';
-import { DockerCommandError, DockerUnavailableError } from '../../harness/compose/docker.ts';
-import { COMPOSE_DIR, COMPOSE_FILE } from '../../harness/compose/stack.ts';
+import { startComposeTopology, type ComposeTopologyOptions } from '../../harness/topology/compose.ts';
+import { DockerCommandError, DockerUnavailableError } from '../../harness/topology/compose/docker.ts';
+import { COMPOSE_DIR, COMPOSE_FILE } from '../../harness/topology/compose/stack.ts';
 import type { RunningTopology } from '../../harness/topology/types.ts';
 import { FAKE_CONTAINER_IP, installFakeDocker, subcommand, waitFor, type FakeDocker } from './fixtures/fake-docker.ts';
 import { startStubControlPlane, type StubControlPlane } from './fixtures/stub-control-plane.ts';
@@ -203,6 +203,24 @@ describe('compose driver with a fake docker', () => {
     assert.deepEqual(posts('/__admin/deregister'), [{ namespace: 'payments', service: 'feed', replica: 'feed-1' }]);
   });
 
+  it('after a SIGTERM while registered, a restart lets the deregistration land before registering again', async () => {
+    const topology = await start();
+    stub.requests.length = 0;
+    fake.clear();
+    await topology.terminate('ledger-1', { deregisterFirst: false });
+    const restarted = await topology.restart('ledger-1', { newPort: false });
+    const admin = stub.requests.filter((r) => r.url === '/__admin/deregister' || r.url === '/__admin/register').map((r) => r.url);
+    assert.deepEqual(admin, ['/__admin/deregister', '/__admin/register']);
+    const docker = fake.calls().filter((c) => ['kill', 'wait', 'restart'].includes(c[0] ?? ''));
+    assert.deepEqual(docker, [
+      ['kill', '-s', 'SIGTERM', container('ledger-1')],
+      ['wait', container('ledger-1')],
+      ['restart', '-t', '0', container('ledger-1')],
+    ]);
+    assert.equal(restarted.runtime, 'container');
+    assert.equal(topology.resolveTarget('feed-1')[0]?.runtime, 'container');
+  });
+
   it('still brings the stack down when `up` fails', async () => {
     fake.set({ port: stub.port, fail: 'up' });
     await assert.rejects(start(), (err: Error) => {
@@ -267,6 +285,9 @@ describe('compose driver with a fake docker', () => {
     assert.equal(populated.find((p) => p.name === 'feed-1')?.upstream, 'host.docker.internal:9300');
     assert.deepEqual(topology.urls.feeds, ['http://127.0.0.1:26201']);
     assert.throws(() => topology.signal('feed-1', 'SIGKILL'), /feed-1 is replaced by host\.docker\.internal:9300/);
+    await assert.rejects(topology.terminate('feed-1', { deregisterFirst: true }), /feed-1 is replaced by host\.docker\.internal:9300/);
+    assert.ok(!posts('/__admin/deregister').length, 'a refused SIGTERM deregisters nothing');
+    assert.equal(topology.resolveTarget('feed-1')[0]?.runtime, 'address');
     assert.deepEqual(posts('/__admin/services'), [{ namespace: 'payments', service: 'ledger-archive' }]);
   });
 

@@ -3,9 +3,9 @@
 // run on these machines).
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { composeProcessSignal, composeRestart } from '../../harness/compose/process-signal.ts';
-import { ContainerControl } from '../../harness/compose/container-control.ts';
-import { classifyDockerFailure, parsePublishedPort, runDocker } from '../../harness/compose/docker.ts';
+import { composeProcessSignal, composeRestart } from '../../harness/topology/compose/process-signal.ts';
+import { ContainerControl } from '../../harness/topology/compose/container-control.ts';
+import { classifyDockerFailure, parsePublishedPort, runDocker } from '../../harness/topology/compose/docker.ts';
 import { installFakeDocker, waitFor, type FakeDocker } from './fixtures/fake-docker.ts';
 
 describe('composeProcessSignal', () => {

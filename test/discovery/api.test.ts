@@ -161,4 +161,32 @@ describe('discovery stub: Kubernetes Endpoints API and admin API', () => {
     assert.deepEqual((await app.inject({ method: 'DELETE', url: '/__admin/faults' })).json(), { healed: 1 });
     assert.deepEqual((await get('/api/v1/namespaces/payments/endpoints/current-account')).json<Endpoints>().subsets, []);
   });
+
+  it("fault bodies follow each fault's declaration: defaults filled, fields named in 400s, no body for a fault without required params", async () => {
+    const put = (kind: string, payload?: unknown) =>
+      app.inject({ method: 'PUT', url: `/__admin/faults/${kind}`, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const dead = await put('dead_endpoints', { service: 'ledger' });
+    assert.equal(dead.statusCode, 200);
+    assert.deepEqual(dead.json().params, { service: 'ledger', count: 1 }, 'count defaults to 1');
+    const slow = await put('slow_api', {});
+    assert.deepEqual(slow.json().params, { delay_ms: 500 });
+    await app.inject({ method: 'DELETE', url: '/__admin/faults' });
+    for (const [kind, payload, field] of [
+      ['dead_endpoints', { service: 'ledger', count: 0 }, /body\/count /],
+      ['flap', { service: 'ledger', period_ms: 5 }, /body\/period_ms /],
+      ['null_subsets', { service: 'Not A Name' }, /body\/service /],
+      ['stall_watch', { extra: 1 }, /body\/extra is not an allowed field/],
+    ] as const) {
+      const res = await put(kind, payload);
+      assert.equal(res.statusCode, 400, kind);
+      assert.match(res.json().error, field, kind);
+    }
+    assert.equal((await put('stall_watch')).statusCode, 200, 'no body at all');
+    assert.equal((await app.inject({ method: 'PUT', url: '/__admin/faults/hang_api', headers: { 'content-type': 'application/json' }, payload: 'null' })).statusCode, 200);
+    const listed = (await get('/__admin/faults')).json<{ kinds: Array<{ kind: string; scoped: boolean; params: { properties: Record<string, unknown> } }> }>();
+    const flap = listed.kinds.find((k) => k.kind === 'flap');
+    assert.equal(flap?.scoped, true);
+    assert.deepEqual(Object.keys(flap?.params.properties ?? {}).sort(), ['namespace', 'period_ms', 'service']);
+    await app.inject({ method: 'DELETE', url: '/__admin/faults' });
+  });
 });

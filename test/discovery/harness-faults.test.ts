@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoveryFaultKinds } from '../../harness/faults/discovery.ts';
+import { DISCOVERY_FAULT_KINDS } from '../../services/discovery/faults/catalog.ts';
 import type { FaultContext } from '../../harness/faults/types.ts';
 import type { FaultWindow } from '../../harness/scenario/schema.ts';
 import type { Endpoints } from '../../services/discovery/contract.ts';
@@ -29,8 +30,10 @@ describe('harness discovery fault kinds', () => {
     await d.close();
   });
 
-  it('lists the eight kinds, all targeting discovery services', () => {
-    assert.deepEqual(discoveryFaultKinds.map((k) => k.kind).sort(), [
+  it('has one discovery.<kind> per registered discovery fault, all targeting discovery services', () => {
+    const kinds = discoveryFaultKinds.map((k) => k.kind).sort();
+    assert.deepEqual(kinds, DISCOVERY_FAULT_KINDS.map((k) => `discovery.${k}`).sort());
+    for (const known of [
       'discovery.dead_endpoints',
       'discovery.empty_subsets',
       'discovery.fail_api',
@@ -39,7 +42,9 @@ describe('harness discovery fault kinds', () => {
       'discovery.null_subsets',
       'discovery.slow_api',
       'discovery.stall_watch',
-    ]);
+    ]) {
+      assert.ok(kinds.includes(known), known);
+    }
     for (const k of discoveryFaultKinds) assert.equal(k.target, 'discovery-service');
   });
 

@@ -15,8 +15,8 @@ import { REQUESTS_FORMAT, type RequestsFile } from '../../harness/export/k6/requ
 import { resourceName } from '../../harness/export/k6/testrun.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { scenarioSchema } from '../../harness/scenario/schema.ts';
-import { planTraffic } from '../../harness/traffic/generator.ts';
-import { writeReplay } from '../../harness/traffic/replay.ts';
+import { planTraffic } from '../../harness/traffic/requests/generator.ts';
+import { writeReplay } from '../../harness/traffic/requests/replay.ts';
 
 /**
  * Runs the CLI in-process for its exit code, capturing stderr (stdout is left alone: the test reporter

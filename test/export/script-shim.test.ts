@@ -12,7 +12,8 @@ import { loadScenario } from '../../harness/scenario/load.ts';
 import { topologySchema, type Scenario } from '../../harness/scenario/schema.ts';
 import { startEmbeddedTopology } from '../../harness/topology/embedded.ts';
 import type { RunningTopology } from '../../harness/topology/types.ts';
-import { planTraffic, type PlannedRequest } from '../../harness/traffic/generator.ts';
+import { planTraffic } from '../../harness/traffic/requests/generator.ts';
+import type { PlannedRequest } from '../../harness/traffic/requests/planned-request.ts';
 import { runUnderShim, type MetricRecord, type ShimRun } from './k6-shim.ts';
 
 const ITERATIONS = 30;

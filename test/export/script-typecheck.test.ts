@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { exportK6 } from '../../harness/export/k6/export.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { writeReplay } from '../../harness/traffic/replay.ts';
-import type { PlannedRequest } from '../../harness/traffic/generator.ts';
+import { writeReplay } from '../../harness/traffic/requests/replay.ts';
+import type { PlannedRequest } from '../../harness/traffic/requests/planned-request.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = path.join(ROOT, 'node_modules/.bin/tsc');

@@ -8,12 +8,22 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { HTTP_FAULTS_PATH, type HttpFaultRulesBody } from '../../services/common/http-faults.ts';
 import type { HopFailureBody } from '../../services/common/failure.ts';
 import type { AuthorizationState, HoldResponse } from '../../services/ledger/contract.ts';
-import { httpAbort, httpDelay, httpFailAfterCommit, httpFaultKinds } from '../../harness/faults/http.ts';
+import { httpFaultKinds } from '../../harness/faults/http.ts';
 import type { FaultContext, FaultKind } from '../../harness/faults/types.ts';
 import type { FaultWindow } from '../../harness/scenario/schema.ts';
 import type { ReplicaInfo, ServiceName, TopologyControl } from '../../harness/topology/types.ts';
 import { readJournal } from '../ledger/journal-check.ts';
 import { call, startLedger, startService, stopAll, type LedgerCluster, type RunningService } from '../ledger/service-processes.ts';
+
+/** The http.* kinds are derived from services/common/http-faults.ts's HTTP_FAULTS: look them up by name. */
+function httpKind(name: string): FaultKind {
+  const kind = httpFaultKinds.find((k) => k.kind === name);
+  if (!kind) throw new Error(`no fault kind ${name}`);
+  return kind;
+}
+const httpAbort = httpKind('http.abort');
+const httpDelay = httpKind('http.delay');
+const httpFailAfterCommit = httpKind('http.fail_after_commit');
 
 let ledger: LedgerCluster;
 let feed: RunningService;

@@ -178,6 +178,30 @@ describe('proxy API with toxiproxy-node-client', () => {
     }
   });
 
+  test('attributes as the real server reads them: defaults filled, unknown ones ignored, null keeps the value, only integers ≥ 0', async (t) => {
+    const { server, client } = await proxyServer(t);
+    const echo = await echoServer(t);
+    await proxyTo(client, 'p', echo.port);
+    const created = await call(server.url, 'POST', '/proxies/p/toxics', { name: 's', type: 'slicer', attributes: { average_size: 64, colour: 'red', delay: null } });
+    assert.equal(created.status, 200);
+    assert.deepEqual((created.json as { attributes: unknown }).attributes, { average_size: 64, size_variation: 0, delay: 0 });
+    const bare = await call(server.url, 'POST', '/proxies/p/toxics', { name: 'l', type: 'latency' });
+    assert.deepEqual((bare.json as { attributes: unknown }).attributes, { latency: 0, jitter: 0 });
+    const updated = await call(server.url, 'POST', '/proxies/p/toxics/s', { attributes: { delay: 5, average_size: null, bogus: 1 } });
+    assert.deepEqual((updated.json as { attributes: unknown }).attributes, { average_size: 64, size_variation: 0, delay: 5 });
+    for (const [value, problem] of [
+      [-1, /must not be negative/],
+      [1.5, /must be an integer/],
+      ['10', /must be an integer/],
+    ] as const) {
+      const res = await call(server.url, 'POST', '/proxies/p/toxics/s', { attributes: { delay: value } });
+      assert.equal(res.status, 400, String(value));
+      assert.match((res.json as { error: string }).error, /^bad request body: attribute "delay" of slicer /);
+      assert.match((res.json as { error: string }).error, problem);
+    }
+    assert.deepEqual(((await call(server.url, 'GET', '/proxies/p/toxics/s')).json as { attributes: unknown }).attributes, { average_size: 64, size_variation: 0, delay: 5 });
+  });
+
   test('reset enables every proxy and removes every toxic (204)', async (t) => {
     const { server, client } = await proxyServer(t);
     const echo = await echoServer(t);

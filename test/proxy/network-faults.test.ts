@@ -2,11 +2,21 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import { networkDown, networkFaultKinds, networkLatency, networkLimitData, networkSlicer } from '../../harness/faults/network.ts';
-import type { FaultContext } from '../../harness/faults/types.ts';
+import { networkDown, networkFaultKinds } from '../../harness/faults/network.ts';
+import type { FaultContext, FaultKind } from '../../harness/faults/types.ts';
 import type { FaultWindow } from '../../harness/scenario/schema.ts';
 import type { ReplicaInfo, TopologyControl } from '../../harness/topology/types.ts';
 import { connect, echoServer, proxyServer, proxyTo, receiveBytes, within } from './helpers.ts';
+
+/** The network.* kinds are derived from the toxic registry: look them up by name. */
+function networkKind(name: string): FaultKind {
+  const kind = networkFaultKinds.find((k) => k.kind === name);
+  if (!kind) throw new Error(`no fault kind ${name}`);
+  return kind;
+}
+const networkLatency = networkKind('network.latency');
+const networkSlicer = networkKind('network.slicer');
+const networkLimitData = networkKind('network.limit_data');
 
 /** A topology of plain values: what resolveTarget returns is all the network faults use. */
 function topologyOf(replicas: ReplicaInfo[]): TopologyControl {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { networkSchema, trafficSchema, type NetworkSpec, type TrafficSpec } from '../../harness/scenario/schema.ts';
-import type { SendTiming } from '../../harness/traffic/open-model.ts';
+import type { SendTiming } from '../../harness/traffic/load/open-model.ts';
 
 export interface SeenRequest {
   method: string;

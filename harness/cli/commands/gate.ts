@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { Summary } from '../../summary/types.ts';
 import { decide, applyDecision } from '../../gate/verdict.ts';
-import { loadBaselineSummary, loadTolerances } from '../../gate/baseline.ts';
+import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../../gate/baseline.ts';
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
 import { writeReport } from '../../report/report.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
@@ -26,7 +26,11 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
   const thresholds = thresholdsOf(summary);
   validateThresholds(thresholds, { faults: summary.faults.map((f) => f.name) });
   const baseline = options.baseline
-    ? { summary: await loadBaselineSummary(options.baseline), file: options.baseline, tolerances: options.tolerances ? await loadTolerances(options.tolerances) : undefined }
+    ? {
+        summary: await loadBaselineSummary(options.baseline),
+        file: options.baseline,
+        tolerances: mergeTolerances(summary.baseline_tolerances ?? {}, options.tolerances ? await loadTolerances(options.tolerances) : {}),
+      }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
   await writeFile(file, stringifyMasked(gated, 2) + '\n');

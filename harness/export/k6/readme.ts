@@ -1,7 +1,7 @@
 // README.md of an export folder: what is in it, how to run it with `k6 run` and with k6-operator, how
 // the fault timeline is applied from faultline, and which thresholds made it into k6 (and why not).
 import type { Scenario } from '../../scenario/schema.ts';
-import type { PlannedKind } from '../../traffic/generator.ts';
+import type { PlannedKind } from '../../traffic/requests/planned-request.ts';
 import { remoteRefusal } from '../../topology/remote.ts';
 import { oneLine } from './comments.ts';
 import { describeExecutor, type ArrivalExecutor } from './executor.ts';

@@ -3,7 +3,7 @@
 // into code is a JSON-escaped literal, and scenario text only ever lands in `//` comments, one line at a time.
 import { readFile } from 'node:fs/promises';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { PlannedKind } from '../../traffic/generator.ts';
+import type { PlannedKind } from '../../traffic/requests/planned-request.ts';
 import { oneLine, wrap } from './comments.ts';
 import { describeExecutor, type ArrivalExecutor } from './executor.ts';
 import type { TranslatedThresholds } from './thresholds.ts';

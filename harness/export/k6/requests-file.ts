@@ -5,7 +5,7 @@
 // generated request goes on the wire byte for byte as faultline's own driver sends it.
 // Cards are tokens and last4 only: no card number exists anywhere.
 import type { Channel } from '../../../services/card-processor/contract.ts';
-import type { PlannedKind, PlannedRequest } from '../../traffic/generator.ts';
+import type { PlannedKind, PlannedRequest } from '../../traffic/requests/planned-request.ts';
 
 export const REQUESTS_FORMAT = 'faultline.k6-requests/1';
 export const REQUESTS_FILE = 'requests.json';

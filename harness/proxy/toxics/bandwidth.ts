@@ -1,16 +1,16 @@
 // bandwidth: passes data at `rate` KB/s (1 KB = 1000 bytes, as Toxiproxy counts), in pieces of at most
 // 100 ms worth, each released when the bytes before it have had their time.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type BandwidthAttributes = {
-  /** KB/s; 0 means unlimited. */
-  rate: number;
-};
+const attributes = z.object({
+  rate: attribute(0, 'KB/s (1 KB = 1000 bytes); 0 means unlimited'),
+});
 
-export const bandwidth: ToxicDefinition<BandwidthAttributes> = {
+export const bandwidth: ToxicDefinition<typeof attributes.shape> = {
   type: 'bandwidth',
   description: 'limits the rate to `rate` KB/s',
-  defaults: { rate: 0 },
+  attributes,
   async pipe(stub, { rate }) {
     const bytesPerMs = rate; // rate KB/s == rate bytes per ms
     const maxPiece = Math.max(1, rate * 100);

@@ -1,17 +1,16 @@
 // latency: each chunk leaves `latency` ms (± `jitter`) after it was read from the source.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type LatencyAttributes = {
-  /** Milliseconds added to every chunk. */
-  latency: number;
-  /** Milliseconds of uniform variation either side of `latency`. */
-  jitter: number;
-};
+const attributes = z.object({
+  latency: attribute(0, 'milliseconds added to every chunk'),
+  jitter: attribute(0, 'milliseconds of uniform variation either side of latency'),
+});
 
-export const latency: ToxicDefinition<LatencyAttributes> = {
+export const latency: ToxicDefinition<typeof attributes.shape> = {
   type: 'latency',
   description: 'delays data by latency ± jitter milliseconds',
-  defaults: { latency: 0, jitter: 0 },
+  attributes,
   // Holds up to this much data in flight, so a delayed stream keeps its throughput (Go buffers 1024 chunks).
   bufferBytes: 4 * 1024 * 1024,
   async pipe(stub, { latency, jitter }) {

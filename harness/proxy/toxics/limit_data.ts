@@ -1,19 +1,19 @@
 // limit_data: lets `bytes` bytes through on this connection, then closes it.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type LimitDataAttributes = {
-  /** Bytes to transmit before the connection is closed. */
-  bytes: number;
-};
+const attributes = z.object({
+  bytes: attribute(0, 'bytes to transmit before the connection is closed'),
+});
 
 export interface LimitDataState {
   transmitted: number;
 }
 
-export const limitData: ToxicDefinition<LimitDataAttributes, LimitDataState> = {
+export const limitData: ToxicDefinition<typeof attributes.shape, LimitDataState> = {
   type: 'limit_data',
   description: 'closes the connection after `bytes` bytes',
-  defaults: { bytes: 0 },
+  attributes,
   newState: () => ({ transmitted: 0 }),
   async pipe(stub, { bytes }) {
     for (;;) {

@@ -1,7 +1,8 @@
 // noop: passes everything through unchanged. Also what a stub runs when toxicity spares its connection.
+import { z } from 'zod';
 import { INTERRUPT, type ToxicDefinition, type ToxicStub } from './toxic.ts';
 
-export type NoopAttributes = Record<string, never>;
+const attributes = z.object({});
 
 export async function passThrough(stub: ToxicStub): Promise<void> {
   for (;;) {
@@ -12,9 +13,10 @@ export async function passThrough(stub: ToxicStub): Promise<void> {
   }
 }
 
-export const noop: ToxicDefinition<NoopAttributes> = {
+export const noop: ToxicDefinition<typeof attributes.shape> = {
   type: 'noop',
   description: 'passes data through unchanged',
-  defaults: {},
+  attributes,
+  inert: true,
   pipe: passThrough,
 };

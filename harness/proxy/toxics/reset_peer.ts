@@ -1,16 +1,16 @@
 // reset_peer: on the first data after the toxic is in place, wait `timeout` ms and reset the connection
 // (TCP RST to both peers: the client sees ECONNRESET). The data that triggered it is dropped.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type ResetPeerAttributes = {
-  /** Milliseconds between the first data and the reset; 0 = at once. */
-  timeout: number;
-};
+const attributes = z.object({
+  timeout: attribute(0, 'milliseconds between the first data and the reset; 0 = at once'),
+});
 
-export const resetPeer: ToxicDefinition<ResetPeerAttributes> = {
+export const resetPeer: ToxicDefinition<typeof attributes.shape> = {
   type: 'reset_peer',
   description: 'resets the connection (TCP RST) `timeout` ms after data arrives',
-  defaults: { timeout: 0 },
+  attributes,
   async pipe(stub, { timeout }) {
     const chunk = await stub.read();
     if (chunk === INTERRUPT) return;

@@ -1,16 +1,14 @@
 // slicer: cuts each chunk into pieces of about `average_size` bytes (± `size_variation`), with `delay`
 // microseconds between pieces, the way a real network delivers a stream in small segments.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 import type { Rng } from '../../../services/common/random.ts';
 
-export type SlicerAttributes = {
-  /** Average piece size in bytes; 0 leaves chunks whole. */
-  average_size: number;
-  /** ± bytes around the average (kept below average_size). */
-  size_variation: number;
-  /** Microseconds between pieces. */
-  delay: number;
-};
+const attributes = z.object({
+  average_size: attribute(0, 'average piece size in bytes; 0 leaves chunks whole'),
+  size_variation: attribute(0, '± bytes around the average (kept below average_size)'),
+  delay: attribute(0, 'microseconds between pieces'),
+});
 
 /** Cut points for `size` bytes: halves recursively (with a random shift) until pieces are near the average. */
 export function sliceOffsets(size: number, average: number, variation: number, rng: Rng): number[] {
@@ -30,10 +28,10 @@ export function sliceOffsets(size: number, average: number, variation: number, r
   return cuts;
 }
 
-export const slicer: ToxicDefinition<SlicerAttributes> = {
+export const slicer: ToxicDefinition<typeof attributes.shape> = {
   type: 'slicer',
   description: 'slices data into pieces of about average_size bytes, delay µs apart',
-  defaults: { average_size: 0, size_variation: 0, delay: 0 },
+  attributes,
   async pipe(stub, { average_size, size_variation, delay }) {
     for (;;) {
       const chunk = await stub.read();

@@ -1,15 +1,15 @@
 // slow_close: data flows as usual, but the end of the stream is held back `delay` ms.
-import { INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type SlowCloseAttributes = {
-  /** Milliseconds to hold the close. */
-  delay: number;
-};
+const attributes = z.object({
+  delay: attribute(0, 'milliseconds to hold the close'),
+});
 
-export const slowClose: ToxicDefinition<SlowCloseAttributes> = {
+export const slowClose: ToxicDefinition<typeof attributes.shape> = {
   type: 'slow_close',
   description: 'delays the close of the connection by `delay` ms',
-  defaults: { delay: 0 },
+  attributes,
   async pipe(stub, { delay }) {
     for (;;) {
       const chunk = await stub.read();

@@ -1,17 +1,17 @@
 // timeout: nothing gets through (data is dropped); after `timeout` ms the connection is closed.
 // With timeout 0 the connection hangs until the toxic is removed, and is then closed, because the data
 // dropped meanwhile has corrupted the stream (Toxiproxy's behaviour since 2.1).
-import { DEADLINE, INTERRUPT, type ToxicDefinition } from './toxic.ts';
+import { z } from 'zod';
+import { DEADLINE, INTERRUPT, attribute, type ToxicDefinition } from './toxic.ts';
 
-export type TimeoutAttributes = {
-  /** Milliseconds before the connection is closed; 0 = never (until the toxic is removed). */
-  timeout: number;
-};
+const attributes = z.object({
+  timeout: attribute(0, 'milliseconds before the connection is closed; 0 = never (until the toxic is removed)'),
+});
 
-export const timeout: ToxicDefinition<TimeoutAttributes> = {
+export const timeout: ToxicDefinition<typeof attributes.shape> = {
   type: 'timeout',
   description: 'stops all data and closes the connection after `timeout` ms (0: hangs until removed)',
-  defaults: { timeout: 0 },
+  attributes,
   async pipe(stub, { timeout }) {
     const deadline = timeout > 0 ? performance.now() + timeout : Infinity;
     for (;;) {

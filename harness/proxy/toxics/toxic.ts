@@ -1,34 +1,57 @@
-// What a toxic is (Toxiproxy's toxics/toxic.go): a definition with typed attributes and defaults whose
-// pipe() moves chunks from a stub's input to its output, and the stub: one toxic's place in one link
-// (one direction of one connection), with its own input queue, seeded random source and state.
+// What a toxic is (Toxiproxy's toxics/toxic.go): a definition whose attributes are declared once, as a
+// zod object (each field a non-negative integer with its default and a description), and whose pipe()
+// moves chunks from a stub's input to its output; and the stub: one toxic's place in one link (one
+// direction of one connection), with its own input queue, seeded random source and state.
 // pipe() runs until the stream ends or it is interrupted (the toxic was updated or removed, or the
 // connection is closing); an interrupted toxic passes on any chunk it holds and returns promptly.
+// The same declaration serves the Toxiproxy HTTP API (toxic-json.ts) and the network.* fault kinds
+// (harness/faults/network.ts), so a toxic's attributes are written down in its own file and nowhere else.
+import { z } from 'zod';
 import type { Rng } from '../../../services/common/random.ts';
 import type { Channel, ChunkTarget, StreamChunk, StreamItem } from '../channel.ts';
 
 export type Direction = 'upstream' | 'downstream';
 
-/** A toxic's attributes: named integers (milliseconds, bytes, KB/s, microseconds). */
+/** A toxic's attribute values: named integers (milliseconds, bytes, KB/s, microseconds). */
 export type Attributes = Record<string, number>;
+
+/**
+ * One attribute, as Toxiproxy has it: a non-negative integer (int64 in Go, so not capped at 2^53 as z.int()
+ * would), its default and what it means.
+ */
+export function attribute(defaultValue: number, description: string) {
+  return z.number().refine(Number.isInteger, { message: 'must be an integer', abort: true }).nonnegative().default(defaultValue).describe(description);
+}
+
+export type AttributeSchema = ReturnType<typeof attribute>;
+export type AttributeShape = Record<string, AttributeSchema>;
+/** The values pipe() gets: every attribute of the shape, defaults filled. */
+export type AttributeValues<Shape extends AttributeShape> = { [K in keyof Shape]: number };
 
 export const INTERRUPT: unique symbol = Symbol('interrupt');
 export const DEADLINE: unique symbol = Symbol('deadline');
 
-export interface ToxicDefinition<A extends Attributes = Attributes, S = unknown> {
-  /** API name, e.g. `latency`. */
+export interface ToxicDefinition<Shape extends AttributeShape = AttributeShape, S = unknown> {
+  /** API name, e.g. `latency` (Toxiproxy's Register name). */
   readonly type: string;
+  /** What it does to the data, for users (the network.* fault kind's description is built from it). */
   readonly description: string;
-  /** Every attribute with its default; attributes not named here are ignored, as the real server does. */
-  readonly defaults: Readonly<A>;
+  /** Every attribute with its default and description; attributes not named here are ignored, as the real server does. */
+  readonly attributes: z.ZodObject<Shape>;
+  /** True for a toxic that changes nothing (noop): the API serves it, but no network.* fault kind is made of it. */
+  readonly inert?: boolean;
   /** How many bytes may wait in front of this toxic before the previous stage waits (Go's BufferSize). */
   readonly bufferBytes?: number;
-  /** A reason the attributes are unusable, or undefined. */
-  validate?(attributes: A): string | undefined;
   /** Per-connection state that survives updates of the toxic (limit_data's byte count). */
   newState?(): S;
-  pipe(stub: ToxicStub<S>, attributes: A): Promise<void>;
+  pipe(stub: ToxicStub<S>, attributes: AttributeValues<Shape>): Promise<void>;
   /** Runs when the toxic is removed from a live connection (timeout closes the connection). */
   cleanup?(stub: ToxicStub<S>): void;
+}
+
+/** Every attribute of a toxic at its default (what a toxic created without attributes gets). */
+export function defaultAttributes(definition: ToxicDefinition): Attributes {
+  return definition.attributes.parse({}) as Attributes;
 }
 
 /** A toxic as configured on a proxy (Go's ToxicWrapper). */
@@ -111,7 +134,7 @@ export class ToxicStub<S = unknown> {
   }
 
   /** Starts a toxic's pipe on this stub (after creation, or again after an interrupt). */
-  run<A extends Attributes>(definition: ToxicDefinition<A, S>, attributes: A): void {
+  run(definition: ToxicDefinition<AttributeShape, S>, attributes: Attributes): void {
     if (this.aborted || this.closedFlag) return;
     this.running = definition.pipe(this, attributes).catch(() => this.close());
   }

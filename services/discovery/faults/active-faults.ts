@@ -5,8 +5,8 @@ import type { EndpointSubset } from '../contract.ts';
 import type { EndpointsStore } from '../endpoints-store.ts';
 import type { WatchHub } from '../watch-hub.ts';
 import type { Rng } from '../../common/random.ts';
-import type { ApiRejection, DiscoveryFault, DiscoveryFaultKind, FaultHost } from './types.ts';
-import { DISCOVERY_FAULTS } from './registry.ts';
+import type { ApiRejection, DiscoveryFault, FaultHost } from './types.ts';
+import { DISCOVERY_FAULTS, type DiscoveryFaultKind } from './catalog.ts';
 
 export interface ActiveFaultView {
   kind: DiscoveryFaultKind;
@@ -53,15 +53,15 @@ export class ActiveFaults {
     return this.gates.length > 0;
   }
 
-  /** Starts a fault, replacing one of the same kind and target. Params were validated by the route schema. */
+  /** Starts a fault, replacing one of the same kind and target. Params were parsed with the kind's body schema (catalog.ts). */
   async put(kind: DiscoveryFaultKind, params: Record<string, unknown>): Promise<ActiveFaultView & { service_known?: boolean }> {
     const definition = DISCOVERY_FAULTS.get(kind);
     if (!definition) throw new Error(`unknown discovery fault "${kind}"`);
     const namespace = typeof params.namespace === 'string' ? params.namespace : this.defaultNamespace;
-    const service = definition.scoped ? String(params.service) : undefined;
+    const service = definition.scope === 'service' ? String(params.service) : undefined;
     const key = this.key(kind, service === undefined ? undefined : namespace, service);
     this.stopEntry(key);
-    const fault = definition.create(params, this.host, namespace);
+    const fault = definition.create(params as Parameters<typeof definition.create>[0], this.host, namespace);
     const entry: Entry = {
       view: { kind, ...(service === undefined ? {} : { namespace, service }), params: { ...params }, since: new Date().toISOString() },
       fault,

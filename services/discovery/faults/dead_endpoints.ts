@@ -1,33 +1,18 @@
 // Endpoints that point at dead ports: `count` extra addresses on 127.0.0.1, each on a port that was
 // free when the fault started (bound and released at once, so nothing listens there), one subset each.
-import { createServer } from 'node:net';
+import { z } from 'zod';
 import type { EndpointSubset } from '../contract.ts';
-import type { DiscoveryFaultDefinition, ServiceScope } from './types.ts';
-import { scopedSchema } from './types.ts';
 import { PORT_NAME } from '../render.ts';
+import { freePort } from './free-port.ts';
+import { defineDiscoveryFault } from './types.ts';
 
-export interface DeadEndpointsParams extends ServiceScope {
-  count: number;
-}
-
-/** A loopback port nothing listens on: bind port 0, read the port, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export const deadEndpoints: DiscoveryFaultDefinition<DeadEndpointsParams> = {
+export const deadEndpoints = defineDiscoveryFault({
   kind: 'dead_endpoints',
-  description: 'add count addresses to the service that point at loopback ports where nothing listens',
-  schema: scopedSchema({ count: { type: 'integer', minimum: 1, maximum: 64 } }, ['count']),
-  scoped: true,
+  description: 'add `count` addresses to the service that point at loopback ports where nothing listens (pods gone, endpoints not yet updated)',
+  scope: 'service',
+  params: z.strictObject({
+    count: z.int().min(1).max(64).default(1).describe('how many dead addresses to add'),
+  }),
   create(params, host, namespace) {
     let dead: EndpointSubset[] = [];
     let ports: number[] = [];
@@ -50,4 +35,4 @@ export const deadEndpoints: DiscoveryFaultDefinition<DeadEndpointsParams> = {
       describe: () => ({ ports }),
     };
   },
-};
+});

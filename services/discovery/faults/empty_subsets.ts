@@ -1,13 +1,13 @@
 // subsets: [] — the service exists but has no ready endpoint (Kubernetes before 1.6 for a service
 // scaled to zero, or every pod failing readiness).
-import type { DiscoveryFaultDefinition, ServiceScope } from './types.ts';
-import { scopedSchema } from './types.ts';
+import { z } from 'zod';
+import { defineDiscoveryFault } from './types.ts';
 
-export const emptySubsets: DiscoveryFaultDefinition<ServiceScope> = {
+export const emptySubsets = defineDiscoveryFault({
   kind: 'empty_subsets',
-  description: 'serve `subsets: []` for the service, whatever replicas are registered',
-  schema: scopedSchema(),
-  scoped: true,
+  description: 'serve `subsets: []` for the service, whatever replicas are registered (GET, list and a MODIFIED watch event)',
+  scope: 'service',
+  params: z.strictObject({}),
   create(params, host, namespace) {
     return {
       order: 30,
@@ -16,4 +16,4 @@ export const emptySubsets: DiscoveryFaultDefinition<ServiceScope> = {
       stop: () => host.touch(namespace, params.service),
     };
   },
-};
+});

@@ -1,24 +1,15 @@
 // A failing API server: a seeded percentage of API calls get an error status with a Kubernetes Status body.
-import type { DiscoveryFaultDefinition } from './types.ts';
+import { z } from 'zod';
+import { defineDiscoveryFault } from './types.ts';
 
-export interface FailApiParams {
-  status: number;
-  percent: number;
-}
-
-export const failApi: DiscoveryFaultDefinition<FailApiParams> = {
+export const failApi = defineDiscoveryFault({
   kind: 'fail_api',
   description: 'answer percent% of API calls (GET, list, watch open) with the given error status',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['status', 'percent'],
-    properties: {
-      status: { type: 'integer', minimum: 400, maximum: 599 },
-      percent: { type: 'number', minimum: 0, maximum: 100 },
-    },
-  },
-  scoped: false,
+  scope: 'api',
+  params: z.strictObject({
+    status: z.int().min(400).max(599).default(503).describe('the error status answered'),
+    percent: z.number().min(0).max(100).default(100).describe('share of API calls that fail, in %'),
+  }),
   create(params, host) {
     const p = params.percent / 100;
     return {
@@ -28,4 +19,4 @@ export const failApi: DiscoveryFaultDefinition<FailApiParams> = {
       stop: () => undefined,
     };
   },
-};
+});

@@ -1,17 +1,15 @@
 // Flapping endpoints: the service's endpoints alternate between present and absent (`subsets: []`),
 // each phase lasting period_ms / 2, starting absent. Every flip is a MODIFIED watch event.
-import type { DiscoveryFaultDefinition, ServiceScope } from './types.ts';
-import { scopedSchema } from './types.ts';
+import { z } from 'zod';
+import { defineDiscoveryFault } from './types.ts';
 
-export interface FlapParams extends ServiceScope {
-  period_ms: number;
-}
-
-export const flap: DiscoveryFaultDefinition<FlapParams> = {
+export const flap = defineDiscoveryFault({
   kind: 'flap',
-  description: "the service's endpoints alternate present/absent; a full cycle is period_ms, starting absent",
-  schema: scopedSchema({ period_ms: { type: 'integer', minimum: 20, maximum: 600_000 } }, ['period_ms']),
-  scoped: true,
+  description: "the service's endpoints alternate absent/present, each for period_ms / 2, starting absent",
+  scope: 'service',
+  params: z.strictObject({
+    period_ms: z.int().min(20).max(600_000).default(1000).describe('one full absent + present cycle, in ms'),
+  }),
   create(params, host, namespace) {
     let present = false;
     let flips = 0;
@@ -36,4 +34,4 @@ export const flap: DiscoveryFaultDefinition<FlapParams> = {
       describe: () => ({ present, flips }),
     };
   },
-};
+});

@@ -1,13 +1,13 @@
 // A hung API server (the control-plane timeout story): API calls get no answer at all until the fault
 // is healed, then they are answered normally. Watches already open are not affected (see stall_watch).
-import type { DiscoveryFaultDefinition } from './types.ts';
-import { emptyParamsSchema, untilOrGone } from './types.ts';
+import { z } from 'zod';
+import { defineDiscoveryFault, untilOrGone } from './types.ts';
 
-export const hangApi: DiscoveryFaultDefinition<Record<string, never>> = {
+export const hangApi = defineDiscoveryFault({
   kind: 'hang_api',
-  description: 'API calls (GET, list, watch open) never answer until healed',
-  schema: emptyParamsSchema,
-  scoped: false,
+  description: 'API calls (GET, list, watch open) never answer until healed (a control-plane timeout)',
+  scope: 'api',
+  params: z.strictObject({}),
   create() {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => {
@@ -23,4 +23,4 @@ export const hangApi: DiscoveryFaultDefinition<Record<string, never>> = {
       stop: () => release(),
     };
   },
-};
+});

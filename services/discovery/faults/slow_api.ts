@@ -1,22 +1,15 @@
 // A slow API server: every Kubernetes API call (GET, list, opening a watch) waits delay_ms first.
 // Healing lets the calls still waiting through at once.
-import type { DiscoveryFaultDefinition } from './types.ts';
-import { untilOrGone } from './types.ts';
+import { z } from 'zod';
+import { defineDiscoveryFault, untilOrGone } from './types.ts';
 
-export interface SlowApiParams {
-  delay_ms: number;
-}
-
-export const slowApi: DiscoveryFaultDefinition<SlowApiParams> = {
+export const slowApi = defineDiscoveryFault({
   kind: 'slow_api',
   description: 'delay every API call (GET, list, watch open) by delay_ms',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['delay_ms'],
-    properties: { delay_ms: { type: 'integer', minimum: 0, maximum: 600_000 } },
-  },
-  scoped: false,
+  scope: 'api',
+  params: z.strictObject({
+    delay_ms: z.int().min(0).max(600_000).default(500).describe('milliseconds each API call waits'),
+  }),
   create(params) {
     const waiting = new Set<() => void>();
     let healed = false;
@@ -45,4 +38,4 @@ export const slowApi: DiscoveryFaultDefinition<SlowApiParams> = {
       },
     };
   },
-};
+});

@@ -1,0 +1,56 @@
+// The one shape every money invariant has, as Jepsen's checkers do: a fold over the run's history records
+// (fed while the run goes) and the ledger's journal entries (streamed in seq order after it), judged once
+// with what was read after the run. The result is an InvariantResult: a validity (valid < unknown <
+// invalid), a detail, the first offending ids and how many there were.
+//
+//   run      record(r)           every history record, in the order the driver wrote them
+//   after    (read the ledger's accounts, the feed's balances, the unknown authorizations' states)
+//   journal  entry(e, facts)     every journal entry, in seq order
+//   verdict  result(ctx)         the facts plus the shared folds below
+//
+// Folds several checkers need are computed once and handed over in the context: each authorization's
+// outcome (from the history) and the authorization tally (from the journal), and the unknown
+// authorizations' resolution (from both, or from the ledger's lookups).
+import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
+import type { BalanceView } from '../../services/feed/contract.ts';
+import type { HistoryRecord } from '../history/record.ts';
+import type { OutcomeIndex } from '../history/outcomes.ts';
+import type { InvariantResult } from '../summary/types.ts';
+import type { AuthorizationTally } from './authorization-tally.ts';
+import type { AuthorizationLookup, UnknownResolution } from './resolve-unknowns.ts';
+
+/** What the harness reads once after the run, before it streams the journal. */
+export interface RunFacts {
+  /** The ledger's view of every seeded account. */
+  readonly accounts: readonly AccountView[];
+  /** The feed/balance API's balances after drain; null when it was not read. */
+  readonly feedBalances: readonly BalanceView[] | null;
+  /** Advices (advice ids `adv-<authorization id>` or authorization ids) the network still had queued at the end. */
+  readonly advicesPending: readonly string[];
+  /** Ledger lookups of the unknown authorizations; absent: they are resolved from the journal's holds. */
+  readonly authorizationStates?: ReadonlyMap<string, AuthorizationLookup>;
+  /** The run was interrupted (Ctrl-C): what it could not settle is `unknown`, never `invalid`. */
+  readonly interrupted: boolean;
+}
+
+/** What result() reads: the facts and the folds computed once for every checker. */
+export interface CheckContext extends RunFacts {
+  /** Each authorization's last outcome in the history (dropped requests excluded). */
+  readonly outcomes: OutcomeIndex;
+  /** Per authorization id: its holds, releases, postings, captures, refunds and the amount still held. */
+  readonly tally: AuthorizationTally;
+  /** The unknown authorizations, resolved against the ledger. */
+  readonly unknowns: UnknownResolution;
+}
+
+/** One money invariant. Every hook but result() is optional; a checker is used for one run only. */
+export interface Checker {
+  /** The invariant's name in summary.json, the report and the gate's reasons. */
+  readonly name: string;
+  /** Folds one history record while the run goes: keep it tiny (a run can have 600,000). */
+  record?(r: HistoryRecord): void;
+  /** Folds one journal entry, in seq order; `facts` were read before the journal. */
+  entry?(e: JournalEntry, facts: RunFacts): void;
+  /** The verdict, once every record and entry was folded. */
+  result(ctx: CheckContext): InvariantResult;
+}

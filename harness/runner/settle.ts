@@ -1,0 +1,24 @@
+// After traffic, with the faults healed: the card network forwards its stored advices and timeout
+// reversals, the processors flush their feed outboxes, and what could not be delivered is listed. An
+// interrupted run drains for a short, fixed time.
+import type { CardNetwork, ForwardReport } from '../traffic/card-network/card-network.ts';
+import type { RunningTopology } from '../topology/types.ts';
+import { drainProcessors } from './drain.ts';
+
+export interface Settled {
+  forward: ForwardReport;
+  /** Advice ids the network still held at the end. */
+  pendingAdvices: string[];
+}
+
+export async function settle(network: CardNetwork, topology: RunningTopology, drainMs: number, log: (line: string) => void): Promise<Settled> {
+  const forward = await network.deliverAdvices({ deadlineMs: drainMs });
+  network.finalize();
+  await drainProcessors(topology, Math.min(drainMs, 10_000), log);
+  await network.close();
+  const pendingAdvices = network
+    .pendingForwards()
+    .filter((m) => m.kind === 'advice')
+    .map((m) => m.id);
+  return { forward, pendingAdvices };
+}

@@ -1,0 +1,56 @@
+// The end of a run: its fault windows with recovery, its validity, its summary and verdict, written to
+// the run folder with the report (no card number in any of it).
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AggregateResult, FaultSummary, Summary } from '../summary/types.ts';
+import { withRecovery, successRateThreshold } from '../history/recovery.ts';
+import { decide, applyDecision } from '../gate/verdict.ts';
+import { judgeValidity, validityLimits } from '../gate/validity.ts';
+import { assembleSummary, type SummaryParts } from '../summary/assemble.ts';
+import { validityFigures } from '../summary/validity-figures.ts';
+import { writeReport } from '../report/report.ts';
+import { stringifyMasked } from '../../services/common/pan.ts';
+import type { RunContext } from './context.ts';
+
+/** Fault summaries with recovery; a window lasting to the end of traffic has none to measure. */
+export function faultsWithRecovery(ctx: RunContext, timeline: Omit<FaultSummary, 'recovery_s'>[], aggregate: AggregateResult): FaultSummary[] {
+  const { scenario } = ctx;
+  return withRecovery(
+    timeline.map((f) => ({ ...f, recovery_s: null })),
+    aggregate.phases,
+    aggregate.timeseries,
+    { threshold: successRateThreshold(scenario.thresholds) },
+  ).map((f) => (f.scheduled_end_s < scenario.traffic.duration_s ? { ...f, recovery_applicable: true } : { ...f, recovery_s: null, recovery_applicable: false }));
+}
+
+export async function writeRun(
+  ctx: RunContext,
+  parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & { eventLoop: Summary['validity']['figures']['event_loop_delay_ms'] },
+  versions: Summary['versions'],
+): Promise<Summary> {
+  const { scenario, options } = ctx;
+  const { eventLoop, ...rest } = parts;
+  const validity = judgeValidity(validityFigures(eventLoop, parts.aggregate, parts.faults), validityLimits(scenario.validity));
+  let summary = assembleSummary({
+    ...rest,
+    scenario: {
+      name: scenario.name,
+      description: scenario.description,
+      seed: scenario.seed,
+      router: scenario.topology.router,
+      standin: scenario.network.standin.enabled,
+      duration_s: scenario.traffic.duration_s,
+      baseline_tolerances: scenario.baseline_tolerances,
+    },
+    mode: ctx.topology.mode,
+    startedAt: ctx.startedAt,
+    validity,
+    command: options.command ?? `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router}`,
+    versions,
+  });
+  summary = applyDecision(summary, decide(summary, scenario.thresholds, ctx.baseline));
+  if (options.report !== false) summary.files = { ...summary.files, report: 'index.html', junit: 'junit.xml' };
+  await writeFile(path.join(ctx.runDir, 'summary.json'), stringifyMasked(summary, 2) + '\n');
+  if (options.report !== false) await writeReport(ctx.runDir);
+  return summary;
+}

@@ -1,0 +1,79 @@
+// A replica that is a local process: started by a launcher (a mock service's entry file today; a user's
+// command is another launcher), signalled directly, restarted on the same or a new port, stopped with
+// SIGTERM then SIGKILL. Each process runs in its own process group (see service-process.ts).
+import { stopServiceProcess, type ServiceProcess } from './service-process.ts';
+import { TopologyError } from './errors.ts';
+import { loopbackUrl, type ReplicaRuntime } from './replica.ts';
+
+/** Starts the replica's process listening on `port` (0 = any free port); resolves once it is ready. */
+export type Launcher = (port: number) => Promise<ServiceProcess>;
+
+export class ProcessRuntime implements ReplicaRuntime {
+  readonly kind = 'process';
+  paused = false;
+  private proc: ServiceProcess | null = null;
+
+  constructor(
+    readonly replica: string,
+    private readonly launch: Launcher,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get pid(): number {
+    return this.proc?.info.pid ?? 0;
+  }
+
+  /** The port it listens on (its last one once it has exited; 0 before it ever started). */
+  get port(): number {
+    return this.proc?.info.port ?? 0;
+  }
+
+  get directUrl(): string {
+    return loopbackUrl(this.port);
+  }
+
+  get running(): boolean {
+    return this.proc?.alive() ?? false;
+  }
+
+  refusal(): null {
+    return null;
+  }
+
+  async start(port = 0): Promise<void> {
+    this.proc = await this.launch(port);
+    this.paused = false;
+    this.log(`${this.replica} up on ${this.directUrl} (pid ${this.pid})`);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (!this.proc?.alive()) throw new TopologyError(`${this.replica} is not running`);
+    this.proc.child.kill(signal);
+    if (signal === 'SIGSTOP') this.paused = true;
+    if (signal === 'SIGCONT') this.paused = false;
+    this.log(`${this.replica}: ${signal}`);
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.proc?.alive()) return;
+    this.proc.child.kill('SIGCONT'); // a stopped process cannot handle SIGTERM
+    this.proc.child.kill('SIGTERM');
+  }
+
+  exited(): Promise<void> {
+    return this.proc ? this.proc.exited.then(() => {}) : Promise.resolve();
+  }
+
+  async restart(newPort: boolean): Promise<void> {
+    const oldPort = this.port;
+    if (this.proc?.alive()) {
+      this.proc.child.kill('SIGKILL');
+      await this.proc.exited;
+    }
+    await this.start(newPort ? 0 : oldPort);
+  }
+
+  async stop(graceMs = 3000): Promise<void> {
+    if (this.proc) await stopServiceProcess(this.proc, graceMs);
+  }
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HttpClient } from '../../../harness/traffic/card-network/http-client.ts';
+import { closedPort, json, startServer, within } from '../helpers.ts';
+
+test('round-robin over base URLs, JSON in and out', async () => {
+  const a = await startServer((req, res) => json(res, 201, { from: 'a', got: req.body }));
+  const b = await startServer((req, res) => json(res, 200, { from: 'b', got: req.body }));
+  const client = new HttpClient([a.url, `${b.url}/`]);
+  try {
+    const r1 = await client.post('/x', { n: 1 }, 2000);
+    const r2 = await client.post('/x', { n: 2 }, 2000);
+    const r3 = await client.get('/y', 2000);
+    assert.deepEqual([r1.status, r2.status, r3.status], [201, 200, 201]);
+    assert.deepEqual(r1.body, { from: 'a', got: { n: 1 } });
+    assert.deepEqual(r2.body, { from: 'b', got: { n: 2 } });
+    assert.equal(r1.written, true);
+    assert.equal(r1.cause, undefined);
+    assert.equal(a.seen[1]?.method, 'GET');
+  } finally {
+    await client.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('no answer: status 0 with a cause, and whether the request was written', async () => {
+  const hang = await startServer(() => undefined);
+  const reset = await startServer((_req, _res, raw) => void raw.socket.destroy());
+  const port = await closedPort();
+  const client = new HttpClient([hang.url, reset.url, `http://127.0.0.1:${port}`]);
+  try {
+    const t = await within(5000, client.post('/a', { x: 1 }, 100));
+    assert.equal(t.status, 0);
+    assert.equal(t.cause, 'timeout');
+    assert.equal(t.written, true);
+    const r = await within(5000, client.post('/a', { x: 1 }, 2000));
+    assert.equal(r.cause, 'reset');
+    assert.equal(r.written, true);
+    const c = await within(5000, client.post('/a', { x: 1 }, 2000));
+    assert.equal(c.cause, 'connection_refused');
+    assert.equal(c.written, false);
+    // The client keeps working after a timeout aborted a connection.
+    const again = await within(5000, client.get('/b', 100, hang.url));
+    assert.equal(again.cause, 'timeout');
+  } finally {
+    await client.close();
+    await hang.close();
+    await reset.close();
+  }
+  const closed = await client.post('/a', {}, 100);
+  assert.equal(closed.status, 0);
+});
