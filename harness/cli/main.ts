@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { ScenarioError } from '../scenario/errors.ts';
+import { collect } from './replace-flags.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
 const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError']);
@@ -9,6 +10,13 @@ const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileErro
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/** --replace, --replace-url and --replicas, the same on `run` and `up` (replace-flags.ts checks them). */
+const REPLACE_HELP = {
+  replace: 'replace a mock (card-processor, ledger, ledger-store, feed) by your own service, started with this command (repeatable)',
+  replaceUrl: 'replace a mock by your own service already running at this http://127.0.0.1:<port> URL (repeatable)',
+  replicas: 'replicas of card-processor, ledger or feed, e.g. ledger=3 (repeatable)',
+} as const;
 
 function build(setCode: (code: number) => void): Command {
   const program = new Command('faultline')
@@ -38,6 +46,9 @@ function build(setCode: (code: number) => void): Command {
     .option('--baseline <summary.json>', 'fail when a metric regresses beyond tolerance against this baseline')
     .option('--tolerances <file>', 'per-metric baseline tolerances (JSON)')
     .option('--no-report', 'skip the HTML report')
+    .option('--replace <service=command>', REPLACE_HELP.replace, collect)
+    .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
+    .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
     .action(async (scenario: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.ts');
       setCode(await runCommand(scenario, options, out));
@@ -58,7 +69,10 @@ function build(setCode: (code: number) => void): Command {
     .option('--json <file>', 'also write the service URLs as JSON')
     .option('--toxiproxy-port <port>', 'port of the Toxiproxy-compatible API', '8474')
     .option('--seed <n>', 'seed for the accounts', '1')
-    .action(async (options: Record<string, string>) => {
+    .option('--replace <service=command>', REPLACE_HELP.replace, collect)
+    .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
+    .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
+    .action(async (options: Record<string, unknown>) => {
       const { upCommand } = await import('./commands/up.ts');
       setCode(await upCommand(options, out));
     });
@@ -130,6 +144,34 @@ function build(setCode: (code: number) => void): Command {
     .action(async (scenario: string, options: { toxiproxy: string; discovery?: string }) => {
       const { faultsCommand } = await import('./commands/faults.ts');
       setCode(await faultsCommand(scenario, options, out));
+    });
+
+  program
+    .command('contract')
+    .description('check, before any run, that your service speaks the contract of the mock it replaces (exit 0 pass, 1 fail, 3 not reachable)')
+    .argument('<service>', 'card-processor, ledger, ledger-store or feed')
+    .option('--url <base>', 'your service, already running at this http://127.0.0.1:<port> address')
+    .option('--command <cmd>', 'start your service with this command, as a run would (PORT, FAULTLINE_* variables, faultline\'s services around it)')
+    .option('--seed <n>', 'seed of the generated requests and of the seeded accounts (default 1)')
+    .option('--cases <n>', 'generated requests per route (default 100)')
+    .option('--replicas <n>', 'replicas of a --command service: repeats of an idempotent request go to another one')
+    .option('--ready-timeout <duration>', 'how long the service may take to answer its health route (default: 20s for --command, 5s for --url)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Checks, in order: the health route; every route's answers to realistic examples and to requests generated from",
+        'its schemas (seeded: --seed replays them); bad input (4xx with a JSON error, never 2xx or 5xx); idempotency by',
+        'content (a repeat gets the first answer, replayed; the same key with other content 409); the payment rules',
+        "(reversals, advices, the feed's versions); and, for information, /__admin/http-faults.",
+        'Requests use the seeded accounts acc-000001 … acc-000020 of --seed (services/common/accounts.ts): a service',
+        "checked by --url must know them. --command starts it as a run would, with faultline's services around it, and",
+        'stops everything afterwards. Exit: 0 passed, 1 a check failed, 2 bad usage, 3 not started or not reachable.',
+      ].join('\n'),
+    )
+    .action(async (service: string, options: Record<string, string | undefined>) => {
+      const { contractCommand } = await import('./commands/contract.ts');
+      setCode(await contractCommand(service, options, out));
     });
 
   return program;

@@ -1,5 +1,7 @@
-// The summary printed at the end of `faultline run`: outcomes, success per phase, invariants, verdict.
+// The summary printed at the end of `faultline run`: what was replaced, outcomes, success per phase,
+// invariants, verdict.
 import type { Summary } from '../summary/types.ts';
+import { replacedText } from '../report/sections/run.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -7,6 +9,7 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
   const a = s.authorizations;
   out('');
   out(`${s.scenario}  router=${s.router}  stand-in=${s.standin ? 'on' : 'off'}  seed=${s.seed}  ${s.duration_s}s (+${s.warmup?.duration_s ?? 0}s warm-up, not gated)${s.incomplete ? '  (INCOMPLETE)' : ''}`);
+  if (s.replaced?.length) out(`replaced: ${s.replaced.map(replacedText).join('; ')}`);
   out(`authorizations ${a.total}: approved ${a.approved}, declined ${a.declined}, stand-in ${a.standin_approved}/${a.standin_declined}, failed ${a.failed}, unknown ${a.unknown}`);
   out(`success rate ${pct(a.success_rate)} (issuer ${pct(a.issuer_success_rate)})   latency p50 ${s.latency_ms.p50} ms, p99 ${s.latency_ms.p99} ms, max ${s.latency_ms.max} ms`);
   out(`load: ${s.load.model} target ${s.load.target_rate}/s achieved ${s.load.achieved_rate}/s, late ${s.load.late}, dropped ${s.load.dropped}   app reads ${s.app.total} ok ${pct(s.app.success_rate)}`);

@@ -109,6 +109,7 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
     router: s.router ?? 'hardened',
     standin: s.standin ?? true,
     mode: s.mode ?? 'embedded',
+    replaced: s.replaced ?? [],
     duration_s: duration,
     started_at: s.started_at ?? '',
     incomplete,

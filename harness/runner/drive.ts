@@ -68,7 +68,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   }
   const interrupted = traffic.aborted || Boolean(options.signal?.aborted);
 
-  const settled = await settle(network, topology, interrupted ? 2000 : scenario.drain_s * 1000, log);
+  const settled = await settle(network, topology, interrupted ? 2000 : scenario.drain_s * 1000, log, { extend: !interrupted });
   const history = await recorders.writer.close();
   const aggregate = recorders.aggregator.finish();
   const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import { startEmbeddedTopology } from '../topology/embedded.ts';
+import { preflightReplacements } from '../topology/replacement-preflight.ts';
+import { checkReplacements } from '../scenario/validate.ts';
 import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/baseline.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
 import { readReplay } from '../traffic/requests/replay.ts';
@@ -18,6 +20,7 @@ export { HarnessError } from './context.ts';
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Everything that can be wrong with the input is checked before anything starts.
+  checkReplacements(scenario, options.mode);
   const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000 }) : null;
   const baseline = await loadBaseline(scenario, options);
 
@@ -32,6 +35,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     topology = await startTopology(scenario, options, log);
     log(`topology up in ${Math.round(topology.startupMs)} ms`);
+    await preflightReplacements(scenario, topology); // faults a replacement cannot take: refused before traffic
     const ctx: RunContext = { scenario, options, log, runDir, startedAt, topology, baseline, replayPlan };
     const summary = await drive(ctx);
     return { summary, runDir };
@@ -56,6 +60,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     feedMissEventsPercent: options.feedMissEventsPercent,
     processorDropAdvicesPercent: options.processorDropAdvicesPercent,
     processorIdempotencyByIdOnly: options.processorIdempotencyByIdOnly,
+    replace: scenario.replace,
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
   };
   if (options.mode === 'compose') {

@@ -1,6 +1,8 @@
 // After traffic, with the faults healed: the card network forwards its stored advices and timeout
-// reversals, the processors flush their feed outboxes, and what could not be delivered is listed. An
-// interrupted run drains for a short, fixed time.
+// reversals, the processors flush their feed outboxes, and what could not be delivered is listed. The
+// drain goes on while the issuer keeps accepting (a starved machine drains slowly, not partly), until
+// the issuer accepted nothing for drain_s, or 4 × drain_s in all. An interrupted run drains for a short,
+// fixed time.
 import type { CardNetwork, ForwardReport } from '../traffic/card-network/card-network.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import { drainProcessors } from './drain.ts';
@@ -11,8 +13,14 @@ export interface Settled {
   pendingAdvices: string[];
 }
 
-export async function settle(network: CardNetwork, topology: RunningTopology, drainMs: number, log: (line: string) => void): Promise<Settled> {
-  const forward = await network.deliverAdvices({ deadlineMs: drainMs });
+export async function settle(
+  network: CardNetwork,
+  topology: RunningTopology,
+  drainMs: number,
+  log: (line: string) => void,
+  opts: { extend: boolean } = { extend: true },
+): Promise<Settled> {
+  const forward = await network.deliverAdvices({ deadlineMs: drainMs, ...(opts.extend ? { extendUpToMs: 4 * drainMs } : {}) });
   network.finalize();
   await drainProcessors(topology, Math.min(drainMs, 10_000), log);
   await network.close();

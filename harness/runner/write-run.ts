@@ -10,6 +10,7 @@ import { assembleSummary, type SummaryParts } from '../summary/assemble.ts';
 import { validityFigures } from '../summary/validity-figures.ts';
 import { writeReport } from '../report/report.ts';
 import { stringifyMasked } from '../../services/common/pan.ts';
+import { replacedServices } from '../scenario/replacements.ts';
 import type { RunContext } from './context.ts';
 
 /** Fault summaries with recovery; a window lasting to the end of traffic has none to measure. */
@@ -43,6 +44,7 @@ export async function writeRun(
       baseline_tolerances: scenario.baseline_tolerances,
     },
     mode: ctx.topology.mode,
+    replaced: replacedServices(scenario),
     startedAt: ctx.startedAt,
     validity,
     command: options.command ?? `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router}`,

@@ -1,7 +1,9 @@
 // Overrides applied to a loaded scenario (from command-line flags or a suite entry): duration (which
-// scales the fault timeline with it), warm-up, rate, seed, router, stand-in, load model. The values are
-// already checked (harness/cli/flags.ts parses the flags).
-import type { Scenario, RouterPolicy } from './schema.ts';
+// scales the fault timeline with it), warm-up, rate, seed, router, stand-in, load model, replacements
+// and replica counts. The values are already checked (harness/cli/flags.ts and replace-flags.ts parse the
+// flags); runner/run.ts checks the replacements against the fault timeline before anything starts.
+import type { Scenario, Replacements, RouterPolicy } from './schema.ts';
+import { settleReplicaCounts, type ScaledService } from './replacements.ts';
 
 export interface ScenarioOverrides {
   /** Seconds. */
@@ -14,6 +16,10 @@ export interface ScenarioOverrides {
   standin?: boolean;
   model?: 'open' | 'closed';
   connections?: number;
+  /** Mocks replaced by command or URL; one for a service replaces the scenario's own for it. */
+  replace?: Replacements;
+  /** Replica counts per scaled service (a command replacement is started this many times). */
+  replicas?: Partial<Record<ScaledService, number>>;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -30,6 +36,10 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   if (o.standin !== undefined) next.network.standin.enabled = o.standin;
   if (o.model !== undefined) next.traffic.model = o.model;
   if (o.connections !== undefined) next.traffic.connections = o.connections;
+  if (o.replace !== undefined || o.replicas !== undefined) {
+    next.replace = { ...next.replace, ...structuredClone(o.replace ?? {}) };
+    settleReplicaCounts(next.topology, next.replace, o.replicas);
+  }
   return next;
 }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DurationError, parseDuration } from './duration.ts';
 import { tolerancesSchema } from '../gate/baseline.ts';
+import { loopbackUrlProblem } from './loopback-url.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -114,6 +115,52 @@ export const validityLimitsSchema = z.strictObject({
   pre_fault_latency_p50_ms: z.number().positive().optional(),
 });
 
+/** The mocks a user's own service can take the place of (discovery stays faultline's: it is the fault plane's). */
+export const REPLACEABLE_SERVICES = ['card-processor', 'ledger', 'ledger-store', 'feed'] as const;
+export type ReplaceableService = (typeof REPLACEABLE_SERVICES)[number];
+
+/**
+ * One mock replaced by the user's own service: a `command` faultline starts (N replicas, each in its own
+ * process group, told its port and neighbours in environment variables), or the `url` of a service already
+ * running on 127.0.0.1. Either way it sits behind its proxy and is registered in discovery like the mock.
+ */
+export const replacementSchema = z
+  .strictObject({
+    /** A shell command (`/bin/sh -c`) that starts one replica listening on $PORT. */
+    command: z.string().trim().min(1).optional(),
+    /** The base address of a service already running on 127.0.0.1 or localhost (one replica). */
+    url: z.string().optional(),
+    /** Replicas to start (command only); default: the topology's count for the service. */
+    replicas: positiveInt.max(8).optional(),
+    /** The route answered GET 200 once the replica is ready. */
+    health: z.string().regex(/^\/[^\s?#]*$/, 'must be a route starting with "/", e.g. /health').default('/health'),
+    /** How long each replica may take to become healthy. */
+    ready_timeout: seconds.pipe(z.number().positive().max(600)).default(20),
+    /** Working directory of the command (default: the current one). */
+    cwd: z.string().min(1).optional(),
+    /** Extra environment variables for the command. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: path ? [path] : [], message });
+    if ((r.command === undefined) === (r.url === undefined)) return issue('', 'give either `command` (faultline starts it) or `url` (it already runs), not both');
+    if (r.url === undefined) return;
+    const problem = loopbackUrlProblem(r.url);
+    if (problem) issue('url', problem);
+    if (r.replicas !== undefined && r.replicas !== 1) issue('replicas', 'a URL is one replica: `replicas` applies to a command');
+    if (r.cwd !== undefined) issue('cwd', '`cwd` applies to a command, not a URL');
+    if (Object.keys(r.env).length > 0) issue('env', '`env` applies to a command, not a URL');
+  });
+
+export const replaceSchema = z.strictObject({
+  'card-processor': replacementSchema.optional(),
+  ledger: replacementSchema.optional(),
+  'ledger-store': replacementSchema
+    .refine((r) => r.replicas === undefined || r.replicas === 1, { path: ['replicas'], message: 'the ledger store is the one state owner: replicas must be 1' })
+    .optional(),
+  feed: replacementSchema.optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   description: z.string().min(1),
@@ -139,6 +186,8 @@ export const scenarioSchema = z.strictObject({
   baseline_tolerances: tolerancesSchema.default({}),
   /** Seconds to wait after traffic for advices, reversals and events to drain. */
   drain_s: seconds.pipe(z.number().positive().max(600)).default(15),
+  /** Mocks replaced by the user's own services, by command or by URL (embedded mode). */
+  replace: replaceSchema.default({}),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -147,4 +196,7 @@ export type FaultWindow = z.output<typeof faultSchema>;
 export type TrafficSpec = z.output<typeof trafficSchema>;
 export type TopologySpec = z.output<typeof topologySchema>;
 export type NetworkSpec = z.output<typeof networkSchema>;
+export type Replacement = z.output<typeof replacementSchema>;
+export type ReplacementInput = z.input<typeof replacementSchema>;
+export type Replacements = z.output<typeof replaceSchema>;
 export type ValidityLimitsInput = z.output<typeof validityLimitsSchema>;

@@ -1,9 +1,10 @@
 // Turns raw scenario input into a checked Scenario: the schema (unknown fields are errors), then the
 // semantics the schema cannot say — fault kinds and their params, targets, windows, thresholds.
 import type { z } from 'zod';
-import { scenarioSchema, type Scenario } from './schema.ts';
+import { REPLACEABLE_SERVICES, scenarioSchema, type Scenario } from './schema.ts';
 import { ScenarioError } from './errors.ts';
 import { allowedTargets } from './targets.ts';
+import { isScaled, replacementEntries, replacementFaultProblem, SCALED_SERVICES, settleReplicaCounts } from './replacements.ts';
 import { faultKind, FAULT_KINDS } from '../faults/registry.ts'; // down a layer: faults/ imports nothing from scenario/
 import { validateThresholds } from '../gate/thresholds.ts';
 
@@ -19,6 +20,9 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys' && issue.path.length === 1 && issue.path[0] === 'replace') {
+    return `"${issue.keys[0]}" is not a service faultline can replace; replace one of ${REPLACEABLE_SERVICES.join(', ')}`;
+  }
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
@@ -32,6 +36,7 @@ export function validateScenario(input: unknown, file: string, lineOf: LineOf = 
     throw new ScenarioError(file, fieldPath(issue.path), describeIssue(issue), lineOf(cleanPath));
   }
   const scenario = parsed.data;
+  settleReplicaCounts(scenario.topology, scenario.replace);
   const duration = scenario.traffic.duration_s;
   const names = new Set<string>();
   scenario.faults.forEach((f, i) => {
@@ -45,6 +50,8 @@ export function validateScenario(input: unknown, file: string, lineOf: LineOf = 
     const kind = faultKind(f.fault);
     if (!kind) fail('fault', `unknown fault kind "${f.fault}"; known: ${[...FAULT_KINDS.keys()].join(', ')}`);
     const k = kind as NonNullable<typeof kind>;
+    const refused = replacementFaultProblem(f, scenario.replace);
+    if (refused) fail('target', refused);
     const allowed = allowedTargets(k, scenario.topology);
     if (!allowed.includes(f.target)) fail('target', `"${f.target}" is not a target of ${f.fault}; expected one of ${allowed.join(', ')}`);
     if (f.end_s <= f.start_s) fail('end_s', `the window must end after it starts (start_s ${f.start_s}, end_s ${f.end_s})`);
@@ -81,4 +88,30 @@ export function validateScenario(input: unknown, file: string, lineOf: LineOf = 
     }
   }
   return scenario;
+}
+
+/**
+ * The checks replacements and replica counts need once every override is applied (--replace, --replace-url
+ * and --replicas come after the file was validated): replacements in embedded mode only, no process fault
+ * on a URL replacement, and every fault target still a replica of the topology. Throws a ScenarioError (exit 2).
+ */
+export function checkReplacements(scenario: Scenario, mode: 'embedded' | 'compose' = 'embedded'): void {
+  const file = scenario.name;
+  const replaced = replacementEntries(scenario.replace);
+  if (mode === 'compose' && replaced.length > 0) {
+    throw new ScenarioError(file, 'replace', `replacing ${replaced.map(([s]) => s).join(', ')} works in embedded mode; in compose mode replace a service in compose/docker-compose.override.yml`);
+  }
+  for (const [service, r] of replaced) {
+    const count = isScaled(service) ? scenario.topology[SCALED_SERVICES[service]] : 1;
+    if (r.url !== undefined && count !== 1) throw new ScenarioError(file, `replace.${service}`, `a URL is one replica, but the topology has ${count} ${service} replicas`);
+  }
+  scenario.faults.forEach((f, i) => {
+    const refused = replacementFaultProblem(f, scenario.replace);
+    if (refused) throw new ScenarioError(file, `faults[${i}].target`, `fault "${f.name}": ${refused}`);
+    const kind = faultKind(f.fault);
+    const allowed = kind ? allowedTargets(kind, scenario.topology) : [];
+    if (kind && !allowed.includes(f.target)) {
+      throw new ScenarioError(file, `faults[${i}].target`, `"${f.target}" is not a target of ${f.fault} with these replicas; expected one of ${allowed.join(', ')}`);
+    }
+  });
 }

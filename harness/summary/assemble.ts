@@ -14,6 +14,8 @@ export interface SummaryParts {
     baseline_tolerances?: Summary['baseline_tolerances'];
   };
   mode: Summary['mode'];
+  /** Which mocks were replaced, and by what. */
+  replaced?: Summary['replaced'];
   startedAt: string;
   incomplete: boolean;
   aggregate: AggregateResult;
@@ -37,6 +39,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     router: p.scenario.router,
     standin: p.scenario.standin,
     mode: p.mode,
+    replaced: p.replaced ?? [],
     duration_s: p.scenario.duration_s,
     started_at: p.startedAt,
     incomplete: p.incomplete,

@@ -166,6 +166,17 @@ export interface RunValidity {
   limits: ValidityLimits;
 }
 
+/** A mock the run replaced by the user's own service (scenario `replace:`, or --replace / --replace-url). */
+export interface ReplacedService {
+  /** card-processor, ledger, ledger-store or feed. */
+  service: string;
+  /** `command`: faultline started it; `url`: it already ran, faultline only proxied and registered it. */
+  by: 'command' | 'url';
+  /** The command line, or the URL. */
+  what: string;
+  replicas: number;
+}
+
 export interface Summary {
   scenario: string;
   description: string;
@@ -173,6 +184,8 @@ export interface Summary {
   router: 'naive' | 'hardened';
   standin: boolean;
   mode: 'embedded' | 'compose';
+  /** Mocks replaced by the user's own services; [] when none (absent in summaries older than this field). */
+  replaced?: ReplacedService[];
   duration_s: number;
   started_at: string;
   /** True when the run was interrupted (Ctrl-C) or the harness failed mid-run: what was measured is kept. */

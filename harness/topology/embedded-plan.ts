@@ -1,9 +1,11 @@
 // What the embedded topology runs, replica by replica: which entry file, with which config (the scenario's
 // topology plus the defect options checker tests use), under which name in discovery, and whether a proxy
-// sits in front. Startup runs the infrastructure first (discovery, ledger store), then the services, which
+// sits in front — or, for a mock the user replaced, their command or URL, with the environment a command
+// is given. Startup runs the infrastructure first (discovery, ledger store), then the services, which
 // need the addresses of the first.
 import { DEFAULT_NAMESPACE } from '../../services/discovery/contract.ts';
-import type { TopologySpec } from '../scenario/schema.ts';
+import type { Replacement, TopologySpec } from '../scenario/schema.ts';
+import { replicaEnvironment, type ReplicaEnvContext } from './replacement-env.ts';
 import type { ServiceName, StartTopologyOptions } from './types.ts';
 
 export interface ReplicaPlan {
@@ -16,6 +18,10 @@ export interface ReplicaPlan {
   discoveryService: 'ledger' | 'feed' | null;
   /** A proxy in front of it (when the scenario has proxies on). */
   proxied: boolean;
+  /** The user's service in the mock's place, or null for the mock. */
+  replacement: Replacement | null;
+  /** What a replacement's command is told (replacement-env.ts); the mock reads only FAULTLINE_CONFIG. */
+  env: Record<string, string>;
 }
 
 const ENTRY: Record<ServiceName, string> = {
@@ -26,7 +32,9 @@ const ENTRY: Record<ServiceName, string> = {
   discovery: 'services/discovery/main.ts',
 };
 
-const plan = (name: string, service: ServiceName, config: Record<string, unknown>, discoveryService: ReplicaPlan['discoveryService'], proxied: boolean): ReplicaPlan => ({
+type BasePlan = Omit<ReplicaPlan, 'replacement' | 'env'>;
+
+const plan = (name: string, service: ServiceName, config: Record<string, unknown>, discoveryService: ReplicaPlan['discoveryService'], proxied: boolean): BasePlan => ({
   name,
   service,
   entry: ENTRY[service],
@@ -35,14 +43,25 @@ const plan = (name: string, service: ServiceName, config: Record<string, unknown
   proxied,
 });
 
+/** Each plan with its replacement (if the user replaced its service) and the environment a command gets. */
+function withReplacements(plans: BasePlan[], spec: TopologySpec, opts: StartTopologyOptions, deps: Partial<Pick<ReplicaEnvContext, 'discoveryUrl' | 'storeUrl'>>): ReplicaPlan[] {
+  const ctx: ReplicaEnvContext = { seed: opts.seed, accounts: spec.accounts, ...deps };
+  return plans.map((p) => ({
+    ...p,
+    replacement: p.service === 'discovery' ? null : (opts.replace?.[p.service] ?? null),
+    env: replicaEnvironment(p, ctx),
+  }));
+}
+
 const numbered = (count: number, prefix: string): string[] => Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
 
 /** Discovery (behind a proxy, so its API can be faulted) and the ledger store (the book: never proxied). */
 export function infrastructurePlan(spec: TopologySpec, opts: StartTopologyOptions): ReplicaPlan[] {
-  return [
+  const plans = [
     plan('discovery', 'discovery', { namespace: DEFAULT_NAMESPACE }, null, true),
     plan('ledger-store', 'ledger-store', { seed: opts.seed, accounts: spec.accounts, idempotency: opts.ledgerIdempotency ?? true }, null, false),
   ];
+  return withReplacements(plans, spec, opts, {});
 }
 
 /** The ledger replicas, the feeds and the card processors, each behind its proxy. */
@@ -69,5 +88,5 @@ export function servicePlan(spec: TopologySpec, opts: StartTopologyOptions, deps
       true,
     ),
   );
-  return [...ledgers, ...feeds, ...processors];
+  return withReplacements([...ledgers, ...feeds, ...processors], spec, opts, deps);
 }

@@ -1,6 +1,7 @@
 // The embedded topology: every replica is its own process on an ephemeral loopback port, with a
 // Toxiproxy-compatible proxy in front of each, registered with the discovery stub (the way an endpoints
-// controller would). Stopping it leaves no process and no bound port behind.
+// controller would). A mock the user replaced runs their command instead, or is only their URL
+// (replacement-runtime.ts). Stopping it leaves no process and no bound port behind.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { TopologySpec } from '../scenario/schema.ts';
 import { createEmptyService, waitForRouters } from './discovery-admin.ts';
@@ -10,6 +11,7 @@ import { ProcessRuntime } from './process-runtime.ts';
 import { loopbackUrl, type Replica, type ReplicaRuntime } from './replica.ts';
 import { ReplicaTable } from './replica-table.ts';
 import { ReplicaTopology } from './replica-topology.ts';
+import { replacementRuntime } from './replacement-runtime.ts';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process.ts';
 import type { RunningTopology, ServiceName, StartTopologyOptions } from './types.ts';
 
@@ -68,7 +70,8 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
     await Promise.all(services.map((r) => this.addProxy(r)));
     await Promise.all(services.map((r) => this.registerReplica(r)));
     for (const name of this.spec.scaled_to_zero) await createEmptyService(this.discoveryAdmin, name);
-    const processors = services.filter((r) => r.service === 'card-processor').map((r) => this.table.info(r));
+    // A processor of the user's own has its own way of resolving the ledger: nothing to wait for.
+    const processors = this.opts.replace?.['card-processor'] ? [] : services.filter((r) => r.service === 'card-processor').map((r) => this.table.info(r));
     await waitForRouters(processors, { timeoutMs: 10_000, pollMs: 25 });
     this.urls = this.table.urls({ toxiproxy: toxiproxyUrl, discovery: this.discoveryAdmin, ledgerStore: deps.storeUrl });
   }
@@ -85,8 +88,9 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
     return replicas;
   }
 
-  /** What runs a planned replica: its mock's entry file, as a local process. */
+  /** What runs a planned replica: its mock's entry file as a local process, or the user's replacement. */
   private runtimeOf(p: ReplicaPlan): ReplicaRuntime {
+    if (p.replacement) return replacementRuntime(p, p.replacement, this.log);
     const launch = (port: number): Promise<ServiceProcess> => startServiceProcess({ replica: p.name, entry: p.entry, config: p.config, port });
     return new ProcessRuntime(p.name, launch, this.log);
   }

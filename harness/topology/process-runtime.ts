@@ -1,6 +1,6 @@
-// A replica that is a local process: started by a launcher (a mock service's entry file today; a user's
-// command is another launcher), signalled directly, restarted on the same or a new port, stopped with
-// SIGTERM then SIGKILL. Each process runs in its own process group (see service-process.ts).
+// A replica that is a local process: started by a launcher (a mock service's entry file, or a user's
+// command: command-process.ts), signalled through its process group, restarted on the same or a new
+// port, stopped with SIGTERM then SIGKILL. Each runs in its own process group (detached-process.ts).
 import { stopServiceProcess, type ServiceProcess } from './service-process.ts';
 import { TopologyError } from './errors.ts';
 import { loopbackUrl, type ReplicaRuntime } from './replica.ts';
@@ -48,7 +48,11 @@ export class ProcessRuntime implements ReplicaRuntime {
 
   signal(signal: NodeJS.Signals): void {
     if (!this.proc?.alive()) throw new TopologyError(`${this.replica} is not running`);
-    this.proc.child.kill(signal);
+    try {
+      this.proc.signal(signal);
+    } catch {
+      throw new TopologyError(`${this.replica} is not running`); // it exited a moment ago
+    }
     if (signal === 'SIGSTOP') this.paused = true;
     if (signal === 'SIGCONT') this.paused = false;
     this.log(`${this.replica}: ${signal}`);
@@ -56,8 +60,17 @@ export class ProcessRuntime implements ReplicaRuntime {
 
   async terminate(): Promise<void> {
     if (!this.proc?.alive()) return;
-    this.proc.child.kill('SIGCONT'); // a stopped process cannot handle SIGTERM
-    this.proc.child.kill('SIGTERM');
+    this.quietly('SIGCONT'); // a stopped process cannot handle SIGTERM
+    this.quietly('SIGTERM');
+  }
+
+  /** Signals its group if it is still there; nothing if it exited meanwhile. */
+  private quietly(signal: NodeJS.Signals): void {
+    try {
+      this.proc?.signal(signal);
+    } catch {
+      /* gone */
+    }
   }
 
   exited(): Promise<void> {
@@ -66,9 +79,9 @@ export class ProcessRuntime implements ReplicaRuntime {
 
   async restart(newPort: boolean): Promise<void> {
     const oldPort = this.port;
-    if (this.proc?.alive()) {
-      this.proc.child.kill('SIGKILL');
-      await this.proc.exited;
+    if (this.proc) {
+      if (this.proc.alive()) this.quietly('SIGKILL');
+      await this.proc.exited; // and what its command started (a shell's children), so the port is free
     }
     await this.start(newPort ? 0 : oldPort);
   }

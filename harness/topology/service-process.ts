@@ -1,14 +1,11 @@
-// One service replica as a child process: spawned with tsx, ready when it prints its ready line,
-// with the tail of its stderr kept so a failed start can say why.
-//
-// Each replica runs in its own process group (detached): a terminal's Ctrl-C signals the whole foreground
-// group, and it must reach only faultline, which then stops traffic, heals, checks the ledger (still up)
-// and stops the replicas itself. A replica whose parent dies exits on its own (services/common/serve.ts),
-// and the exit hook below kills what is left if faultline exits without stopping its topology.
-import { spawn, type ChildProcess } from 'node:child_process';
+// One mock service replica as a child process: its pre-bundled entry (or its sources under tsx), in its
+// own process group (detached-process.ts), ready when it prints its ready line, with the tail of its
+// stderr kept so a failed start can say why. A replica whose parent dies exits on its own
+// (services/common/serve.ts).
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
+import { spawnDetached, type DetachedProcess, type ExitState } from './detached-process.ts';
 import { serviceBundles } from './service-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,86 +29,35 @@ export interface SpawnSpec {
   startTimeoutMs?: number;
 }
 
+/** A replica's process that announced itself ready (a mock's, or a user's command). */
 export interface ServiceProcess {
   readonly replica: string;
-  readonly child: ChildProcess;
+  readonly child: DetachedProcess['child'];
   readonly info: ServiceProcessInfo;
   /** Resolves when the process has exited (with its code or signal). */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ExitState>;
   alive(): boolean;
+  /** Delivers a signal to its whole process group; throws if it is gone. */
+  signal(signal: NodeJS.Signals): void;
+  /** The end of its output (stderr for a mock; stdout and stderr for a user's command). */
   stderrTail(): string;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Last resort: never leave a child behind if the harness exits without stopping its topology. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-  });
-}
-
-type ExitState = { code: number | null; signal: NodeJS.Signals | null };
-
-/** A spawned child, tracked until it exits, with the tail of its stderr kept. */
-interface Spawned {
-  child: ChildProcess;
-  exited: Promise<ExitState>;
-  alive: () => boolean;
-  tail: () => string;
+/** A ServiceProcess over a started process, with what it announced. */
+export function serviceProcessOf(replica: string, proc: DetachedProcess, info: ServiceProcessInfo): ServiceProcess {
+  return { replica, child: proc.child, info, exited: proc.exited, alive: proc.alive, signal: proc.signal, stderrTail: () => proc.tail() };
 }
 
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
-  installExitHook();
   const bundle = (await serviceBundles())?.get(spec.entry);
   const args = bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)];
-  const spawned = spawnDetached(args, {
-    FAULTLINE_CONFIG: JSON.stringify(spec.config),
-    FAULTLINE_PORT: String(spec.port ?? 0),
-    NODE_OPTIONS: '',
-  });
-  const info = await waitForReadyLine(spec, spawned);
-  return { replica: spec.replica, child: spawned.child, info, exited: spawned.exited, alive: spawned.alive, stderrTail: spawned.tail };
-}
-
-/** Runs node with `args` in its own process group (see the top of this file). */
-function spawnDetached(args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  live.add(child);
-  const stderr: string[] = [];
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr.push(chunk);
-    if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
-  });
-  let exitState: ExitState | null = null;
-  const exited = new Promise<ExitState>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitState = { code, signal };
-      live.delete(child);
-      resolve(exitState);
-    });
-  });
-  const tail = (): string => stderr.join('').trim().split('\n').slice(-8).join('\n');
-  return { child, exited, alive: () => exitState === null, tail };
+  const env = { FAULTLINE_CONFIG: JSON.stringify(spec.config), FAULTLINE_PORT: String(spec.port ?? 0), NODE_OPTIONS: '' };
+  const proc = spawnDetached(process.execPath, args, { env, cwd: ROOT });
+  return serviceProcessOf(spec.replica, proc, await waitForReadyLine(spec, proc));
 }
 
 /** Resolves with what the process announces on its ready line; rejects naming the replica if it exits or times out first. */
-function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, tail }: Spawned): Promise<ServiceProcessInfo> {
+function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, signal: kill, tail }: DetachedProcess): Promise<ServiceProcessInfo> {
   return new Promise<ServiceProcessInfo>((resolve, reject) => {
     let buffer = '';
     let settled = false;
@@ -121,7 +67,7 @@ function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, tail }: Spawn
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (alive()) child.kill('SIGKILL');
+      if (alive()) kill('SIGKILL');
       const detail = tail();
       reject(new ServiceStartError(spec.replica, detail ? `${why}\n${detail}` : why));
     };
@@ -148,16 +94,16 @@ function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, tail }: Spawn
 
 /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
 export async function stopServiceProcess(proc: ServiceProcess, graceMs = 3000): Promise<void> {
-  if (!proc.alive()) return;
+  if (!proc.alive()) return void (await proc.exited); // a command's group may still be winding down
   try {
-    proc.child.kill('SIGCONT'); // a paused process cannot handle SIGTERM
-    proc.child.kill('SIGTERM');
+    proc.signal('SIGCONT'); // a paused process cannot handle SIGTERM
+    proc.signal('SIGTERM');
   } catch {
     /* gone */
   }
   const timer = setTimeout(() => {
     try {
-      proc.child.kill('SIGKILL');
+      proc.signal('SIGKILL');
     } catch {
       /* gone */
     }

@@ -1,4 +1,5 @@
 // What the rest of the harness (faults, runner, CLI) may ask of a running topology.
+import type { Replacements } from '../scenario/schema.ts';
 
 export type ServiceName = 'card-processor' | 'ledger' | 'ledger-store' | 'feed' | 'discovery';
 
@@ -86,5 +87,7 @@ export interface StartTopologyOptions {
   processorDropAdvicesPercent?: number;
   /** Processor defect for checker tests: answer a reused id from the replica's first answer, whatever its content. */
   processorIdempotencyByIdOnly?: boolean;
+  /** Mocks replaced by the user's own services, by command or URL (embedded mode). */
+  replace?: Replacements;
   log?: (line: string) => void;
 }

@@ -149,14 +149,43 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
     void reply.code(status).send({ error: err.message, code: err.code ?? 'ERROR', status });
   });
 
-  app.get('/health', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' }, replica: { type: 'string' } } } } } }, async () => ({
-    status: 'ok',
-    replica: opts.replica,
-  }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness',
+        description: 'Answers 200 as soon as the replica can serve requests. faultline waits for it before traffic and after every restart.',
+        response: {
+          200: {
+            type: 'object',
+            description: 'The replica is up.',
+            properties: { status: { type: 'string', description: '`ok`.' }, replica: { type: 'string', description: "The replica's name." } },
+          },
+        },
+      },
+    },
+    async () => ({
+      status: 'ok',
+      replica: opts.replica,
+    }),
+  );
 
   app.post<{ Body: AuthorizationRequest }>(
     '/v1/authorizations',
-    { schema: { body: authorizationRequestSchema, response: { 200: authorizationResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
+    {
+      schema: {
+        summary: 'Authorize a card payment: hold the amount on the account',
+        description:
+          'The card network asks the issuer to approve a payment. Approved means the amount is now held on the account ' +
+          '(available balance down, held up); a decline (insufficient funds, unknown account, another currency, a card that is ' +
+          "not the account's, or an authorization whose reversal arrived first) is a 200 too. The network's deadline is 2 s.\n\n" +
+          "Idempotent by content: `id` is the network's key. The same id with the same body gets the original answer with " +
+          '`replayed: true` and never holds twice, on every replica; the same id with another body is refused with 409 ' +
+          '`idempotency_conflict` naming the key and the differing fields.',
+        body: authorizationRequestSchema,
+        response: { 200: authorizationResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema },
+      },
+    },
     async (request) => {
       const auth = request.body;
       const claim = byIdOnly ? undefined : authorizationClaim(auth);
@@ -201,7 +230,22 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
 
   app.post<{ Body: AdviceRequest }>(
     '/v1/advices',
-    { schema: { body: adviceRequestSchema, response: { 200: adviceResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
+    {
+      schema: {
+        summary: 'Post a stand-in advice',
+        description:
+          'The network approved this payment in stand-in while the issuer was unreachable, and now tells the issuer: the amount ' +
+          'must be posted, even into overdraft (an advice is never declined for funds). If a hold exists for the authorization it ' +
+          'is captured (`captured`; a different amount moves the difference), else the amount is posted from the available ' +
+          'balance (`posted`). One authorization is posted once, however often it is advised.\n\n' +
+          'Idempotent by content: the same id with the same body gets the original answer with `replayed: true`; the same id ' +
+          'with another body is 409 `idempotency_conflict`; another advice for an already advised authorization with other ' +
+          'content is 409 `authorization_conflict`. An unknown account is 404 `unknown_account`; an advice in another currency ' +
+          'than the account is 422 `currency_mismatch`.',
+        body: adviceRequestSchema,
+        response: { 200: adviceResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema },
+      },
+    },
     async (request) => {
       const advice = request.body;
       const claim = byIdOnly ? undefined : adviceClaim(advice);
@@ -235,7 +279,22 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
 
   app.post<{ Body: ReversalRequest }>(
     '/v1/reversals',
-    { schema: { body: reversalRequestSchema, response: { 200: reversalResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema } } },
+    {
+      schema: {
+        summary: 'Reverse all or part of an authorization',
+        description:
+          'The network cancels an authorization (or part of it), e.g. after its own timeout. `amount` is in the ' +
+          "authorization's currency and at most what it still holds: less is a partial reversal that releases exactly that " +
+          'much and leaves the rest held; more is 422 `amount_exceeds_remaining`, another currency 422 `currency_mismatch`. ' +
+          'An authorization that was posted by an advice is refunded instead (`refunded`). With nothing left to reverse the ' +
+          'answer is `nothing_to_reverse` (amount null). A reversal that overtakes its authorization is remembered: the late ' +
+          'authorization is declined with reason `reversed` and nothing stays held.\n\n' +
+          'Idempotent by content: the same id with the same body gets the original answer with `replayed: true`; the same id ' +
+          'with another body is 409 `idempotency_conflict` naming the key and fields.',
+        body: reversalRequestSchema,
+        response: { 200: reversalResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema },
+      },
+    },
     async (request) => {
       const reversal = request.body;
       const claim = byIdOnly ? undefined : reversalClaim(reversal);
@@ -266,14 +325,46 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
   );
 
   // Loopback admin: the mesh restart fault, the drain the runner waits for, and the router's view.
-  app.post('/__admin/router/restart', { schema: { body: { type: 'null' } } }, async () => {
-    await router.restart();
-    return { restarted: true };
-  });
-  app.get('/__admin/router', async () => router.snapshot());
+  app.post(
+    '/__admin/router/restart',
+    {
+      schema: {
+        summary: 'Restart the mesh client (the router.restart fault)',
+        description:
+          "Drops every endpoint the processor's router resolved and resolves again from a fresh discovery list, as restarting " +
+          'linkerd did in 2017. Takes no body. Answers `{restarted: true}`.',
+        body: { type: 'null' },
+      },
+    },
+    async () => {
+      await router.restart();
+      return { restarted: true };
+    },
+  );
+  app.get(
+    '/__admin/router',
+    {
+      schema: {
+        summary: "The router's view of discovery",
+        description:
+          'Endpoints per service, resolution state and counters (RouterSnapshot). Before traffic faultline polls it until the ' +
+          'ledger is resolved; a processor that answers 404 here has nothing to wait for.',
+      },
+    },
+    async () => router.snapshot(),
+  );
   app.post<{ Body: { deadline_ms?: number } | null }>(
     '/__admin/drain',
-    { schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { deadline_ms: { type: 'integer', minimum: 0, maximum: 120000 } } } } },
+    {
+      schema: {
+        summary: 'Flush the feed outbox and settle unknown ledger writes',
+        description:
+          'After traffic faultline asks every processor to deliver its pending feed events and settle the ledger writes whose ' +
+          'outcome it never learnt, within `deadline_ms` (default 5000), so the feed can be checked against the ledger. Answers ' +
+          '`{drained, pending, unsettled_writes, delivered, dropped}`. A processor without it is logged, not fatal.',
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { deadline_ms: { type: 'integer', minimum: 0, maximum: 120000 } } },
+      },
+    },
     async (request) => {
       const deadline = request.body?.deadline_ms ?? 5000;
       const started = Date.now();

@@ -94,6 +94,12 @@ const nameParams = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } },
 } as const;
 
+const RULE_DESCRIPTION =
+  'Sets (or replaces) a rule, then answers `{rules}`. A rule has at least one of `abort` (answer `status` without running ' +
+  'the handler), `delay` (wait `delay_ms` first) and `fail_after_commit` (run the handler, then reset the connection instead ' +
+  "of answering), each hitting `percent` of the requests whose path starts with one of `routes` (every non-admin route when " +
+  "absent). Draws are seeded per rule, so a run replays exactly.";
+
 interface ActiveRule {
   rule: HttpFaultRule;
   rng: Rng;
@@ -172,31 +178,43 @@ const plugin: FastifyPluginAsync<HttpFaultsOptions> = async (app: FastifyInstanc
     done(null, payload);
   });
 
-  app.get(HTTP_FAULTS_PATH, async () => listRules());
+  app.get(
+    HTTP_FAULTS_PATH,
+    { schema: { summary: 'The HTTP fault rules in force', description: 'Answers `{rules: {<name>: rule}}` with the defaults filled in.' } },
+    async () => listRules(),
+  );
 
-  app.put<{ Body: HttpFaultRuleInput }>(HTTP_FAULTS_PATH, { schema: { body: httpFaultRuleSchema } }, async (request) => {
-    setRule('default', parseBody(httpFaultRule, request.body));
-    return listRules();
-  });
+  app.put<{ Body: HttpFaultRuleInput }>(
+    HTTP_FAULTS_PATH,
+    { schema: { summary: 'Set the rule named `default`', description: RULE_DESCRIPTION, body: httpFaultRuleSchema } },
+    async (request) => {
+      setRule('default', parseBody(httpFaultRule, request.body));
+      return listRules();
+    },
+  );
 
   app.put<{ Body: HttpFaultRuleInput; Params: { name: string } }>(
     `${HTTP_FAULTS_PATH}/:name`,
-    { schema: { body: httpFaultRuleSchema, params: nameParams } },
+    { schema: { summary: 'Set a named rule (one per fault window)', description: RULE_DESCRIPTION, body: httpFaultRuleSchema, params: nameParams } },
     async (request) => {
       setRule(request.params.name, parseBody(httpFaultRule, request.body));
       return listRules();
     },
   );
 
-  app.delete(HTTP_FAULTS_PATH, async () => {
+  app.delete(HTTP_FAULTS_PATH, { schema: { summary: 'Heal every HTTP fault', description: 'Clears every rule; answers `{rules: {}}`.' } }, async () => {
     rules.clear();
     return listRules();
   });
 
-  app.delete<{ Params: { name: string } }>(`${HTTP_FAULTS_PATH}/:name`, { schema: { params: nameParams } }, async (request) => {
-    rules.delete(request.params.name);
-    return listRules();
-  });
+  app.delete<{ Params: { name: string } }>(
+    `${HTTP_FAULTS_PATH}/:name`,
+    { schema: { summary: 'Heal one named rule', description: 'Clears the rule (a no-op when there is none); answers the rules left.', params: nameParams } },
+    async (request) => {
+      rules.delete(request.params.name);
+      return listRules();
+    },
+  );
 };
 
 // Not encapsulated: the hooks must see every route of the service (what fastify-plugin does).

@@ -57,7 +57,13 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
 
   app.post<{ Body: RegistrationRequest & { port: number } }>(
     '/__admin/register',
-    { schema: { body: registrationSchema(['service', 'replica', 'port']) } },
+    {
+      schema: {
+        summary: 'Register a replica (what an endpoints controller does)',
+        description: 'Adds or replaces the replica\'s address (ip defaults to 127.0.0.1); replicas of a service may have different ports. Answers `{event: ADDED|MODIFIED|UNCHANGED, namespace, service, replica, resourceVersion}`.',
+        body: registrationSchema(['service', 'replica', 'port']),
+      },
+    },
     async (request) => {
       const { service, replica, port } = request.body;
       const namespace = request.body.namespace ?? defaultNamespace;
@@ -68,7 +74,13 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
 
   app.post<{ Body: RegistrationRequest }>(
     '/__admin/deregister',
-    { schema: { body: registrationSchema(['service', 'replica']) } },
+    {
+      schema: {
+        summary: 'Deregister a replica',
+        description: 'Removes the replica\'s address; the service stays (with `subsets: []` when it was the last). Answers `{removed, namespace, service, replica, resourceVersion}`.',
+        body: registrationSchema(['service', 'replica']),
+      },
+    },
     async (request) => {
       const { service, replica } = request.body;
       const namespace = request.body.namespace ?? defaultNamespace;
@@ -77,16 +89,32 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
   );
 
-  app.post<{ Body: { namespace?: string; service: string } }>('/__admin/services', { schema: { body: serviceBodySchema } }, async (request, reply) => {
+  app.post<{ Body: { namespace?: string; service: string } }>(
+    '/__admin/services',
+    {
+      schema: {
+        summary: 'Create a service with no replicas (scaled to zero)',
+        description: 'Answers 201 `{created: true, ...}`, or 200 `{created: false, ...}` when the service existed.',
+        body: serviceBodySchema,
+      },
+    },
+    async (request, reply) => {
     const namespace = request.body.namespace ?? defaultNamespace;
-    const created = store.createService(namespace, request.body.service);
-    void reply.code(created ? 201 : 200);
-    return { created, namespace, service: request.body.service, resourceVersion: String(store.resourceVersion) };
-  });
+      const created = store.createService(namespace, request.body.service);
+      void reply.code(created ? 201 : 200);
+      return { created, namespace, service: request.body.service, resourceVersion: String(store.resourceVersion) };
+    },
+  );
 
   app.delete<{ Params: { namespace: string; name: string } }>(
     '/__admin/services/:namespace/:name',
-    { schema: { params: { type: 'object', required: ['namespace', 'name'], properties: { namespace: serviceNameSchema, name: serviceNameSchema } } } },
+    {
+      schema: {
+        summary: 'Delete a service',
+        description: 'Removes the service and its replicas (a DELETED watch event); 404 when there is no such service.',
+        params: { type: 'object', required: ['namespace', 'name'], properties: { namespace: serviceNameSchema, name: serviceNameSchema } },
+      },
+    },
     async (request, reply) => {
       const { namespace, name } = request.params;
       if (!store.deleteService(namespace, name)) {
@@ -96,30 +124,52 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
   );
 
-  app.get('/__admin/state', { schema: noQuery }, async () => ({
+  app.get(
+    '/__admin/state',
+    { schema: { summary: "The stub's state", description: 'Services with their replicas, the faults in force, and the open watches (and whether they are stalled).', ...noQuery } },
+    async () => ({
     namespace: defaultNamespace,
     resourceVersion: String(store.resourceVersion),
     services: store.states(),
     faults: faults.list(),
-    watches: { open: hub.count, stalled: hub.isStalled },
-  }));
+      watches: { open: hub.count, stalled: hub.isStalled },
+    }),
+  );
 
   // One route per registered fault; its body schema is derived from the fault's zod declaration, and the
   // same schema parses the body (defaults filled). A fault whose params are all optional also takes no body.
   const kinds = [...DISCOVERY_FAULTS.values()].map((definition) => {
     const body = faultBody(definition);
     const jsonSchema = bodyJsonSchema(body.safeParse({}).success ? body.nullable() : body);
-    app.put<{ Body: Record<string, unknown> | null }>(`/__admin/faults/${definition.kind}`, { schema: { body: jsonSchema } }, async (request) =>
-      faults.put(definition.kind, parseBody(body, request.body ?? {})),
+    app.put<{ Body: Record<string, unknown> | null }>(
+      `/__admin/faults/${definition.kind}`,
+      {
+        schema: {
+          summary: `Start the ${definition.kind} fault (discovery.${definition.kind})`,
+          description: `${definition.description.charAt(0).toUpperCase()}${definition.description.slice(1)}. Replaces a fault of the same kind and target; DELETE heals it.`,
+          body: jsonSchema,
+        },
+      },
+      async (request) => faults.put(definition.kind, parseBody(body, request.body ?? {})),
     );
     return { kind: definition.kind, description: definition.description, scoped: definition.scope === 'service', params: bodyJsonSchema(body) };
   });
 
-  app.get('/__admin/faults', { schema: noQuery }, async () => ({ faults: faults.list(), kinds }));
+  app.get(
+    '/__admin/faults',
+    { schema: { summary: 'The discovery faults in force, and every kind', description: 'Answers `{faults, kinds}`: each kind with its description and params schema.', ...noQuery } },
+    async () => ({ faults: faults.list(), kinds }),
+  );
 
   app.put<{ Params: { kind: string } }>(
     '/__admin/faults/:kind',
-    { schema: { params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', maxLength: 64 } } } } },
+    {
+      schema: {
+        summary: 'An unknown fault kind',
+        description: 'Any kind not listed above: 404 naming the known kinds.',
+        params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', maxLength: 64 } } },
+      },
+    },
     async (request, reply) =>
       reply.code(404).send({ error: `unknown discovery fault "${request.params.kind}"; known: ${DISCOVERY_FAULT_KINDS.join(', ')}`, code: 'NOT_FOUND', status: 404 }),
   );
@@ -128,6 +178,8 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     '/__admin/faults/:kind',
     {
       schema: {
+        summary: 'Heal one kind of discovery fault',
+        description: 'Heals every fault of that kind, or only one service\'s with `service` (and `namespace`). Answers `{healed}`; 404 for an unknown kind.',
         params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', maxLength: 64 } } },
         querystring: { type: 'object', additionalProperties: false, properties: { service: serviceNameSchema, namespace: serviceNameSchema } },
       },
@@ -141,5 +193,9 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) =
     },
   );
 
-  app.delete('/__admin/faults', { schema: noQuery }, async () => ({ healed: faults.clear() }));
+  app.delete(
+    '/__admin/faults',
+    { schema: { summary: 'Heal every discovery fault', description: 'Answers `{healed}`.', ...noQuery } },
+    async () => ({ healed: faults.clear() }),
+  );
 };

@@ -116,6 +116,15 @@ export const kubernetesApiRoutes: FastifyPluginAsync<KubernetesApiOptions> = asy
     {
       attachValidation: true,
       schema: {
+        summary: "List a namespace's Endpoints, or watch them",
+        description:
+          'Kubernetes core/v1: an `EndpointsList` of every service in the namespace (`fieldSelector=metadata.name=X` keeps one). ' +
+          'With `watch=1` (or `true`) the answer is a chunked stream of `WatchEvent` objects, one JSON object per line: with no ' +
+          '`resourceVersion` (or `0`) an `ADDED` event for every current object first, then every change; with ' +
+          '`resourceVersion=N` the events after N (older than the history kept: one `ERROR` event with a 410 `Status`, reason ' +
+          '`Expired`, and the stream ends); `BOOKMARK` events carrying the current resourceVersion unless ' +
+          '`allowWatchBookmarks=false`; `timeoutSeconds=N` ends the stream after N seconds. A service scaled to zero may be ' +
+          'served with `subsets: null` (what Kubernetes did in 2017). Errors are `Status` objects.',
         params: { type: 'object', required: ['namespace'], properties: { namespace: dnsName } },
         querystring: querySchema,
       },
@@ -128,6 +137,11 @@ export const kubernetesApiRoutes: FastifyPluginAsync<KubernetesApiOptions> = asy
     {
       attachValidation: true,
       schema: {
+        summary: "One service's Endpoints, or watch it",
+        description:
+          "Kubernetes core/v1: the service's `Endpoints` (one subset per distinct port, addresses sorted by replica name), or " +
+          'a 404 `Status` when there is no such service. With `watch=1` the answer is a stream of `WatchEvent` objects for this ' +
+          'service only, one JSON object per line, as for the list.',
         params: { type: 'object', required: ['namespace', 'name'], properties: { namespace: dnsName, name: dnsName } },
         querystring: querySchema,
       },

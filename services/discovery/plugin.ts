@@ -52,10 +52,13 @@ export const discoveryPlugin: FastifyPluginAsync<DiscoveryOptions & { onReady?: 
     '/health',
     {
       schema: {
+        summary: 'Liveness',
+        description: 'Answers 200 while the process runs, even while an API fault (hang, slow, fail) is in force: a hung API server is still a live process.',
         querystring: { type: 'object', additionalProperties: false, properties: {} },
         response: {
           200: {
             type: 'object',
+            description: 'The stub is up: its current resourceVersion and the number of open watches.',
             properties: { status: { type: 'string' }, service: { type: 'string' }, resourceVersion: { type: 'string' }, watches: { type: 'integer' } },
           },
         },

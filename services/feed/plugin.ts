@@ -35,7 +35,18 @@ export const feedPlugin: FastifyPluginAsync<FeedOptions> = async (app: FastifyIn
 
   app.post<{ Body: FeedEventBatch }>(
     '/v1/events',
-    { schema: { body: feedEventBatchSchema, response: { 200: eventsResponseSchema } } },
+    {
+      schema: {
+        summary: 'Take a batch of account events from the card processor',
+        description:
+          'Each event carries the ledger\'s view of the account right after an operation; per account the feed keeps the ' +
+          'snapshot with the highest `version` (events may arrive out of order or twice) and adds an item to the transaction ' +
+          'feed. Idempotent by `event_id`: a repeated event is counted as a duplicate and changes nothing. The batch is checked ' +
+          'whole first: an event whose `account.account_id` differs from its `account_id` is 400 and nothing is applied.',
+        body: feedEventBatchSchema,
+        response: { 200: eventsResponseSchema },
+      },
+    },
     async (request, reply) => {
       const events = request.body.events;
       // Checked for the whole batch before any event is applied: a bad batch changes nothing.
@@ -55,13 +66,28 @@ export const feedPlugin: FastifyPluginAsync<FeedOptions> = async (app: FastifyIn
 
   app.get<{ Params: { id: string } }>(
     '/v1/accounts/:id/balance',
-    { schema: { params: accountParamsSchema, response: { 200: balanceViewSchema } } },
+    {
+      schema: {
+        summary: 'An account\'s balance, as the app shows it',
+        description: 'Agrees with the ledger once traffic drains. 404 `unknown_account` for an account the feed does not know.',
+        params: accountParamsSchema,
+        response: { 200: balanceViewSchema },
+      },
+    },
     async (request, reply) => state.balance(request.params.id) ?? reply.code(404).send(unknownAccount(request.params.id)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
     '/v1/accounts/:id/feed',
-    { schema: { params: accountParamsSchema, querystring: feedQuerySchema, response: { 200: feedPageSchema } } },
+    {
+      schema: {
+        summary: 'An account\'s transaction feed',
+        description: `The last items, newest first, at most \`limit\` (default ${DEFAULT_FEED_LIMIT}). 404 \`unknown_account\` for an account the feed does not know.`,
+        params: accountParamsSchema,
+        querystring: feedQuerySchema,
+        response: { 200: feedPageSchema },
+      },
+    },
     async (request, reply) => {
       const items = state.items(request.params.id, request.query.limit ?? DEFAULT_FEED_LIMIT);
       if (!items) return reply.code(404).send(unknownAccount(request.params.id));
@@ -70,10 +96,20 @@ export const feedPlugin: FastifyPluginAsync<FeedOptions> = async (app: FastifyIn
     },
   );
 
-  app.get('/health', { schema: { response: { 200: feedHealthSchema } } }, async () => ({
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness',
+        description: 'Answers 200 as soon as the process can serve requests. faultline waits for it before traffic and after every restart.',
+        response: { 200: feedHealthSchema },
+      },
+    },
+    async () => ({
     status: 'ok',
     service: 'feed',
     replica: opts.replica,
-    ...state.stats(),
-  }));
+      ...state.stats(),
+    }),
+  );
 };

@@ -27,6 +27,7 @@ const accountSnapshotSchema = {
 
 export const feedEventBatchSchema = {
   type: 'object',
+  description: 'A batch of events from the card processor\'s outbox (FeedEventBatch), checked whole before any is applied.',
   additionalProperties: false,
   required: ['events'],
   properties: {
@@ -56,8 +57,13 @@ export const feedEventBatchSchema = {
 
 export const eventsResponseSchema = {
   type: 'object',
+  description: 'The batch was taken (a repeated event_id counts as a duplicate and changes nothing).',
   required: ['received', 'applied', 'duplicates'],
-  properties: { received: int, applied: int, duplicates: int },
+  properties: {
+    received: { ...int, description: 'Events in the batch.' },
+    applied: { ...int, description: 'Events applied for the first time.' },
+    duplicates: { ...int, description: 'Events already applied before (by event_id).' },
+  },
 } as const;
 
 export const accountParamsSchema = {
@@ -70,17 +76,25 @@ export const accountParamsSchema = {
 export const feedQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_FEED_PAGE } },
+  properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_FEED_PAGE, description: 'At most this many items, newest first.' } },
 } as const;
 
 export const balanceViewSchema = {
   type: 'object',
+  description: 'What the app shows (BalanceView): the ledger snapshot with the highest version received, or the opening balance before any event.',
   required: ['account_id', 'currency', 'balance', 'available', 'version'],
-  properties: { account_id: { type: 'string' }, currency: { type: 'string' }, balance: int, available: int, version: int },
+  properties: {
+    account_id: { type: 'string' },
+    currency: { type: 'string' },
+    balance: { ...int, description: 'available + held, integer minor units.' },
+    available: { ...int, description: 'Integer minor units.' },
+    version: { ...int, description: 'The ledger account version this balance reflects.' },
+  },
 } as const;
 
 export const feedPageSchema = {
   type: 'object',
+  description: 'The account\'s transaction feed, newest first (FeedPage).',
   required: ['account_id', 'items'],
   properties: {
     account_id: { type: 'string' },
@@ -106,6 +120,7 @@ export const feedPageSchema = {
 
 export const feedHealthSchema = {
   type: 'object',
+  description: 'The process is up, with its event counters.',
   required: ['status', 'service', 'replica'],
   properties: {
     status: { type: 'string' },

@@ -15,6 +15,7 @@ import {
   idempotencyRecordResponseSchema,
   idParamsSchema,
   journalPageSchema,
+  LEDGER_ROUTE_DOCS,
   journalQuerySchema,
   postingResponseSchema,
   releaseResponseSchema,
@@ -51,30 +52,30 @@ export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = asy
     }
   };
 
-  const operation = (path: string, bodySchema: object, responseSchema: object): void => {
-    app.post(path, { schema: { body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, (request: FastifyRequest, reply) =>
+  const operation = (path: string, docs: { summary: string; description: string }, bodySchema: object, responseSchema: object): void => {
+    app.post(path, { schema: { ...docs, body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, (request: FastifyRequest, reply) =>
       relay(reply, store.call('POST', path, rawBody(request))),
     );
   };
-  operation('/v1/holds', holdRequestSchema, holdResponseSchema);
-  operation('/v1/releases', releaseRequestSchema, releaseResponseSchema);
-  operation('/v1/postings', postingRequestSchema, postingResponseSchema);
-  operation('/v1/idempotency-records', idempotencyRecordRequestSchema, idempotencyRecordResponseSchema);
+  operation('/v1/holds', LEDGER_ROUTE_DOCS.holds, holdRequestSchema, holdResponseSchema);
+  operation('/v1/releases', LEDGER_ROUTE_DOCS.releases, releaseRequestSchema, releaseResponseSchema);
+  operation('/v1/postings', LEDGER_ROUTE_DOCS.postings, postingRequestSchema, postingResponseSchema);
+  operation('/v1/idempotency-records', LEDGER_ROUTE_DOCS.idempotencyRecords, idempotencyRecordRequestSchema, idempotencyRecordResponseSchema);
 
   // Reads: validated here, then the same URL (already checked) goes to the store.
-  app.get('/v1/accounts/:id', { schema: { params: idParamsSchema, response: { 200: accountViewSchema } } }, (request, reply) =>
+  app.get('/v1/accounts/:id', { schema: { ...LEDGER_ROUTE_DOCS.account, params: idParamsSchema, response: { 200: accountViewSchema } } }, (request, reply) =>
     relay(reply, store.call('GET', request.url)),
   );
-  app.get('/v1/journal', { schema: { querystring: journalQuerySchema, response: { 200: journalPageSchema } } }, (request, reply) =>
+  app.get('/v1/journal', { schema: { ...LEDGER_ROUTE_DOCS.journal, querystring: journalQuerySchema, response: { 200: journalPageSchema } } }, (request, reply) =>
     relay(reply, store.call('GET', request.url)),
   );
   app.get(
     '/v1/authorizations/:id',
-    { schema: { params: idParamsSchema, response: { 200: authorizationStateSchema } } },
+    { schema: { ...LEDGER_ROUTE_DOCS.authorization, params: idParamsSchema, response: { 200: authorizationStateSchema } } },
     (request, reply) => relay(reply, store.call('GET', request.url)),
   );
 
-  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => ({
+  app.get('/health', { schema: { ...LEDGER_ROUTE_DOCS.health, response: { 200: healthSchema } } }, async () => ({
     status: 'ok',
     service: 'ledger',
     replica: opts.replica,

@@ -42,6 +42,7 @@ import {
   idempotencyRecordResponseSchema,
   idParamsSchema,
   journalPageSchema,
+  LEDGER_ROUTE_DOCS,
   journalQuerySchema,
   postingResponseSchema,
   releaseResponseSchema,
@@ -58,8 +59,14 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
   const { book } = opts;
   const keys = opts.keys ?? new IdempotencyKeys();
 
-  const operation = <B extends { idempotency?: IdempotencyClaim }>(path: string, bodySchema: object, responseSchema: object, run: (body: B) => unknown): void => {
-    app.post<{ Body: B }>(path, { schema: { body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, async (request, reply) => {
+  const operation = <B extends { idempotency?: IdempotencyClaim }>(
+    path: string,
+    docs: { summary: string; description: string },
+    bodySchema: object,
+    responseSchema: object,
+    run: (body: B) => unknown,
+  ): void => {
+    app.post<{ Body: B }>(path, { schema: { ...docs, body: bodySchema, response: { 200: responseSchema, '4xx': ledgerErrorSchema } } }, async (request, reply) => {
       const body = request.body as B;
       try {
         // Check, run, record: one synchronous step, so nothing else runs in between.
@@ -74,15 +81,21 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
       }
     });
   };
-  operation<HoldRequest>('/v1/holds', holdRequestSchema, holdResponseSchema, (body) => book.hold(body));
-  operation<ReleaseRequest>('/v1/releases', releaseRequestSchema, releaseResponseSchema, (body) => book.release(body));
-  operation<PostingRequest>('/v1/postings', postingRequestSchema, postingResponseSchema, (body) => book.post(body));
+  operation<HoldRequest>('/v1/holds', LEDGER_ROUTE_DOCS.holds, holdRequestSchema, holdResponseSchema, (body) => book.hold(body));
+  operation<ReleaseRequest>('/v1/releases', LEDGER_ROUTE_DOCS.releases, releaseRequestSchema, releaseResponseSchema, (body) => book.release(body));
+  operation<PostingRequest>('/v1/postings', LEDGER_ROUTE_DOCS.postings, postingRequestSchema, postingResponseSchema, (body) => book.post(body));
 
   // An answer the caller gave without a ledger write (the processor's card_mismatch decline): its key is
   // judged and recorded here like any other, so a reuse with other content is refused on every replica.
   app.post<{ Body: IdempotencyRecordRequest }>(
     '/v1/idempotency-records',
-    { schema: { body: idempotencyRecordRequestSchema, response: { 200: idempotencyRecordResponseSchema, '4xx': ledgerErrorSchema } } },
+    {
+      schema: {
+        ...LEDGER_ROUTE_DOCS.idempotencyRecords,
+        body: idempotencyRecordRequestSchema,
+        response: { 200: idempotencyRecordResponseSchema, '4xx': ledgerErrorSchema },
+      },
+    },
     async (request, reply) => {
       const { idempotency, outcome } = request.body;
       try {
@@ -104,7 +117,7 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
 
   app.get<{ Params: { id: string } }>(
     '/v1/accounts/:id',
-    { schema: { params: idParamsSchema, response: { 200: accountViewSchema } } },
+    { schema: { ...LEDGER_ROUTE_DOCS.account, params: idParamsSchema, response: { 200: accountViewSchema } } },
     async (request, reply) => {
       const view = book.account(request.params.id);
       if (view) return view;
@@ -116,17 +129,17 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
 
   app.get<{ Querystring: { after?: number; limit?: number } }>(
     '/v1/journal',
-    { schema: { querystring: journalQuerySchema, response: { 200: journalPageSchema } } },
+    { schema: { ...LEDGER_ROUTE_DOCS.journal, querystring: journalQuerySchema, response: { 200: journalPageSchema } } },
     async (request) => book.journalPage(request.query.after ?? 0, request.query.limit ?? DEFAULT_JOURNAL_PAGE),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/authorizations/:id',
-    { schema: { params: idParamsSchema, response: { 200: authorizationStateSchema } } },
+    { schema: { ...LEDGER_ROUTE_DOCS.authorization, params: idParamsSchema, response: { 200: authorizationStateSchema } } },
     async (request) => book.authorizationState(request.params.id),
   );
 
-  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => {
+  app.get('/health', { schema: { ...LEDGER_ROUTE_DOCS.health, response: { 200: healthSchema } } }, async () => {
     const stats = book.stats();
     return {
       status: 'ok',

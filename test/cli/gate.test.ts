@@ -13,6 +13,7 @@ import type { Summary } from '../../harness/summary/types.ts';
 const SCENARIO = (thresholds: string) => `name: gate-check
 description: a short run for the gate
 seed: 3
+warmup_s: 1
 traffic: { rate: 60, duration_s: 5 }
 drain_s: 5
 ${RELAXED_VALIDITY_YAML}thresholds:

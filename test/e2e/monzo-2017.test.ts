@@ -12,8 +12,8 @@ function phase(s: Summary, name: string, fault: string): Summary['phases'][numbe
 }
 
 test('monzo-2017: the naive router loses every service after the mesh restart; the hardened one keeps payments flowing', async () => {
-  const naive = await runShort('monzo-2017', { duration: 32, rate: 100, router: 'naive', standin: false });
-  const hardened = await runShort('monzo-2017', { duration: 32, rate: 100, router: 'hardened', standin: true });
+  const naive = await runShort('monzo-2017', { duration: 24, rate: 80, router: 'naive', standin: false });
+  const hardened = await runShort('monzo-2017', { duration: 24, rate: 80, router: 'hardened', standin: true });
 
   const before = phase(naive.summary, 'before', 'etcd-watch-stall');
   const naiveDuringRestart = phase(naive.summary, 'during', 'mesh-restart');

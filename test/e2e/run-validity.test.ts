@@ -13,7 +13,7 @@ import type { Summary } from '../../harness/summary/types.ts';
 test('a stalled driver makes the run inconclusive: exit 4, reasons, banner, JUnit error; without the stall it passes', async () => {
   const stalledDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-stall-'));
   const quietDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-quiet-'));
-  const stalled = await cliWithEnv(['run', 'baseline', '--duration', '4s', '--warmup', '1s', '--out', stalledDir], { FAULTLINE_TEST_DRIVER_STALL: '1.5:1500' });
+  const stalled = await cliWithEnv(['run', 'baseline', '--duration', '4s', '--warmup', '1s', '--rate', '60', '--out', stalledDir], { FAULTLINE_TEST_DRIVER_STALL: '1.5:1500' });
   assert.equal(stalled.code, 4, stalled.stdout + stalled.stderr);
   const s = JSON.parse(readFileSync(path.join(stalledDir, 'summary.json'), 'utf8')) as Summary;
   assert.equal(s.verdict, 'inconclusive');
@@ -30,7 +30,7 @@ test('a stalled driver makes the run inconclusive: exit 4, reasons, banner, JUni
   assert.match(junit, /<error /);
   assert.doesNotMatch(junit, /<failure /);
 
-  const quiet = await cliWithEnv(['run', 'baseline', '--duration', '4s', '--warmup', '1s', '--out', quietDir], {});
+  const quiet = await cliWithEnv(['run', 'baseline', '--duration', '4s', '--warmup', '1s', '--rate', '60', '--out', quietDir], {});
   const q = JSON.parse(readFileSync(path.join(quietDir, 'summary.json'), 'utf8')) as Summary;
   // On a loaded CI machine the quiet run may itself be inconclusive; it must never be failed.
   assert.notEqual(q.verdict, 'failed', q.reasons.join('\n'));

@@ -9,12 +9,14 @@ import { onInterrupt } from '../signals.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
 import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
+import { replaceFlags } from '../replace-flags.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
   if (o.replay === undefined && o.speed !== undefined) throw new UsageError('--speed applies to --replay only');
   const seed = seedFlag(o.seed);
+  const { replace, replicas } = replaceFlags(o, loaded.replace);
   const scenario = applyOverrides(loaded, {
     duration: durationFlag('--duration', o.duration, { max: 3600 }),
     warmup: durationFlag('--warmup', o.warmup, { max: 600, allowZero: true }),
@@ -24,6 +26,8 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     standin: o.standin as boolean | undefined,
     model: o.model as 'open' | 'closed' | undefined,
     connections: positiveNumber('--connections', o.connections, { integer: true, max: 1000 }),
+    replace,
+    replicas,
   });
   const speed = positiveNumber('--speed', o.speed, { max: 1000 });
   const controller = new AbortController();
@@ -55,7 +59,15 @@ function repeatCommand(name: string, seed: number, router: string, standin: bool
   for (const flag of ['duration', 'warmup', 'rate', 'replay', 'speed', 'model', 'connections', 'mode', 'baseline'] as const) {
     if (o[flag] !== undefined && !(flag === 'mode' && o[flag] === 'embedded')) parts.push(`--${flag} ${String(o[flag])}`);
   }
+  for (const [flag, key] of [['--replace', 'replace'], ['--replace-url', 'replaceUrl'], ['--replicas', 'replicas']] as const) {
+    for (const value of (o[key] as string[] | undefined) ?? []) parts.push(`${flag} ${shellQuote(value)}`);
+  }
   return parts.join(' ');
+}
+
+/** A value as one shell word: `ledger=node x.js` -> `'ledger=node x.js'`. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

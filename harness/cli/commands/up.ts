@@ -1,9 +1,13 @@
 // `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
 // service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
+// --replace / --replace-url put the user's own services in the mocks' places, as in `faultline run`.
 import { writeFile } from 'node:fs/promises';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
+import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
 import { UsageError } from '../exit-codes.ts';
+import { replaceFlags } from '../replace-flags.ts';
+import { replacedText } from '../../report/sections/run.ts';
 import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
 
 export interface UpOptions {
@@ -11,6 +15,9 @@ export interface UpOptions {
   json?: string;
   toxiproxyPort?: string;
   seed?: string;
+  replace?: unknown;
+  replaceUrl?: unknown;
+  replicas?: unknown;
 }
 
 export async function upCommand(options: UpOptions, out: (line: string) => void): Promise<number> {
@@ -20,8 +27,11 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   if (!Number.isInteger(toxiproxyPort) || toxiproxyPort < 0 || toxiproxyPort > 65535) throw new UsageError(`--toxiproxy-port must be a port number, got "${options.toxiproxyPort}"`);
   const seed = Number(options.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
+  const { replace, replicas } = replaceFlags(options);
   const spec = topologySchema.parse({ router });
-  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort });
+  settleReplicaCounts(spec, replace, replicas);
+  const replaced = replacedServices({ replace, topology: spec });
+  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -39,17 +49,19 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
     url: r.url,
     direct_url: r.directUrl,
     proxy: r.proxy?.name ?? null,
+    runtime: r.runtime ?? 'process',
   }));
   out(`faultline pipeline up in ${Math.round(topology.startupMs)} ms (router: ${router}, seed: ${seed})`);
   out(`Toxiproxy API  ${topology.urls.toxiproxy}   (any Toxiproxy client can add toxics to the proxies below)`);
   out(`discovery      ${topology.urls.discovery}   namespace: ${DEFAULT_NAMESPACE}   (Kubernetes Endpoints API: ${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints, ?watch=1 to watch)`);
+  for (const r of replaced) out(`replaced       ${replacedText(r)}`);
   for (const s of services) out(`${s.replica.padEnd(18)} ${s.url.padEnd(24)} proxy: ${(s.proxy ?? '-').padEnd(18)} direct: ${s.direct_url}  pid ${s.pid}`);
   out('Ctrl-C to stop.');
   if (options.json) {
     const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
     await writeFile(
       options.json,
-      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, services }, null, 2) + '\n',
+      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, replaced, services }, null, 2) + '\n',
     );
     out(`wrote ${options.json}`);
   }

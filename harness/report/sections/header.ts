@@ -45,6 +45,7 @@ export function header(summary: Summary, nav: ReadonlyArray<readonly [string, st
       <span>seed <b>${summary.seed}</b></span>
       <span>duration <b>${summary.duration_s} s</b></span>
       <span>mode <b>${summary.mode}</b></span>
+      ${summary.replaced?.length ? html`<span title="mocks replaced by your own services (see Repeat this run)">replaced <b>${summary.replaced.map((r) => `${r.service} (${r.by})`).join(', ')}</b></span>` : ''}
       <span>started <b>${started}</b></span>
     </div>
     <nav class="sections">${nav.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>

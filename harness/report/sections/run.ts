@@ -1,6 +1,12 @@
-// How to repeat the run: scenario, seed, router, stand-in, versions and the one command.
-import type { Summary } from '../../summary/types.ts';
+// How to repeat the run: scenario, seed, router, stand-in, the mocks replaced by the user's own services,
+// versions and the one command.
+import type { ReplacedService, Summary } from '../../summary/types.ts';
 import { html, type SafeHtml } from '../html.ts';
+
+/** `ledger by command "node my-ledger.js" (2 replicas)` or `card-processor by URL http://127.0.0.1:9000`. */
+export function replacedText(r: ReplacedService): string {
+  return r.by === 'url' ? `${r.service} by URL ${r.what}` : `${r.service} by command "${r.what}" (${r.replicas} replica${r.replicas === 1 ? '' : 's'})`;
+}
 
 export function commandBox(summary: Summary, id: string): SafeHtml {
   return html`<div class="command"><pre><code id="${id}">${summary.command}</code></pre><button type="button" data-copy="${id}">copy</button></div>`;
@@ -14,6 +20,7 @@ export function runSection(summary: Summary): SafeHtml {
     ['router policy', summary.router],
     ['stand-in', summary.standin ? 'on' : 'off'],
     ['mode', summary.mode],
+    ['replaced', summary.replaced?.length ? summary.replaced.map(replacedText).join('; ') : 'none: every service is faultline\'s mock'],
     ['duration', `${summary.duration_s} s`],
     ['started', summary.started_at],
     ['faultline', summary.versions.faultline],

@@ -55,8 +55,13 @@ export interface DeliveryOptions {
   /**
    * Start no attempt later than this (ms from the call). An attempt already under way may run its
    * full attemptTimeoutMs past it, so delivery returns within deadlineMs + attemptTimeoutMs.
+   * With `extendUpToMs`, the deadline is counted from the last accepted message instead: delivery goes
+   * on while the issuer keeps accepting (a slow machine drains slowly but completely), and stops when
+   * it accepted nothing for deadlineMs, or at extendUpToMs from the call, whichever comes first.
    */
   deadlineMs: number;
+  /** Hard upper bound when the deadline is extended by progress (default: no extension). */
+  extendUpToMs?: number;
   /** Wait between rounds of retries. */
   retryMs: number;
   /** Attempts in flight at once (default 32). */
@@ -76,6 +81,7 @@ const isRetryable = (status: number): boolean => status === 0 || status >= 500 |
 export class AdviceQueue {
   readonly #messages = new Map<string, ForwardMessage>();
   readonly #onSettled: ((message: ForwardMessage) => void) | undefined;
+  #delivered = 0;
 
   /** `onSettled` is called once per message when it is delivered or rejected. */
   constructor(onSettled?: (message: ForwardMessage) => void) {
@@ -123,24 +129,38 @@ export class AdviceQueue {
    * Messages queued while it runs are picked up in the next round.
    */
   async deliver(send: Deliver, options: DeliveryOptions): Promise<QueueCounts> {
-    const deadline = options.now() + Math.max(0, options.deadlineMs);
+    const start = options.now();
+    const idleMs = Math.max(0, options.deadlineMs);
+    const capMs = Math.max(idleMs, options.extendUpToMs ?? idleMs);
+    let lastProgress = start;
+    const deliveredBefore = (): number => this.#delivered;
+    let delivered = deliveredBefore();
+    const deadlineLeft = (): number => {
+      const now = options.now();
+      const count = deliveredBefore();
+      if (count > delivered) {
+        delivered = count;
+        lastProgress = now;
+      }
+      return Math.min(lastProgress + idleMs, start + capMs) - now;
+    };
     const concurrency = Math.max(1, options.concurrency ?? 32);
     const signal = options.signal;
     for (;;) {
       const round = this.pending();
       if (round.length === 0 || signal?.aborted) break;
-      if (options.now() >= deadline) break;
+      if (deadlineLeft() <= 0) break;
       let index = 0;
       const worker = async (): Promise<void> => {
         while (index < round.length) {
           const message = round[index++] as ForwardMessage;
-          if (deadline - options.now() <= 0 || signal?.aborted) return;
+          if (deadlineLeft() <= 0 || signal?.aborted) return;
           await this.#attempt(message, send, options.attemptTimeoutMs, options.now);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, round.length) }, worker));
       if (this.pending().length === 0) break;
-      const left = deadline - options.now();
+      const left = deadlineLeft();
       if (left <= 0 || signal?.aborted) break;
       try {
         await sleep(Math.min(options.retryMs, left), undefined, { signal });
@@ -164,6 +184,7 @@ export class AdviceQueue {
     message.last_status = result.status;
     if (result.status >= 200 && result.status < 300) {
       message.state = 'delivered';
+      this.#delivered++;
       message.result = result.result;
       message.last_error = undefined;
     } else {

@@ -148,9 +148,10 @@ export class CardNetwork {
    * network.advice_retry_ms until each is accepted or `deadlineMs` (ms from now) has passed. No attempt
    * starts after the deadline; one under way may take up to the issuer deadline to finish.
    */
-  async deliverAdvices(opts: { deadlineMs: number; signal?: AbortSignal }): Promise<ForwardReport> {
+  async deliverAdvices(opts: { deadlineMs: number; extendUpToMs?: number; signal?: AbortSignal }): Promise<ForwardReport> {
     await this.#queue.deliver((m, timeoutMs) => this.#deliverOne(m, timeoutMs), {
       deadlineMs: opts.deadlineMs,
+      ...(opts.extendUpToMs !== undefined ? { extendUpToMs: opts.extendUpToMs } : {}),
       retryMs: this.#network.advice_retry_ms,
       attemptTimeoutMs: this.#network.issuer_deadline_ms,
       concurrency: this.#adviceConcurrency,

@@ -1,0 +1,95 @@
+// The service under check, reached the way a run would reach it:
+// - by URL: a service already running on 127.0.0.1, checked where it is (it must answer something on its
+//   health route within the bound, or it cannot be reached);
+// - by command: the embedded topology started with that one service replaced by the command (the replace
+//   machinery: its PORT, FAULTLINE_LEDGER_STORE_URL, FAULTLINE_DISCOVERY_URL… and a ledger store, discovery
+//   and the other mocks behind it), each replica checked at its own direct address. Stopping it stops
+//   every process it started and frees every port, also when the checks fail or are interrupted.
+import { normalizeLoopbackUrl } from '../../scenario/loopback-url.ts';
+import { settleReplicaCounts, type ScaledService } from '../../scenario/replacements.ts';
+import { topologySchema, type Replacement, type ReplaceableService } from '../../scenario/schema.ts';
+import { startEmbeddedTopology, TopologyError } from '../../topology/embedded.ts';
+import { httpStatus } from '../../topology/health.ts';
+import { sleep } from '../../topology/replica.ts';
+import { ServiceStartError } from '../../topology/service-process.ts';
+
+/** The service could not be started or reached: nothing was checked (exit 3). */
+export class TargetUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetUnavailable';
+  }
+}
+
+export interface ContractTarget {
+  /** `the URL http://127.0.0.1:9000`, `command "node my-ledger.js" (2 replicas)`. */
+  description: string;
+  /** Direct base URLs of its replicas. */
+  replicas: string[];
+  /** The ledger store behind it, when faultline runs one (for balances the processor does not show). */
+  ledgerUrl?: string;
+  /** What runs beside it (for the header). */
+  beside?: string;
+  stop(): Promise<void>;
+}
+
+/** A service already running: it must answer GET `health` (any status) within `timeoutMs`. */
+export async function urlTarget(service: ReplaceableService, url: string, health: string, timeoutMs: number): Promise<ContractTarget> {
+  const base = normalizeLoopbackUrl(url);
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      await httpStatus(`${base}${health}`, Math.max(100, Math.min(2000, until - Date.now())));
+      break;
+    } catch (err) {
+      last = (err as { code?: string }).code === 'ECONNREFUSED' ? 'connection refused' : (err as Error).message;
+    }
+    if (Date.now() >= until) throw new TargetUnavailable(`${service} at the URL ${url} cannot be reached: GET ${base}${health}: ${last} (for ${timeoutMs / 1000} s)`);
+    await sleep(100);
+  }
+  return { description: `the URL ${url}`, replicas: [base], stop: async () => {} };
+}
+
+/** The embedded topology with `service` replaced by `replacement` (a command); resolves once every replica is healthy. */
+export async function commandTarget(
+  service: ReplaceableService,
+  replacement: Replacement,
+  counts: Partial<Record<ScaledService, number>>,
+  seed: number,
+  log: (line: string) => void = () => {},
+): Promise<ContractTarget> {
+  const spec = topologySchema.parse({ processors: 1, ledgers: 1, feeds: 1, proxies: false });
+  const replace = { [service]: replacement };
+  settleReplicaCounts(spec, replace, counts);
+  let topology;
+  try {
+    topology = await startEmbeddedTopology(spec, { seed, replace, log });
+  } catch (err) {
+    if (err instanceof TopologyError || err instanceof ServiceStartError) throw new TargetUnavailable(err.message);
+    throw err;
+  }
+  const replicas = topology.replicas(service).map((r) => r.directUrl);
+  const n = replicas.length;
+  const target: ContractTarget = {
+    description: `command "${replacement.command ?? ''}" (${n} replica${n === 1 ? '' : 's'})`,
+    replicas,
+    beside: besideOf(service),
+    stop: () => topology.stop(),
+  };
+  if (service === 'card-processor') target.ledgerUrl = topology.urls.ledgerStore;
+  return target;
+}
+
+function besideOf(service: ReplaceableService): string {
+  switch (service) {
+    case 'ledger':
+      return "faultline's ledger store behind it";
+    case 'ledger-store':
+      return "faultline's ledger replicas in front of it";
+    case 'card-processor':
+      return "faultline's discovery, ledger and feed behind it";
+    case 'feed':
+      return "faultline's pipeline around it";
+  }
+}
