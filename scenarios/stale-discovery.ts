@@ -17,12 +17,16 @@ export default defineScenario({
     authorization_success_rate: ['rate>0.98'],
     'recovery_seconds{fault:watch-stall}': ['value<10'],
   },
-  // Measured: on unchanged code, some runs catch a moved pod before the hardened router ejects it (1 run
-  // in 4: issuer success 98.6% instead of 100%, retries x1.014 instead of x1.001; stand-in covered every
-  // one). Those bands are this scenario's own; the customer-visible success rate keeps the default.
+  // Measured on unchanged code: the outcome depends on where the hardened router's re-list cycle (3 s
+  // without an event or bookmark) falls against the second pod move at 17 s. When no re-list came between
+  // the two moves, both ledger addresses it knows are dead for about a second and the issuer is bypassed
+  // (stand-in covers every one): issuer success 98.6% and 97.5% (a ~1.2 s dip at t = 17-18 s), retries
+  // x1.014 and x1.025, in 2 of 7 runs; 100% and x1.001 in the others. So this scenario's issuer rate and
+  // retries are bimodal, and their bands are its own, sized above the worst seen; the customer-visible
+  // success rate keeps the default band.
   baseline_tolerances: {
-    issuer_success_rate: { abs: 0.02 },
-    retry_amplification: { abs: 0.02 },
+    issuer_success_rate: { abs: 0.04 },
+    retry_amplification: { abs: 0.04 },
   },
   drain_s: 10,
 });

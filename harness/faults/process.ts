@@ -145,9 +145,17 @@ export const processRestartNewPort: FaultKind<typeof moveParams> = {
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     const [first, ...rest] = names;
-    // The fault takes effect when the first replica has moved; the others follow in the background.
-    if (first) await ctx.topology.restart(first, { newPort: true });
+    // The fault takes effect when the first replica's old process is gone (its old address is dead: what
+    // stale discovery routes to), not when the new one is healthy; the rest follows in the background.
+    let moving: Promise<unknown> = Promise.resolve();
+    if (first) {
+      let stopped = (): void => {};
+      const gone = new Promise<void>((resolve) => (stopped = resolve));
+      moving = ctx.topology.restart(first, { newPort: true, onStopped: stopped });
+      await Promise.race([gone, moving]);
+    }
     const following = (async () => {
+      await moving;
       for (const name of rest) {
         await sleep(params.interval_ms);
         await ctx.topology.restart(name, { newPort: true });

@@ -36,7 +36,7 @@ export interface FaultTopology {
   /** SIGTERM, with or without leaving discovery first. */
   terminate(replica: string, options: { deregisterFirst: boolean; graceMs?: number }): Promise<void>;
   /** Starts a stopped or killed replica again; newPort moves it (and its proxy) to new ports. */
-  restart(replica: string, options: { newPort: boolean }): Promise<unknown>;
+  restart(replica: string, options: { newPort: boolean; onStopped?: () => void }): Promise<unknown>;
 }
 
 export interface FaultContext {

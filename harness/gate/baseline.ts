@@ -1,40 +1,24 @@
 // Baseline comparison: is this run worse than a kept baseline summary by more than noise?
 //
-// <!-- README: baseline tolerances -->
-// ### Baseline comparison and its noise bands
-//
-// `faultline run … --baseline <summary.json>` and `faultline gate <run> --baseline <file>` compare the run
-// with a baseline summary, metric by metric. Only a change in the *worse* direction beyond the metric's
-// tolerance fails; improvements always pass. The tolerance is the **largest** of three bands:
+// The bands (README, "The nightly gate", has the measurements they were sized from):
 //
 //     tolerance = max(abs, rel × |baseline|, sigmas × standard error)
 //
-// | metric                                               | worse  | abs    | rel  | sigmas | standard error                         |
-// | ---------------------------------------------------- | ------ | ------ | ---- | ------ | -------------------------------------- |
-// | `authorization_success_rate` (whole run)             | lower  | 0.005  | 0    | 3      | binomial: √(pₐ(1−pₐ)/nₐ + p_b(1−p_b)/n_b) |
-// | `authorization_success_rate{phase:during,fault:F}`   | lower  | 0.005  | 0    | 3      | binomial, n = the phase's authorizations |
-// | `issuer_success_rate` (whole run)                    | lower  | 0.005  | 0    | 3      | binomial                               |
-// | `authorization_latency_p50` / `_p99` (whole run)     | higher | 5 ms   | 0.20 | 0      | –                                      |
-// | `authorization_latency_p50/_p99{phase:during,fault:F}` | higher | 5 ms | 0.20 | 0      | –                                      |
-// | `recovery_seconds{fault:F}`                          | higher | 2 s    | 0.50 | 0      | –                                      |
-// | `authorizations_failed_unknown`                      | higher | 5      | 0.25 | 3      | Poisson: √(baseline count)             |
+// | metric                                                   | worse  | abs      | rel  | sigmas | standard error                             |
+// | -------------------------------------------------------- | ------ | -------- | ---- | ------ | ------------------------------------------ |
+// | `authorization_success_rate` (whole run, and `{phase:during,fault:F}`) | lower | 0.005 | 0 | 3 | binomial: √(pₐ(1−pₐ)/nₐ + p_b(1−p_b)/n_b) |
+// | `issuer_success_rate`                                    | lower  | 0.005    | 0    | 3      | binomial                                   |
+// | `authorization_latency_p50{slice}`                       | higher | 5 ms     | 0.25 | 0      | –                                          |
+// | `authorization_latency_p99{slice}`                       | higher | 60 ms    | 1.0  | 0      | –                                          |
+// | `recovery_seconds{fault:F}`                              | higher | 2 s      | 0.50 | 0      | –                                          |
+// | `authorizations_failed_unknown` (scaled to this run's n) | higher | 5        | 0.25 | 3      | Poisson: √(baseline count)                 |
+// | `retry_amplification`                                    | higher | 0.005    | 0    | 0      | –; 0 when the baseline had no retry at all |
 //
-// Why these: a success rate measured on n requests wobbles by about √(p(1−p)/n) from run to run, so
-// three standard errors keep a short run from failing on noise, while the 0.005 floor stops a run
-// that is always 100% from failing on one request. Latency on a shared CI machine moves by a few
-// milliseconds and by tens of percent under load, so a p99 must grow by more than both 20% and 5 ms
-// to count. Recovery is measured in whole seconds from a per-second series, so ±1–2 s is noise.
-// `authorizations_failed_unknown` is the failed + unknown count, with the baseline's count scaled to
-// this run's number of authorizations (so a longer run is not penalised for being longer).
-// A fault that recovered in the baseline but never recovers now always fails; a metric present in
-// only one of the two runs (a fault the baseline did not have) is skipped. "Never recovered" is kept as
-// Infinity in memory and written as null in JSON.
-//
-// Override any band in a JSON file (`--tolerances tolerances.json`), per metric family or per metric:
-//
-//     { "authorization_success_rate": { "abs": 0.01 },
-//       "recovery_seconds{fault:ledger-latency}": { "abs": 5, "rel": 0 } }
-// <!-- /README -->
+// Latency is compared per slice of the BASELINE's schedule (comparedSlices below), never as a whole-run
+// percentile of a fault run, and only with enough samples (MIN_SAMPLES: 200 for p50, 1,000 for p99).
+// A fault that recovered in the baseline but never recovers now always fails; a metric present in only
+// one of the two runs is skipped. "Never recovered" is Infinity in memory and null in JSON. A scenario's
+// `baseline_tolerances` and a `--tolerances` file override any band, per family or per metric.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BaselineDelta, LatencySummary, PhaseSummary, Summary } from '../summary/types.ts';

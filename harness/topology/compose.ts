@@ -29,7 +29,7 @@ import { createEmptyService, waitForRouters } from './discovery-admin.ts';
 import { loopbackUrl, type Replica, type ReplicaRuntime } from './replica.ts';
 import { ReplicaTable } from './replica-table.ts';
 import { ReplicaTopology } from './replica-topology.ts';
-import type { ReplicaInfo, RunningTopology, StartTopologyOptions } from './types.ts';
+import type { ReplicaInfo, RestartOptions, RunningTopology, StartTopologyOptions } from './types.ts';
 
 export { ComposeStackError, DockerUnavailableError };
 
@@ -145,7 +145,7 @@ export class ComposeTopology extends ReplicaTopology implements RunningTopology 
     this.urls = this.table.urls({ toxiproxy: toxiproxy.host, discovery: this.discoveryAdmin, ledgerStore });
   }
 
-  override async restart(name: string, options: { newPort: boolean }): Promise<ReplicaInfo> {
+  override async restart(name: string, options: RestartOptions): Promise<ReplicaInfo> {
     if (options.newPort && !this.table.get(name).proxy) throw this.noProxyToMove(name);
     return super.restart(name, options);
   }

@@ -77,12 +77,13 @@ export class ProcessRuntime implements ReplicaRuntime {
     return this.proc ? this.proc.exited.then(() => {}) : Promise.resolve();
   }
 
-  async restart(newPort: boolean): Promise<void> {
+  async restart(newPort: boolean, onStopped?: () => void): Promise<void> {
     const oldPort = this.port;
     if (this.proc) {
       if (this.proc.alive()) this.quietly('SIGKILL');
       await this.proc.exited; // and what its command started (a shell's children), so the port is free
     }
+    onStopped?.();
     await this.start(newPort ? 0 : oldPort);
   }
 

@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE } from '../../services/discovery/contract.ts';
 import { deregisterReplica, registerReplica } from './discovery-admin.ts';
 import { settleWithin, sleep, type Replica } from './replica.ts';
 import type { ReplicaTable } from './replica-table.ts';
-import type { ReplicaInfo, TerminateOptions, TopologyControl, TopologyUrls } from './types.ts';
+import type { ReplicaInfo, RestartOptions, TerminateOptions, TopologyControl, TopologyUrls } from './types.ts';
 
 /** How long a restart waits for a deregistration still pending from an undrained SIGTERM. */
 const PENDING_DEREGISTRATION_MS = 10_000;
@@ -62,9 +62,9 @@ export abstract class ReplicaTopology implements TopologyControl {
     }
   }
 
-  async restart(name: string, options: { newPort: boolean }): Promise<ReplicaInfo> {
+  async restart(name: string, options: RestartOptions): Promise<ReplicaInfo> {
     const replica = this.controlled(name, `restarting ${name}`);
-    await replica.runtime.restart(options.newPort);
+    await replica.runtime.restart(options.newPort, options.onStopped);
     if (options.newPort && replica.proxy) await this.moveProxy(replica);
     // A deregistration pending since a SIGTERM lands first, so the registration below is the last word.
     if (replica.exitWatch) await settleWithin(replica.exitWatch, PENDING_DEREGISTRATION_MS);

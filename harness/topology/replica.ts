@@ -26,8 +26,11 @@ export interface ReplicaRuntime {
   terminate(): Promise<void>;
   /** Resolves once what runs now has exited. */
   exited(): Promise<void>;
-  /** Kills it if it still runs and starts it again; newPort: on another port, where the runtime picks ports. */
-  restart(newPort: boolean): Promise<void>;
+  /**
+   * Kills it if it still runs and starts it again; newPort: on another port, where the runtime picks ports.
+   * `onStopped` is called once the old one is gone (before the new one is up).
+   */
+  restart(newPort: boolean, onStopped?: () => void): Promise<void>;
   /** Stops what faultline started of it and frees its port; nothing for what faultline does not own. */
   stop(): Promise<void>;
 }

@@ -28,6 +28,11 @@ export interface ReplicaInfo {
 
 export type RuntimeKind = 'process' | 'container' | 'address';
 
+export interface RestartOptions {
+  newPort: boolean;
+  onStopped?: () => void;
+}
+
 export interface TerminateOptions {
   /** Remove the replica from discovery first (a clean rolling deploy) and wait graceMs before the signal. */
   deregisterFirst: boolean;
@@ -45,8 +50,11 @@ export interface TopologyControl {
   signal(replica: string, signal: NodeJS.Signals): void;
   /** SIGTERM with or without deregistering first. */
   terminate(replica: string, options: TerminateOptions): Promise<void>;
-  /** Starts a stopped or killed replica again; newPort moves it (and its proxy) to new ports. */
-  restart(replica: string, options: { newPort: boolean }): Promise<ReplicaInfo>;
+  /**
+   * Starts a stopped or killed replica again; newPort moves it (and its proxy) to new ports. `onStopped`
+   * is called once the old process is gone, before the new one is up (when a move takes effect).
+   */
+  restart(replica: string, options: RestartOptions): Promise<ReplicaInfo>;
   register(replica: string): Promise<void>;
   deregister(replica: string): Promise<void>;
   readonly urls: TopologyUrls;

@@ -22,7 +22,9 @@ test('faultline up serves the pipeline and the Toxiproxy API until SIGINT, then 
   const json = path.join(dir, 'up.json');
   const run = startCli(['up', '--toxiproxy-port', '0', '--json', json]);
   try {
-    await waitFor(() => existsSync(json), 60_000, 'the --json file');
+    // The file is written whole (renamed into place) after the lines are printed; wait for both, since
+    // the printed lines may reach this process after the file appears.
+    await waitFor(() => existsSync(json) && run.output().includes(`wrote ${json}`), 60_000, 'the --json file and the printed URLs');
     const up = JSON.parse(readFileSync(json, 'utf8')) as UpJson;
     assert.match(run.output(), /Toxiproxy API/);
     assert.equal(up.namespace, 'payments');

@@ -77,11 +77,12 @@ export class ContainerRuntime implements ReplicaRuntime {
   }
 
   /** The container's port is fixed: a new port is the proxy's business (the topology moves it). */
-  async restart(): Promise<void> {
+  async restart(_newPort?: boolean, onStopped?: () => void): Promise<void> {
     // Let an exit still pending since a SIGTERM land first (bounded: the container may be draining).
     if (this.pendingExit) await settleWithin(this.pendingExit, PENDING_EXIT_MS);
     this.pendingExit = null;
     await this.options.control.restart();
+    onStopped?.(); // docker restart stops and starts in one step: the old one is gone now
     await waitContainerHealthy(this.container, this.options.healthTimeoutMs);
     await this.start();
     await this.lookupNetworkIp();
