@@ -78,6 +78,8 @@ export class CardNetwork {
   readonly #senders: SendContext;
   #startAt: number | undefined;
   #finalized = false;
+  /** Authorizations still waiting for their answer, by id: a conflicting retry waits for its original's. */
+  readonly #inFlight = new Map<string, Promise<HistoryRecord>>();
 
   constructor(opts: CardNetworkOptions) {
     this.#network = opts.network;
@@ -126,12 +128,25 @@ export class CardNetwork {
     this.#startAt ??= timing.intended_at - timing.intended_ms;
     const ctx = this.#senders;
     switch (req.kind) {
-      case 'authorization':
-        return this.#emit(await sendAuthorization(ctx, req.body, timing));
+      case 'authorization': {
+        const sending = sendAuthorization(ctx, req.body, timing);
+        this.#inFlight.set(req.body.id, sending);
+        try {
+          return this.#emit(await sending);
+        } finally {
+          if (this.#inFlight.get(req.body.id) === sending) this.#inFlight.delete(req.body.id);
+        }
+      }
       case 'reversal':
         return this.#emit(await sendReversal(ctx, req.body, timing));
-      case 'conflicting_retry':
+      case 'conflicting_retry': {
+        // A retry follows its original's answer (or the network's timeout of it): on a starved machine the
+        // planned 300-1500 ms gap can be shorter than the original's trip, and a retry that overtook its
+        // original would be a different test (the issuer sees the changed content first).
+        const original = this.#inFlight.get(req.body.id);
+        if (original) await original;
         return this.#emit(await sendConflictingRetry(ctx, req, timing));
+      }
       default:
         return this.#emit(await sendAppRead(ctx, req.kind, req.account_id, req.id, timing));
     }

@@ -5,7 +5,8 @@
 // is an idempotency defect the `idempotency-conflicts-refused` invariant catches.
 //
 // A share of the plan's authorizations (traffic.conflicting_retries) gets one, 300–1500 ms after the
-// original, merged into the schedule in time order. Its own seeded draws: the rest of the plan is the same
+// original, merged into the schedule in time order; the card network holds it back until the original
+// was answered, if that takes longer. Its own seeded draws: the rest of the plan is the same
 // requests, byte for byte, as without them.
 import type { AuthorizationRequest } from '../../../services/card-processor/contract.ts';
 import type { AccountSeed } from '../../../services/common/accounts.ts';
