@@ -5,7 +5,7 @@
 // interrupted (Ctrl-C).
 import http from 'node:http';
 import type { JsonValue } from '../types.ts';
-import type { Answer, Exchange, NoAnswer, SentRequest } from './types.ts';
+import type { Answer, Exchange, NoAnswer, SentRequest } from './exchange.ts';
 
 export interface SendOptions {
   method: string;

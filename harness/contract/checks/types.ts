@@ -4,8 +4,11 @@ import type { ReplaceableService } from '../../scenario/schema.ts';
 import type { ContractRoute, JsonValue } from '../types.ts';
 import type { ContractAccounts } from './accounts.ts';
 import type { ServiceClient } from './client.ts';
+import type { Exchange } from './exchange.ts';
 import type { IdFactory } from './ids.ts';
 import type { LedgerObserver } from './observer.ts';
+
+export { answered, type Answer, type Exchange, type NoAnswer, type SentRequest } from './exchange.ts';
 
 /** The check families, in the order they run and are printed. */
 export const CHECK_FAMILIES = ['health', 'routes', 'bad-input', 'idempotency', 'rules', 'http-faults'] as const;
@@ -13,40 +16,6 @@ export type CheckFamily = (typeof CHECK_FAMILIES)[number];
 
 /** `info` never fails a check run; `skip` says why a check could not run. */
 export type Verdict = 'pass' | 'fail' | 'info' | 'skip';
-
-export interface SentRequest {
-  method: string;
-  /** Path and query, e.g. `/v1/journal?limit=5`. */
-  path: string;
-  contentType?: string;
-  /** The raw body as sent (absent for none). */
-  body?: string;
-  /** Which replica it went to (0-based), when the service has several. */
-  replica: number;
-}
-
-export interface Answer {
-  status: number;
-  contentType: string;
-  /** The body as received (capped; see client.ts). */
-  body: string;
-  /** The body parsed, when it is JSON. */
-  json?: JsonValue;
-}
-
-/** No HTTP answer: refused, reset, timed out. */
-export interface NoAnswer {
-  error: string;
-}
-
-export interface Exchange {
-  request: SentRequest;
-  response: Answer | NoAnswer;
-}
-
-export function answered(response: Answer | NoAnswer): response is Answer {
-  return 'status' in response;
-}
 
 export interface Failure {
   /** What broke the contract, in one sentence. */
