@@ -1,12 +1,12 @@
 // Right after the topology is up and before any traffic: can every fault window that targets a
-// replacement act on it? A process fault needs a process faultline started (not a URL). An HTTP fault
-// (http.*, Envoy-style) is set through faultline's HTTP-fault admin route on the replica itself, and a
+// replacement act on it? (A process fault on a URL replacement is refused earlier, from the scenario
+// alone: checkReplacements in harness/scenario/validate.ts.) An HTTP fault (http.*, Envoy-style) is set through faultline's HTTP-fault admin route on the replica itself, and a
 // mesh restart (router.*) through the processor's router admin route: a replacement that answers 404
 // there does not implement it, and the run is refused naming the fault and the replacement.
 import { HTTP_FAULTS_PATH } from '../../services/common/http-faults.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { describeReplacement, isReplaceable } from '../scenario/replacements.ts';
-import type { Replacement, Scenario } from '../scenario/schema.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { httpStatus } from './health.ts';
 import type { ReplicaInfo, TopologyControl } from './types.ts';
 
@@ -18,12 +18,12 @@ const ADMIN_ROUTES: Record<string, { path: string; what: string }> = {
 
 export async function preflightReplacements(scenario: Pick<Scenario, 'name' | 'faults' | 'replace'>, topology: TopologyControl): Promise<void> {
   for (const [i, window] of scenario.faults.entries()) {
-    const family = window.fault.split('.')[0] ?? '';
-    if (family !== 'process' && !ADMIN_ROUTES[family]) continue; // network and discovery faults act outside the replica
+    const route = ADMIN_ROUTES[window.fault.split('.')[0] ?? ''];
+    if (!route) continue; // network, discovery and process faults act from outside the replica
     for (const replica of topology.resolveTarget(window.target)) {
       const r = isReplaceable(replica.service) ? scenario.replace[replica.service] : undefined;
       if (!r) continue;
-      const problem = family === 'process' ? processProblem(replica, r) : await adminRouteProblem(replica, ADMIN_ROUTES[family]);
+      const problem = await adminRouteProblem(replica, route);
       if (problem) {
         const what = `${replica.name} (${replica.service} replaced by ${describeReplacement(r)})`;
         throw new ScenarioError(scenario.name, `faults[${i}]`, `fault "${window.name}" (${window.fault} on ${window.target}) is refused before traffic: ${what} ${problem}`);
@@ -32,13 +32,7 @@ export async function preflightReplacements(scenario: Pick<Scenario, 'name' | 'f
   }
 }
 
-function processProblem(replica: ReplicaInfo, r: Replacement): string | null {
-  if (replica.runtime !== 'address') return null;
-  return `is only a URL (${r.url ?? ''}): faultline has no process of it to signal or restart`;
-}
-
-async function adminRouteProblem(replica: ReplicaInfo, route: { path: string; what: string } | undefined): Promise<string | null> {
-  if (!route) return null;
+async function adminRouteProblem(replica: ReplicaInfo, route: { path: string; what: string }): Promise<string | null> {
   const url = `${replica.directUrl}${route.path}`;
   try {
     const status = await httpStatus(url, 3000);

@@ -1,7 +1,7 @@
 // Each discovery fault does what it says, over real sockets.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { connectOutcome } from '../support/processes.ts';
 import type { Endpoints, EndpointsList, Status } from '../../services/discovery/contract.ts';
 import { WatchReader, admin, call, register, sleep, startDiscovery, withTimeout, type RunningDiscovery } from './support.ts';
 
@@ -9,16 +9,6 @@ const LIST = '/api/v1/namespaces/payments/endpoints';
 const subsetsOf = (d: RunningDiscovery, name: string) => call(d.url, 'GET', `${LIST}/${name}`).then((r) => (r.body as Endpoints).subsets);
 const named = (name: string) => (e: { type: string; object: unknown }) => (e.object as Endpoints).metadata?.name === name;
 
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-  });
-}
 
 describe('discovery stub: faults', () => {
   let d: RunningDiscovery;
@@ -161,7 +151,7 @@ describe('discovery stub: faults', () => {
     assert.equal(dead.length, 2);
     for (const port of dead) {
       assert.ok(subsets.some((s) => s.ports?.[0]?.port === port));
-      assert.equal(await connectError(port), 'ECONNREFUSED');
+      assert.equal(await connectOutcome(port), 'ECONNREFUSED');
     }
     await admin(d.url, 'DELETE', '/__admin/faults/dead_endpoints?service=ledger');
     assert.equal((await subsetsOf(d, 'ledger'))?.length, 2);

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { connectOutcome } from '../support/processes.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -23,16 +23,6 @@ faults:
   - { name: ledger-wrong-port, fault: discovery.wrong_port, target: ledger, start_s: 5, end_s: 10 }
 `;
 
-function refusedOrConnected(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-  });
-}
 
 async function attempt(router: Router): Promise<{ endpoint: string } | RouteError> {
   try {
@@ -94,7 +84,7 @@ describe('discovery.wrong_port', () => {
     const subsets = served.subsets ?? [];
     assert.deepEqual(subsets.flatMap((s) => (s.addresses ?? []).map((a) => `${a.ip}/${a.targetRef?.name}`)).sort(), ['127.0.0.1/ledger-1', '127.0.0.1/ledger-2']);
     assert.deepEqual([...new Set(subsets.flatMap((s) => (s.ports ?? []).map((p) => p.port)))], [wrong]);
-    assert.equal(await refusedOrConnected(wrong), 'ECONNREFUSED');
+    assert.equal(await connectOutcome(wrong), 'ECONNREFUSED');
 
     let failure: RouteError | undefined;
     await eventually(

@@ -24,6 +24,20 @@ export function portAcceptsConnections(port: number, timeoutMs = 1000): Promise<
   });
 }
 
+/** What connecting to a loopback port gives: 'connected', or the error code (ECONNREFUSED, …, 'timeout'). */
+export function connectOutcome(port: number, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (outcome: string): void => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.setTimeout(timeoutMs, () => done('timeout'));
+    socket.once('connect', () => done('connected'));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? 'error'));
+  });
+}
+
 /** Node child processes of this process still running (services started by a topology). */
 export function childNodeProcesses(): number[] {
   let out = '';
