@@ -121,6 +121,17 @@ function build(setCode: (code: number) => void): Command {
       setCode(await suiteCommand(name, options, out));
     });
 
+  program
+    .command('trend')
+    .description('one self-contained HTML page with every gated metric over the nights of a folder of run folders')
+    .argument('<folder>', 'a folder holding run folders (and suite folders of them)')
+    .option('--out <file>', 'where to write the page (default <folder>/trend.html)')
+    .option('--last <n>', 'keep the most recent n runs of each scenario (default 90)')
+    .action(async (folder: string, options: { out?: string; last?: string }) => {
+      const { trendCommand } = await import('./commands/trend.ts');
+      setCode(await trendCommand(folder, options, out));
+    });
+
   const exporter = program.command('export').description('export a scenario to another tool');
   exporter
     .command('k6')
