@@ -12,7 +12,7 @@ td.nowrap { white-space: nowrap; }
 .trend-cell { margin: 0; min-width: 0; border: 1px solid var(--soft); border-radius: 8px; padding: 6px 8px 2px; }
 .trend-cell figcaption { display: flex; justify-content: space-between; gap: 8px; font-size: 12.5px; margin-bottom: 2px; }
 .trend-cell figcaption code { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.trend-chart { width: 100%; min-height: 170px; }
+.trend-chart { width: 100%; min-height: 150px; }
 .trend-cell .readout { font-size: 11.5px; color: var(--muted); min-height: 18px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .latest { font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .latest.breach { color: var(--bad); } .latest.ok { color: var(--good); } .latest.not-comparable { color: var(--warn); font-style: italic; }

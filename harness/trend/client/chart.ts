@@ -63,19 +63,21 @@ function seriesOf(g: TrendChartGroup, s: TrendChartSeries): { series: uPlot.Seri
   const fmt = (u: uPlot, v: number | null): string => fmtValue(s.unit, v);
   const x = g.labels.map((_, i) => i);
   const comparable = (i: number): boolean => g.comparable[i] === true;
+  // Smaller points when many nights share the width.
+  const dense = g.labels.length > 40;
   return {
     series: [
       { label: 'night', value: (u, v) => (v == null ? '–' : (g.started[v] ?? '') + ' · ' + (g.verdicts[v] ?? '')) },
-      { label: s.id, stroke: '#1c7ed6', width: 2, spanGaps: true, value: fmt, points: { show: true, size: 6, fill: '#ffffff', width: 1.5 } },
+      { label: s.id, stroke: '#1c7ed6', width: 2, spanGaps: true, value: fmt, points: { show: true, size: dense ? 3 : 6, fill: '#ffffff', width: 1.5 } },
       {
         label: 'not comparable',
         stroke: '#9a6700',
         width: 1.5,
         paths: () => null,
         value: fmt,
-        points: { show: true, size: 8, fill: '#fff8c5', stroke: '#9a6700', width: 2, dash: [2, 2] },
+        points: { show: true, size: dense ? 5 : 8, fill: '#fff8c5', stroke: '#9a6700', width: dense ? 1.5 : 2, dash: [2, 2] },
       },
-      { label: 'outside its band', stroke: '#cf222e', width: 2, paths: () => null, value: fmt, points: { show: true, size: 9, fill: '#cf222e' } },
+      { label: 'outside its band', stroke: '#cf222e', width: 2, paths: () => null, value: fmt, points: { show: true, size: dense ? 6 : 9, fill: '#cf222e' } },
     ],
     data: [
       x,
@@ -128,10 +130,10 @@ export function buildTrendChart(el: HTMLElement, data: TrendChartData): TrendCha
   const range = yRange(s);
   const opts: uPlot.Options = {
     width,
-    height: Number(el.getAttribute('data-height')) || 170,
+    height: Number(el.getAttribute('data-height')) || 150,
     scales: { x: { time: false, range: () => [-0.5, Math.max(0.5, n - 0.5)] }, y: { range: () => range } },
     axes: [
-      axis({ splits: (u) => nightSplits(n, u.width), values: (u, vals) => vals.map((v) => g.labels[v] ?? '') }),
+      axis({ size: 32, splits: (u) => nightSplits(n, u.width), values: (u, vals) => vals.map((v) => g.labels[v] ?? '') }),
       yAxis((v) => fmtTick(s.unit, v)),
     ],
     series,
