@@ -2,7 +2,7 @@
 // each group's nights in the order they started, and per group one series per gated metric with a point
 // for every night. Pure: summaries in, model out (the page and the tests read the same model).
 import { BASELINE_FAMILIES } from '../gate/baseline.ts';
-import { METRIC_NAMES } from '../gate/metrics.ts';
+import { METRIC_NAMES, METRICS } from '../gate/metrics.ts';
 import type { Summary } from '../summary/types.ts';
 import { nightMetrics, type MetricMeta, type NightPoint } from './night-metrics.ts';
 import type { Unit } from './units.ts';
@@ -89,6 +89,13 @@ function familyRank(order: readonly string[], family: string): number {
   return i === -1 ? order.length : i;
 }
 
+/** Where a series' aggregation (`authorization_latency p(99)`) sits in its metric's list: p(50) before p(99). */
+function aggregationRank(meta: MetricMeta): number {
+  const aggregations: readonly string[] = METRICS.get(meta.family)?.aggregations ?? [];
+  const i = aggregations.findIndex((a) => meta.id.endsWith(` ${a}`));
+  return i === -1 ? aggregations.length : i;
+}
+
 /** Rates first, then latency, recovery, counts, and the rest: related metrics sit together on the page. */
 const UNIT_ORDER: readonly Unit[] = ['rate', 'ms', 's', 'count', 'pct', 'ratio', 'number'];
 
@@ -110,6 +117,7 @@ function buildGroup(runs: TrendRun[], options: TrendOptions): TrendGroup {
         familyRank(order, a.meta.family) - familyRank(order, b.meta.family) ||
         a.meta.family.localeCompare(b.meta.family) ||
         Number(a.meta.id.includes('{')) - Number(b.meta.id.includes('{')) ||
+        aggregationRank(a.meta) - aggregationRank(b.meta) ||
         a.i - b.i,
     )
     .map(({ meta }) => ({

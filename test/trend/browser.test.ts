@@ -200,7 +200,7 @@ describe('faultline trend', () => {
     assert.ok(box);
     await page.mouse.move(box.x + (box.width * 1.5) / 6, box.y + box.height / 2);
     const readout = chart.locator('xpath=following-sibling::div[contains(@class,"readout")]');
-    assert.match((await readout.textContent()) ?? '', /failed · 15\.0 s · band ≤ 3\.0 s — outside its band/);
+    assert.match((await readout.textContent()) ?? '', /^2026-01-11 02:17Z · failed · 15\.0 s · band ≤ 3\.0 s — outside its band$/);
   });
 
   it('shows untrusted text from a summary as text, masks card numbers, and runs nothing', async () => {

@@ -67,7 +67,7 @@ function seriesOf(g: TrendChartGroup, s: TrendChartSeries): { series: uPlot.Seri
   const dense = g.labels.length > 40;
   return {
     series: [
-      { label: 'night', value: (u, v) => (v == null ? '–' : (g.started[v] ?? '') + ' · ' + (g.verdicts[v] ?? '')) },
+      { label: 'night' },
       { label: s.id, stroke: '#1c7ed6', width: 2, spanGaps: true, value: fmt, points: { show: true, size: dense ? 3 : 6, fill: '#ffffff', width: 1.5 } },
       {
         label: 'not comparable',
@@ -99,7 +99,8 @@ export function readoutText(g: TrendChartGroup, s: TrendChartSeries, i: number):
       ? 'no band'
       : 'band ' + (lo == null ? '' : '\u2265 ' + fmtValue(s.unit, lo)) + (lo != null && hi != null ? ', ' : '') + (hi == null ? '' : '\u2264 ' + fmtValue(s.unit, hi));
   const state = s.ok[i] === false && g.comparable[i] ? ' \u2014 outside its band' : '';
-  return (g.labels[i] ?? '') + ' \u00b7 ' + (g.verdicts[i] ?? '') + ' \u00b7 ' + value + ' \u00b7 ' + band + state;
+  const when = (g.started[i] ?? '').replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
+  return when + ' \u00b7 ' + (g.verdicts[i] ?? '') + ' \u00b7 ' + value + ' \u00b7 ' + band + state;
 }
 
 function readoutPlugin(g: TrendChartGroup, s: TrendChartSeries, el: HTMLElement): uPlot.Plugin {
