@@ -65,8 +65,8 @@ interface Decline {
   readonly last4: string | null;
   readonly attempts: number | null;
   /** History times (ms from t = 0): the first send and the answer. */
-  readonly sentMs: number;
-  readonly answerMs: number;
+  sentMs: number;
+  answerMs: number;
   readonly faults: readonly string[];
   judgement: Judgement;
   why: string;
@@ -112,6 +112,12 @@ function money(d: Pick<Decline, 'amount' | 'currency'>): string {
 export class DeclinesJustifiedCheck implements Checker {
   readonly name = DECLINES_JUSTIFIED;
   private readonly declines: Decline[] = [];
+  /** Each decline by id: an id answered twice (a retransmission replayed its first answer) is one request's life. */
+  private readonly byId = new Map<string, Decline>();
+  /** Declines per reason as recorded (a retransmitted one counts each time, as the outcome counts do). */
+  private readonly recorded: Record<string, number> = {};
+  private recordedIssuer = 0;
+  private recordedStandIn = 0;
   /** Issuer declines' insufficient_funds windows and the journal replay, per account (built at the first entry). */
   private replays: Map<string, AccountReplay> | null = null;
   /** The earliest send (history ms) of a reversal, per authorization id. */
@@ -137,10 +143,24 @@ export class DeclinesJustifiedCheck implements Checker {
     }
     if (r.outcome !== 'declined' && r.outcome !== 'standin_declined') return;
     const standIn = r.outcome === 'standin_declined';
-    this.declines.push({
+    const reason = standIn ? STANDIN_REASON : r.reason === undefined || r.reason === '' ? NO_REASON : r.reason;
+    if (standIn) this.recordedStandIn++;
+    else {
+      this.recordedIssuer++;
+      bump(this.recorded, reason);
+    }
+    const answerMs = r.intended_ms + r.latency_ms;
+    const seen = this.byId.get(r.id);
+    if (seen && seen.standIn === standIn) {
+      // The same request again: its life runs from its first send to its last answer.
+      seen.sentMs = Math.min(seen.sentMs, r.sent_ms);
+      seen.answerMs = Math.max(seen.answerMs, answerMs);
+      return;
+    }
+    const decline: Decline = {
       id: r.id,
       standIn,
-      reason: standIn ? STANDIN_REASON : r.reason === undefined || r.reason === '' ? NO_REASON : r.reason,
+      reason,
       account_id: r.account_id,
       amount: typeof r.amount === 'number' ? r.amount : null,
       currency: r.currency ?? null,
@@ -148,12 +168,14 @@ export class DeclinesJustifiedCheck implements Checker {
       last4: r.card_last4 ?? null,
       attempts: typeof r.attempts === 'number' ? r.attempts : null,
       sentMs: r.sent_ms,
-      answerMs: r.intended_ms + r.latency_ms,
+      answerMs,
       faults: r.faults ?? [],
       judgement: 'pending',
       why: '',
       lowest: null,
-    });
+    };
+    this.declines.push(decline);
+    this.byId.set(r.id, decline);
   }
 
   entry(e: JournalEntry, facts: RunFacts): void {
@@ -328,21 +350,16 @@ export class DeclinesJustifiedCheck implements Checker {
 
   private verdict(ctx: CheckContext): InvariantResult {
     const offenders = new Offenders();
-    const byReason: Record<string, number> = {};
+    const byReason = this.recorded;
     const falseByReason: Record<string, number> = {};
     const byHop: Record<string, number> = {};
     const byFault: Record<string, number> = {};
     const first: FalseDecline[] = [];
     const unjudged: string[] = [];
     let unjudgedCount = 0;
-    let issuer = 0;
-    let standIn = 0;
+    const issuer = this.recordedIssuer;
+    const standIn = this.recordedStandIn;
     for (const d of this.declines) {
-      if (d.standIn) standIn++;
-      else {
-        issuer++;
-        bump(byReason, d.reason);
-      }
       if (d.judgement === 'unjudged') {
         unjudgedCount++;
         if (unjudged.length < 3) unjudged.push(`${d.id} (${d.reason}: ${d.why})`);

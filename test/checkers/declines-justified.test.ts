@@ -107,6 +107,18 @@ test('insufficient_funds: justified when the journal shows the balance below the
   assert.equal(sound.declines.false_declines.total, 0);
 });
 
+test('an id answered twice (a retransmission replays its first answer) is judged over its whole life', () => {
+  const journal = [...openings(), at(100, 'hold', 'acc-2', 400, 'h1'), at(300, 'release', 'acc-2', 400, 'h1')];
+  const history = [
+    decline('again', 'insufficient_funds', 'acc-2', 200, 150, 160), // decided while acc-2 had 100
+    decline('again', 'insufficient_funds', 'acc-2', 200, 400, 420), // the replayed answer, after acc-2 was back at 500
+  ];
+  const r = check(history, journal);
+  assert.equal(r.result.validity, 'valid', r.result.detail);
+  assert.equal(r.declines.total, 2, 'counted per answer, as the outcome counts are');
+  assert.deepEqual(r.declines.by_reason, { insufficient_funds: 2 });
+});
+
 test('unknown_account, currency_mismatch and card_mismatch: judged against the seeded accounts', () => {
   const history = [
     decline('unknown-ok', 'unknown_account', 'acc-404', 100, 0, 5),
@@ -254,7 +266,7 @@ test('without a traffic clock the book is read over the whole run (after the ope
   assert.equal(noOpenings.declines.false_declines.first[0]?.lowest_available, 10_000);
 });
 
-test('the journal replay is linear: 300,000 entries and 15,000 declines on 100 accounts in well under the bench budget', () => {
+test('the journal replay is linear: 300,000 entries and 15,000 declines on 100 accounts without scanning every decline per entry', () => {
   seq = 0;
   const accounts: AccountSeed[] = Array.from({ length: 100 }, (_, i) => ({ id: `acc-${i}`, currency: 'GBP', opening_balance: 1000, card_token: `tok_${i}`, card_last4: '0000' }));
   const journal: JournalEntry[] = accounts.map((a) => at(-1000, 'opening', a.id, 1000, null));
@@ -274,5 +286,6 @@ test('the journal replay is linear: 300,000 entries and 15,000 declines on 100 a
   assert.equal(journal.length, 300_100);
   assert.equal(r.declines.total, 15_000);
   assert.equal(r.declines.false_declines.total, 7500, 'the 300s: the balance never went below 400');
-  assert.ok(ms < 5000, `took ${Math.round(ms)} ms`);
+  // About 1 s on a loaded 2-core machine; a pass that scanned every pending decline per entry (4.5e9 steps) would take minutes.
+  assert.ok(ms < 30_000, `took ${Math.round(ms)} ms`);
 });

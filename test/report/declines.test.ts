@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportHtml } from '../../harness/report/report.ts';
+import { normalizeSummary } from '../../harness/report/load.ts';
 import { printSummary } from '../../harness/cli/print-summary.ts';
 import type { DeclineSummary, Summary } from '../../harness/summary/types.ts';
 import { monzoSummary } from './fixtures.ts';
@@ -64,6 +65,17 @@ describe('report: declines', () => {
     assert.ok(!page.includes('id="declines"'));
     assert.match(page, /<tr data-rate="approval"><td>approval rate<\/td><td class="num">\d+\.\d\d%<\/td>/);
     assert.match(page, /data-approval="0.8123">81\.23%<\/td>/);
+  });
+});
+
+describe('report: summary.json read back', () => {
+  it('keeps the declines and the approval rate; drops a malformed declines block', () => {
+    const s = withDeclines(broken);
+    const withRate = { ...s, authorizations: { ...s.authorizations, approval_rate: 0.9321 } };
+    const back = normalizeSummary(JSON.parse(JSON.stringify(withRate)));
+    assert.deepEqual(back.declines, broken);
+    assert.equal(back.authorizations.approval_rate, 0.9321);
+    assert.equal(normalizeSummary(JSON.parse(JSON.stringify({ ...s, declines: { total: 3 } }))).declines, undefined);
   });
 });
 
