@@ -1,7 +1,7 @@
 // False declines from outside: a ledger replica that declines ~10% of holds with insufficient_funds for no
 // reason (a test-only defect) makes declines-justified invalid, names the ledger hop, and fails the run (exit
-// 1) while the ledger's own invariants hold; the same short run on the sound pipeline has 0 false declines
-// and shows its (real) declines by reason.
+// 1) while the ledger's own invariants hold. The sound pipeline's run (0 false declines, its real declines by
+// reason) is baseline.test.ts's: the same scenario, no defect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -9,14 +9,18 @@ import path from 'node:path';
 import { runShort, invariant } from '../support/run.ts';
 import { exitCodeFor, EXIT } from '../../harness/cli/exit-codes.ts';
 import type { Summary } from '../../harness/summary/types.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
 
-const SHORT = { duration: 5, rate: 60 } as const;
+const SHORT = { duration: 6, rate: 40 } as const;
+/** One processor and one ledger replica: fewer processes to starve, so more holds get the issuer's answer on a busy machine. */
+const small = (s: Scenario): Scenario => ({ ...s, topology: { ...s.topology, processors: 1, ledgers: 1 } });
 
-test('a ledger replica declining ~10% of holds for no reason: declines-justified invalid, FAILED, exit 1; the sound pipeline: 0 false declines', { timeout: 180_000 }, async () => {
-  const broken = await runShort('baseline', SHORT, { ledgerDeclineHoldsPercent: 10 });
+test('a ledger replica declining ~10% of holds for no reason: declines-justified invalid, FAILED, exit 1', { timeout: 120_000 }, async () => {
+  const broken = await runShort('baseline', SHORT, { ledgerDeclineHoldsPercent: 10 }, small);
   const s = broken.summary;
   const inv = invariant(broken, 'declines-justified');
-  assert.equal(inv.ok, false, inv.detail);
+  const answered = (c: Summary['authorizations']): number => c.approved + c.declined;
+  assert.equal(inv.ok, false, `${inv.detail}; the issuer answered ${answered(s.warmup.authorizations) + answered(s.authorizations)} of ${s.warmup.authorizations.total + s.authorizations.total}`);
   assert.ok(inv.offending.length > 0 && inv.offending.every((id) => id.startsWith('auth-')), inv.offending.join(','));
   const d = s.declines;
   assert.ok(d, 'summary.declines');
@@ -40,13 +44,4 @@ test('a ledger replica declining ~10% of holds for no reason: declines-justified
   assert.equal(written.declines?.false_declines.total, f.total);
   const report = await readFile(path.join(broken.runDir, 'index.html'), 'utf8');
   assert.match(report, /data-false-declines="[1-9]\d*"/);
-
-  const sound = await runShort('baseline', SHORT);
-  const ok = invariant(sound, 'declines-justified');
-  assert.ok(ok.ok, ok.detail);
-  assert.equal(sound.summary.declines?.false_declines.total, 0);
-  for (const i of sound.summary.invariants) assert.ok(i.ok, `${i.name}: ${i.detail}`);
-  const answered = sound.summary.authorizations.approved + sound.summary.authorizations.declined;
-  if (answered > 0) assert.equal(sound.summary.authorizations.approval_rate, Math.round((sound.summary.authorizations.approved / answered) * 1e6) / 1e6);
-  assert.match(ok.detail, /issuer declines?.*: 0 false declines|nothing to justify/);
 });
