@@ -2,6 +2,7 @@
 // authorizations' states, then streams the journal through a LedgerReader into the run's checks (which
 // folded the history while the run went), and judges every invariant.
 // Call it after traffic has drained: a write landing while it reads shows up as a disagreement.
+import type { RunFacts } from './checker.ts';
 import type { CheckReport, Checks } from './compose.ts';
 import type { LedgerReader } from './ledger-reader.ts';
 
@@ -18,6 +19,10 @@ export interface LedgerCheckOptions {
   lookupUnknowns?: boolean;
   /** The run was interrupted: what it could not settle is unknown, not invalid. */
   interrupted?: boolean;
+  /** What the declines are judged against: the seeded accounts, the history's clock, the stand-in rules. */
+  seeds?: RunFacts['seeds'];
+  trafficClock?: RunFacts['trafficClock'];
+  standIn?: RunFacts['standIn'];
 }
 
 export async function checkLedger(options: LedgerCheckOptions): Promise<CheckReport> {
@@ -34,6 +39,9 @@ export async function checkLedger(options: LedgerCheckOptions): Promise<CheckRep
     advicesPending: options.advicesPending,
     authorizationStates,
     interrupted: options.interrupted === true,
+    seeds: options.seeds,
+    trafficClock: options.trafficClock,
+    standIn: options.standIn,
   });
   for await (const e of reader.journal()) pass.entry(e);
   return pass.finish();

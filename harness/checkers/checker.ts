@@ -7,6 +7,7 @@
 //   after    (read the ledger's accounts, the feed's balances, the unknown authorizations' states)
 //   journal  entry(e, facts)     every journal entry, in seq order
 //   verdict  result(ctx)         the facts plus the shared folds below
+//   figures  figures()           optional: what the checker adds to summary.json beside its result
 //
 // Folds several checkers need are computed once and handed over in the context: each authorization's
 // outcome (from the history) and the authorization tally (from the journal), and the unknown
@@ -15,7 +16,8 @@ import type { AccountView, JournalEntry } from '../../services/ledger/contract.t
 import type { BalanceView } from '../../services/feed/contract.ts';
 import type { HistoryRecord } from '../history/record.ts';
 import type { OutcomeIndex } from '../history/outcomes.ts';
-import type { InvariantResult } from '../summary/types.ts';
+import type { AccountSeed } from '../../services/common/accounts.ts';
+import type { InvariantResult, Summary } from '../summary/types.ts';
 import type { AuthorizationTally } from './authorization-tally.ts';
 import type { AuthorizationLookup, UnknownResolution } from './resolve-unknowns.ts';
 
@@ -31,7 +33,27 @@ export interface RunFacts {
   readonly authorizationStates?: ReadonlyMap<string, AuthorizationLookup>;
   /** The run was interrupted (Ctrl-C): what it could not settle is `unknown`, never `invalid`. */
   readonly interrupted: boolean;
+  /** The seeded accounts (currency, card token): what a decline's reason is judged against. Absent: the ledger's views, no card check. */
+  readonly seeds?: readonly AccountSeed[];
+  /**
+   * The history's clock on the journal's: epoch ms of the history's t = 0 (the start of measured traffic) and
+   * the slack allowed between the two clocks. Absent: a decline's moment is unknown, and the book is read over
+   * the whole run.
+   */
+  readonly trafficClock?: TrafficClock;
+  /** The card network's stand-in rules, to judge its stand-in declines. */
+  readonly standIn?: { readonly enabled: boolean; readonly limit_per_card: number };
 }
+
+export interface TrafficClock {
+  /** Epoch milliseconds (the journal's `at` clock) of the history's t = 0. */
+  readonly start_epoch_ms: number;
+  /** Milliseconds either side of a request's life allowed for clock granularity and drift. */
+  readonly slack_ms: number;
+}
+
+/** Top-level fields a checker adds to summary.json beside its InvariantResult (additive). */
+export type CheckerFigures = Partial<Pick<Summary, 'declines'>>;
 
 /** What result() reads: the facts and the folds computed once for every checker. */
 export interface CheckContext extends RunFacts {
@@ -53,4 +75,6 @@ export interface Checker {
   entry?(e: JournalEntry, facts: RunFacts): void;
   /** The verdict, once every record and entry was folded. */
   result(ctx: CheckContext): InvariantResult;
+  /** After result(): what this checker adds to summary.json (e.g. `declines`). */
+  figures?(): CheckerFigures;
 }

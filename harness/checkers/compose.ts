@@ -14,7 +14,7 @@ import type { HistoryRecord } from '../history/record.ts';
 import { OutcomeIndex } from '../history/outcomes.ts';
 import type { InvariantResult, Summary } from '../summary/types.ts';
 import { AuthorizationTally } from './authorization-tally.ts';
-import type { CheckContext, Checker, RunFacts } from './checker.ts';
+import type { CheckContext, Checker, CheckerFigures, RunFacts } from './checker.ts';
 import { createCheckers } from './registry.ts';
 import { resolveUnknowns, resolveUnknownsFromJournal, type Resolution } from './resolve-unknowns.ts';
 import type { Validity } from './result.ts';
@@ -28,6 +28,8 @@ export interface CheckReport {
   unknown_resolution: Summary['unknown_resolution'];
   /** Each unknown authorization's resolution (to fill `resolution` in the history). */
   resolutions: Map<string, Resolution>;
+  /** What the checkers add to summary.json beside their results (e.g. `declines`). */
+  figures: CheckerFigures;
 }
 
 const RANK: Record<Validity, number> = { valid: 0, unknown: 1, invalid: 2 };
@@ -97,6 +99,8 @@ export class JournalPass {
     const ctx: CheckContext = { ...facts, outcomes, tally, unknowns };
     const invariants = this.checkers.map((c) => c.result(ctx));
     const validity = composeValidity(invariants);
-    return { invariants, validity, ok: validity === 'valid', unknown_resolution: unknowns.counts, resolutions: unknowns.resolutions };
+    const figures: CheckerFigures = {};
+    for (const c of this.checkers) if (c.figures) Object.assign(figures, c.figures());
+    return { invariants, validity, ok: validity === 'valid', unknown_resolution: unknowns.counts, resolutions: unknowns.resolutions, figures };
   }
 }

@@ -6,7 +6,7 @@ import type { HistoryRecord } from '../history/record.ts';
 import type { Checker, RunFacts } from './checker.ts';
 import { Checks, type CheckReport } from './compose.ts';
 
-export type { Checker, CheckContext, RunFacts } from './checker.ts';
+export type { Checker, CheckContext, CheckerFigures, RunFacts, TrafficClock } from './checker.ts';
 export { CHECKERS, createCheckers } from './registry.ts';
 export { Checks, JournalPass, composeValidity, type CheckReport } from './compose.ts';
 export type { Validity } from './result.ts';
@@ -38,6 +38,9 @@ function factsOf(input: AsyncCheckInput): RunFacts {
     advicesPending: input.advicesPending,
     authorizationStates: input.authorizationStates,
     interrupted: input.interrupted === true,
+    seeds: input.seeds,
+    trafficClock: input.trafficClock,
+    standIn: input.standIn,
   };
 }
 

@@ -9,6 +9,7 @@ import { FeedAgreesCheck } from './feed-agrees.ts';
 import { NoNegativeCheck } from './no-negative.ts';
 import { UnknownResolutionCheck } from './unknown-resolution.ts';
 import { IdempotencyConflictsCheck } from './idempotency-conflicts.ts';
+import { DeclinesJustifiedCheck } from './declines-justified.ts';
 
 /** One factory per invariant: a checker folds one run, so every run gets fresh ones. */
 export const CHECKERS: readonly (() => Checker)[] = [
@@ -20,6 +21,7 @@ export const CHECKERS: readonly (() => Checker)[] = [
   () => new NoNegativeCheck(),
   () => new UnknownResolutionCheck(),
   () => new IdempotencyConflictsCheck(),
+  () => new DeclinesJustifiedCheck(),
 ];
 
 /** A fresh checker for every registered invariant, in registry order. */

@@ -8,6 +8,7 @@
 // | -------------------------------------------------------- | ------ | -------- | ---- | ------ | ------------------------------------------ |
 // | `authorization_success_rate` (whole run, and `{phase:during,fault:F}`) | lower | 0.005 | 0 | 3 | binomial: √(pₐ(1−pₐ)/nₐ + p_b(1−p_b)/n_b) |
 // | `issuer_success_rate`                                    | lower  | 0.005    | 0    | 3      | binomial                                   |
+// | `approval_rate` (whole run, and `{phase:during,fault:F}`) | lower | 0.005    | 0    | 3      | binomial over the issuer's answers         |
 // | `authorization_latency_p50{slice}`                       | higher | 5 ms     | 0.25 | 0      | –                                          |
 // | `authorization_latency_p99{slice}`                       | higher | 60 ms    | 1.0  | 0      | –                                          |
 // | `recovery_seconds{fault:F}`                              | higher | 2 s      | 0.50 | 0      | –                                          |
@@ -35,6 +36,7 @@ export interface Tolerance {
 export const BASELINE_FAMILIES = [
   'authorization_success_rate',
   'issuer_success_rate',
+  'approval_rate',
   'authorization_latency_p50',
   'authorization_latency_p99',
   'recovery_seconds',
@@ -49,6 +51,8 @@ export type BaselineTolerances = Record<string, Partial<Tolerance>>;
 export const DEFAULT_TOLERANCES: Readonly<Record<BaselineFamily, Tolerance>> = {
   authorization_success_rate: { abs: 0.005, rel: 0, sigmas: 3 },
   issuer_success_rate: { abs: 0.005, rel: 0, sigmas: 3 },
+  // Provisional, like issuer_success_rate's: to be sized from unchanged reruns.
+  approval_rate: { abs: 0.005, rel: 0, sigmas: 3 },
   authorization_latency_p50: { abs: 5, rel: 0.25, sigmas: 0 },
   authorization_latency_p99: { abs: 60, rel: 1, sigmas: 0 },
   recovery_seconds: { abs: 2, rel: 0.5, sigmas: 0 },
@@ -129,6 +133,19 @@ function binomialSe(pa: number, na: number, pb: number, nb: number): number {
   return Math.sqrt(term(pa, na) + term(pb, nb));
 }
 
+/** approved / (approved + declined) and its n: of what the issuer answered, how much it approved. */
+function wholeApproval(summary: Summary): { rate: number; n: number } | null {
+  const n = summary.authorizations.approved + summary.authorizations.declined;
+  return n > 0 ? { rate: summary.authorizations.approved / n, n } : null;
+}
+
+/** A phase's approval rate and its n; null when the issuer answered nothing or the summary predates the fields. */
+function phaseApproval(p: PhaseSummary): { rate: number; n: number } | null {
+  const rate = p.approval_rate;
+  const n = p.issuer_answers;
+  return typeof rate === 'number' && Number.isFinite(rate) && typeof n === 'number' && n > 0 ? { rate, n } : null;
+}
+
 function duringPhase(summary: Summary, fault: string): PhaseSummary | undefined {
   return summary.phases.find((p) => p.name === 'during' && p.fault === fault && p.authorizations > 0);
 }
@@ -192,6 +209,18 @@ function samples(actual: Summary, baseline: Summary): Sample[] {
       actual: a.issuer_success_rate,
       se: binomialSe(a.issuer_success_rate, a.total, b.issuer_success_rate, b.total),
     });
+    const approvalA = wholeApproval(actual);
+    const approvalB = wholeApproval(baseline);
+    if (approvalA && approvalB) {
+      out.push({
+        metric: 'approval_rate',
+        family: 'approval_rate',
+        worse: 'lower',
+        baseline: approvalB.rate,
+        actual: approvalA.rate,
+        se: binomialSe(approvalA.rate, approvalA.n, approvalB.rate, approvalB.n),
+      });
+    }
     const badA = a.failed + a.unknown;
     const badB = ((b.failed + b.unknown) * a.total) / b.total;
     out.push({
@@ -244,6 +273,18 @@ function samples(actual: Summary, baseline: Summary): Sample[] {
         actual: pa.success_rate,
         se: binomialSe(pa.success_rate, pa.authorizations, pb.success_rate, pb.authorizations),
       });
+      const approvalA = phaseApproval(pa);
+      const approvalB = phaseApproval(pb);
+      if (approvalA && approvalB) {
+        out.push({
+          metric: `approval_rate{phase:during,fault:${fault.name}}`,
+          family: 'approval_rate',
+          worse: 'lower',
+          baseline: approvalB.rate,
+          actual: approvalA.rate,
+          se: binomialSe(approvalA.rate, approvalA.n, approvalB.rate, approvalB.n),
+        });
+      }
     }
     const applicable = fault.recovery_applicable !== false && base.recovery_applicable !== false;
     if (applicable && fault.healed_s !== null && base.healed_s !== null) {
@@ -295,7 +336,7 @@ export function compareBaseline(actual: Summary, baseline: Summary, tolerances: 
 
 /** Which way a baseline metric gets worse (for arrows and colours in reports). */
 export function worseDirection(metric: string): 'lower' | 'higher' {
-  return metric.startsWith('authorization_success_rate') || metric.startsWith('issuer_success_rate') ? 'lower' : 'higher';
+  return metric.startsWith('authorization_success_rate') || metric.startsWith('issuer_success_rate') || metric.startsWith('approval_rate') ? 'lower' : 'higher';
 }
 
 export async function loadBaselineSummary(file: string): Promise<Summary> {

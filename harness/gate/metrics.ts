@@ -87,6 +87,18 @@ const rateOf =
     );
   };
 
+/** approved / (approved + declined) of the whole run, from the counts (summaries older than the field have them too). */
+export function wholeApprovalRate(summary: Summary): number | null {
+  const { approved, declined } = summary.authorizations;
+  const answered = approved + declined;
+  return answered > 0 ? approved / answered : null;
+}
+
+/** A phase's approval rate; null when the issuer answered nothing in it, or the summary predates the field. */
+export function phaseApprovalRate(p: PhaseSummary): number | null {
+  return finiteOrNull(p.approval_rate);
+}
+
 const specs: MetricSpec[] = [
   {
     name: 'authorization_success_rate',
@@ -109,6 +121,20 @@ const specs: MetricSpec[] = [
       (s) => s.authorizations.issuer_success_rate,
       (p) => p.issuer_success_rate,
     ),
+  },
+  {
+    name: 'approval_rate',
+    description: 'approved / (approved + declined): of what the issuer answered, how much it approved (no issuer answer = no data)',
+    aggregations: ['rate'],
+    tags: ['phase', 'fault'],
+    worse: 'lower',
+    read(summary, _aggregation, tags) {
+      if (!hasTags(tags)) return wholeApprovalRate(summary);
+      const rates = selectPhases(summary, tags)
+        .map(phaseApprovalRate)
+        .filter((v): v is number => v !== null);
+      return worstOf(rates, 'lower');
+    },
   },
   {
     name: 'authorization_latency',

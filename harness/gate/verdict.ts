@@ -31,7 +31,7 @@ export interface Decision {
 export function formatMetricValue(metric: string, value: number | null): string {
   if (value === null || Number.isNaN(value)) return 'no data';
   if (!Number.isFinite(value)) return metric.startsWith('recovery_seconds') ? 'never recovered' : String(value);
-  if (/success_rate|retry_amplification/.test(metric)) return value.toFixed(4);
+  if (/success_rate|approval_rate|retry_amplification/.test(metric)) return value.toFixed(4);
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(Math.abs(value) >= 100 ? 0 : 2);
 }

@@ -21,6 +21,8 @@
 //   the windows active at the intended send time (the record's `faults`, else the schedule); with none
 //   active, the fault window that ended last before it (its aftermath, e.g. a resolver still poisoned);
 //   before any fault, `(none)`.
+// - Approval rate: approved / (approved + declined), what the issuer approved of what it answered; null
+//   (not 0) when it answered nothing, whole run, per phase and per second.
 // - Retry amplification: mean `attempts` over authorizations that reached the ledger (attempts >= 1, or
 //   an issuer decision with attempts unreported = 1); 0 when none did.
 import type { AuthOutcome, HistoryRecord } from './record.ts';
@@ -94,6 +96,7 @@ interface PhaseAccumulator {
   authorizations: number;
   success: number;
   issuer: number;
+  approved: number;
   histogram: LatencyHistogram;
 }
 
@@ -110,6 +113,7 @@ function countsOf(c: readonly number[]): AuthorizationCounts {
     unknown,
     success_rate: rate(approved + declined + standinApproved + standinDeclined, total),
     issuer_success_rate: rate(approved + declined, total),
+    approval_rate: nullableRate(approved, approved + declined),
   };
 }
 
@@ -157,6 +161,7 @@ export class HistoryAggregator {
   private readonly authPerSecond = new PerSecond();
   private readonly successPerSecond = new PerSecond();
   private readonly issuerPerSecond = new PerSecond();
+  private readonly approvedPerSecond = new PerSecond();
   private readonly appPerSecond = new PerSecond();
   private readonly appOkPerSecond = new PerSecond();
   private readonly sentPerSecond = new PerSecond();
@@ -275,6 +280,7 @@ export class HistoryAggregator {
     this.authPerSecond.inc(second);
     if (slot <= 3) this.successPerSecond.inc(second);
     if (slot <= 1) this.issuerPerSecond.inc(second);
+    if (slot === 0) this.approvedPerSecond.inc(second);
     this.recordSecondLatency(second, r.latency_ms);
   }
 
@@ -292,6 +298,7 @@ export class HistoryAggregator {
     this.authPerSecond.inc(second);
     if (success) this.successPerSecond.inc(second);
     if (issuer) this.issuerPerSecond.inc(second);
+    if (slot === 0) this.approvedPerSecond.inc(second);
     this.recordSecondLatency(second, r.latency_ms);
 
     const t = r.intended_ms / 1000;
@@ -301,6 +308,7 @@ export class HistoryAggregator {
       p.authorizations++;
       if (success) p.success++;
       if (issuer) p.issuer++;
+      if (slot === 0) p.approved++;
       p.histogram.record(r.latency_ms);
     }
 
@@ -365,7 +373,7 @@ export class HistoryAggregator {
   }
 
   private phase(name: PhaseSummary['name'], fault: string | null, start_s: number, end_s: number | null): PhaseAccumulator {
-    return { name, fault, start_s, end_s, authorizations: 0, success: 0, issuer: 0, histogram: new LatencyHistogram() };
+    return { name, fault, start_s, end_s, authorizations: 0, success: 0, issuer: 0, approved: 0, histogram: new LatencyHistogram() };
   }
 
   /** The numbers for summary.json. Can be called more than once (e.g. for a progress snapshot). */
@@ -381,6 +389,8 @@ export class HistoryAggregator {
       authorizations: p.authorizations,
       success_rate: rate(p.success, p.authorizations),
       issuer_success_rate: rate(p.issuer, p.authorizations),
+      issuer_answers: p.issuer,
+      approval_rate: nullableRate(p.approved, p.issuer),
       latency_ms: p.histogram.summary(),
     }));
 
@@ -396,6 +406,7 @@ export class HistoryAggregator {
         authorizations: auths,
         success_rate: nullableRate(this.successPerSecond.get(i), auths),
         issuer_success_rate: nullableRate(this.issuerPerSecond.get(i), auths),
+        approval_rate: nullableRate(this.approvedPerSecond.get(i), this.issuerPerSecond.get(i)),
         p50: open ? open.percentile(50) : (this.closedP50.get(i) ?? null),
         p99: open ? open.percentile(99) : (this.closedP99.get(i) ?? null),
         app_total: app,

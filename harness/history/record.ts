@@ -17,6 +17,8 @@ export interface HistoryRecord {
   amount?: number;
   currency?: string;
   card_last4?: string;
+  /** The card's network token (never a PAN), for declines and stand-in outcomes: what declines-justified judges a card by. */
+  card_token?: string;
   /** Milliseconds from the start of traffic to the intended send time (the arrival schedule). */
   intended_ms: number;
   /** Milliseconds from the start of traffic to the actual send. */

@@ -68,11 +68,18 @@ function recoveryOf(s: Summary, fault: string): number | null {
   return f.recovery_s === null || !Number.isFinite(f.recovery_s) ? Number.POSITIVE_INFINITY : f.recovery_s;
 }
 
+/** approved / (approved + declined); null when the issuer answered nothing. */
+function wholeApprovalRate(s: Summary): number | null {
+  const answered = s.authorizations.approved + s.authorizations.declined;
+  return answered > 0 ? s.authorizations.approved / answered : null;
+}
+
 function rows(a: Summary, b: Summary): Row[] {
   const rate = (v: number | null) => pct(v);
   const out: Row[] = [
     { label: 'authorization success rate', a: a.authorizations.success_rate, b: b.authorizations.success_rate, fmt: rate, better: 'higher', kind: 'rate' },
     { label: 'issuer success rate', a: a.authorizations.issuer_success_rate, b: b.authorizations.issuer_success_rate, fmt: rate, better: 'higher', kind: 'rate' },
+    { label: 'approval rate', a: wholeApprovalRate(a), b: wholeApprovalRate(b), fmt: rate, better: 'higher', kind: 'rate' },
   ];
   const faults = [...new Set([...a.faults.map((f) => f.name), ...b.faults.map((f) => f.name)])];
   for (const f of faults) {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_VALIDITY_LIMITS } from '../gate/validity.ts';
-import type { AuthorizationCounts, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
+import type { AuthorizationCounts, DeclineSummary, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
 
 export class SummaryError extends Error {
   override readonly name = 'SummaryError';
@@ -36,6 +36,43 @@ function counts(raw: unknown): AuthorizationCounts {
     unknown: num(a.unknown),
     success_rate: num(a.success_rate),
     issuer_success_rate: num(a.issuer_success_rate),
+    ...(typeof a.approval_rate === 'number' || a.approval_rate === null ? { approval_rate: a.approval_rate } : {}),
+  };
+}
+
+/** Counts per key: numbers only. */
+function table(raw: unknown): Record<string, number> {
+  if (!isObject(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, number] => typeof e[1] === 'number'));
+}
+
+/** The declines (absent in older summaries): counts kept, a malformed block dropped rather than half-drawn. */
+function declinesOf(raw: unknown): DeclineSummary | undefined {
+  if (!isObject(raw) || !isObject(raw.false_declines)) return undefined;
+  const f = raw.false_declines;
+  return {
+    total: num(raw.total),
+    by_reason: table(raw.by_reason),
+    standin_declined: num(raw.standin_declined),
+    false_declines: {
+      total: num(f.total),
+      by_reason: table(f.by_reason),
+      by_hop: table(f.by_hop),
+      by_fault: table(f.by_fault),
+      first: Array.isArray(f.first)
+        ? f.first.filter(isObject).map((x) => ({
+            id: String(x.id ?? ''),
+            reason: String(x.reason ?? ''),
+            account_id: String(x.account_id ?? ''),
+            amount: typeof x.amount === 'number' ? x.amount : null,
+            currency: typeof x.currency === 'string' ? x.currency : null,
+            hop: String(x.hop ?? ''),
+            faults: strings(x.faults),
+            lowest_available: typeof x.lowest_available === 'number' ? x.lowest_available : null,
+            why: String(x.why ?? ''),
+          }))
+        : [],
+    },
   };
 }
 
@@ -102,6 +139,7 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
   const invariants = (s.invariants ?? []).map((i) => ({ ...i, offending: i.offending ?? [], count: n(i.count) }));
   const { verdict, reasons } = verdictOf(raw, incomplete, invariants);
   const duration = n(s.duration_s);
+  const declines = declinesOf(raw.declines);
   return {
     scenario: s.scenario as string,
     description: s.description ?? '',
@@ -139,6 +177,7 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
     retry_amplification: n(s.retry_amplification, Number.NaN),
     timeseries: s.timeseries ?? [],
     invariants,
+    ...(declines ? { declines } : {}),
     thresholds: s.thresholds ?? [],
     ...(s.baseline ? { baseline: s.baseline } : {}),
     verdict,

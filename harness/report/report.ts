@@ -8,6 +8,7 @@ import { buildJunit } from './junit.ts';
 import { readSummary } from './load.ts';
 import { page } from './page.ts';
 import { causesSection } from './sections/causes.ts';
+import { declinesSection } from './sections/declines.ts';
 import { inconclusiveBanner } from './sections/banner.ts';
 import { checksSection } from './sections/checks.ts';
 import { healthSection } from './sections/health.ts';
@@ -31,6 +32,7 @@ const NAV = [
   ['outcomes', 'Outcomes'],
   ['phases', 'Phases'],
   ['causes', 'Causes'],
+  ['declines', 'Declines'],
   ['invariants', 'Invariants'],
   ['checks', 'Thresholds'],
   ['traffic', 'App & load'],
@@ -49,6 +51,7 @@ ${timelineSection(summary, source)}
 ${outcomesSection(summary)}
 ${phasesSection(summary)}
 ${causesSection(summary)}
+${declinesSection(summary)}
 ${invariantsSection(summary)}
 ${checksSection(summary)}
 ${trafficSection(summary)}

@@ -5,6 +5,7 @@ import { seedAccounts } from '../../services/common/accounts.ts';
 import { createLedgerReader } from '../checkers/ledger-reader.ts';
 import { checkLedger } from '../checkers/check-ledger.ts';
 import type { CheckReport } from '../checkers/compose.ts';
+import type { TrafficClock } from '../checkers/checker.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { rewriteHistoryResolutions } from './resolutions.ts';
@@ -14,7 +15,7 @@ export async function checkRun(
   scenario: Scenario,
   topology: RunningTopology,
   recorders: Recorders,
-  run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean },
+  run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean; clock: TrafficClock },
 ): Promise<CheckReport> {
   const accounts = seedAccounts(scenario.seed, scenario.topology.accounts);
   const reader = createLedgerReader({ ledgerUrl: topology.urls.ledgerStore, feedUrl: topology.urls.feeds[0] ?? null });
@@ -26,6 +27,10 @@ export async function checkRun(
       checks: recorders.checks,
       advicesPending: run.pendingAdvices,
       interrupted: run.interrupted,
+      // What declines are judged against: the seeds (currency, card), the history's clock, the stand-in rules.
+      seeds: accounts,
+      trafficClock: run.clock,
+      standIn: scenario.network.standin,
     });
   } finally {
     await reader.close();

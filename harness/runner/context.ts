@@ -22,6 +22,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Defects for checker tests: a ledger without idempotency, a feed that misses events. */
   ledgerIdempotency?: boolean;
+  /** Ledger replica defect for checker tests: decline this share of holds (0..100) with insufficient_funds, for no reason. */
+  ledgerDeclineHoldsPercent?: number;
   feedMissEventsPercent?: number;
   processorDropAdvicesPercent?: number;
   /** Processor defect for checker tests: answer a reused key from the first answer, whatever its content. */

@@ -17,6 +17,7 @@ import { scheduleDriverStall } from './driver-stall.ts';
 import { Recorders } from './recorders.ts';
 import { settle } from './settle.ts';
 import { checkRun } from './check-run.ts';
+import { trafficClock } from './traffic-clock.ts';
 import { faultsWithRecovery, writeRun } from './write-run.ts';
 import type { RunContext } from './context.ts';
 
@@ -38,6 +39,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   const progress = options.progress === false ? null : new Progress();
   const health = new DriverHealth();
   const t0 = measuredStart(scenario.warmup_s);
+  const clock = trafficClock(t0);
   const startHealth = setTimeout(() => health.start(), Math.max(0, t0 - performance.now()));
   const stall = options.driverStall ? scheduleDriverStall(t0, options.driverStall) : null;
 
@@ -71,7 +73,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   const settled = await settle(network, topology, interrupted ? 2000 : scenario.drain_s * 1000, log, { extend: !interrupted });
   const history = await recorders.writer.close();
   const aggregate = recorders.aggregator.finish();
-  const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted });
+  const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted, clock: clock.finish() });
   const { advices } = settled.forward;
   return writeRun(
     ctx,

@@ -57,6 +57,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
   const opts = {
     seed: scenario.seed,
     ledgerIdempotency: options.ledgerIdempotency,
+    ledgerDeclineHoldsPercent: options.ledgerDeclineHoldsPercent,
     feedMissEventsPercent: options.feedMissEventsPercent,
     processorDropAdvicesPercent: options.processorDropAdvicesPercent,
     processorIdempotencyByIdOnly: options.processorIdempotencyByIdOnly,

@@ -22,7 +22,8 @@ export interface SummaryParts {
   load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number };
   faults: FaultSummary[];
   advices: Summary['advices'];
-  checks: { invariants: Summary['invariants']; unknown_resolution: Summary['unknown_resolution'] };
+  /** `figures`: what the checkers add beside their results (e.g. `declines`). */
+  checks: { invariants: Summary['invariants']; unknown_resolution: Summary['unknown_resolution']; figures?: Partial<Pick<Summary, 'declines'>> };
   validity: RunValidity;
   command: string;
   versions: Summary['versions'];
@@ -66,6 +67,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     retry_amplification: agg.retry_amplification,
     timeseries: agg.timeseries,
     invariants: p.checks.invariants,
+    ...(p.checks.figures ?? {}),
     thresholds: [],
     verdict: 'failed',
     passed: false,

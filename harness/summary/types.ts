@@ -26,6 +26,11 @@ export interface AuthorizationCounts extends Record<AuthOutcome, number> {
   success_rate: number;
   /** (approved + declined) / total: what the issuer itself answered, without stand-in. */
   issuer_success_rate: number;
+  /**
+   * approved / (approved + declined): of what the issuer answered, how much it approved; null when it answered
+   * nothing. Absent in summaries older than this field (readers compute it from the counts).
+   */
+  approval_rate?: number | null;
 }
 
 export interface PhaseSummary {
@@ -42,6 +47,10 @@ export interface PhaseSummary {
   authorizations: number;
   success_rate: number;
   issuer_success_rate: number;
+  /** approved + declined: what the issuer answered in this phase (absent in older summaries). */
+  issuer_answers?: number;
+  /** approved / issuer_answers; null when the issuer answered nothing (absent in older summaries). */
+  approval_rate?: number | null;
   latency_ms: LatencySummary;
 }
 
@@ -75,6 +84,45 @@ export interface InvariantResult {
   count: number;
 }
 
+/** A decline the book does not justify (invariant declines-justified): never a card number, an account id and amounts. */
+export interface FalseDecline {
+  /** The authorization id. */
+  id: string;
+  /** The decline's reason as answered (`(none)` when it had none); stand-in declines: `standin_declined`. */
+  reason: string;
+  account_id: string;
+  amount: number | null;
+  currency: string | null;
+  /** Where the decline was decided: `processor` (without the ledger), `processor->ledger`, or `network` (stand-in). */
+  hop: string;
+  /** The fault windows active at its intended send time. */
+  faults: string[];
+  /** insufficient_funds: the lowest available balance the journal shows in the request's life; else null. */
+  lowest_available: number | null;
+  /** What the book says instead. */
+  why: string;
+}
+
+/** Every decline of the run, by reason, and those the book does not justify (warm-up included, as every money check). */
+export interface DeclineSummary {
+  /** Issuer declines (outcome `declined`). */
+  total: number;
+  /** Issuer declines per reason code (`(none)` for a decline without one). */
+  by_reason: Record<string, number>;
+  /** Declines the network made in stand-in (over its per-card limit). */
+  standin_declined: number;
+  false_declines: {
+    total: number;
+    by_reason: Record<string, number>;
+    /** `processor`, `processor->ledger`, `network`. */
+    by_hop: Record<string, number>;
+    /** Per fault window active at the intended send time; `(none)` outside every window. */
+    by_fault: Record<string, number>;
+    /** The first ones (at most 20), in the order the history recorded them. */
+    first: FalseDecline[];
+  };
+}
+
 export interface ThresholdResult {
   metric: string;
   expression: string;
@@ -97,6 +145,8 @@ export interface TimeseriesPoint {
   authorizations: number;
   success_rate: number | null;
   issuer_success_rate: number | null;
+  /** approved / (approved + declined) in this second; null when the issuer answered nothing (absent in older summaries). */
+  approval_rate?: number | null;
   p50: number | null;
   p99: number | null;
   app_total: number;
@@ -220,6 +270,8 @@ export interface Summary {
   retry_amplification: number;
   timeseries: TimeseriesPoint[];
   invariants: InvariantResult[];
+  /** Declines by reason and the false ones (invariant declines-justified); absent in summaries older than this field. */
+  declines?: DeclineSummary;
   thresholds: ThresholdResult[];
   baseline?: { file: string; deltas: BaselineDelta[]; ok: boolean };
   /** The scenario's own baseline noise bands (scenario `baseline_tolerances`), for `faultline gate` to reuse. */

@@ -66,7 +66,7 @@ export function infrastructurePlan(spec: TopologySpec, opts: StartTopologyOption
 
 /** The ledger replicas, the feeds and the card processors, each behind its proxy. */
 export function servicePlan(spec: TopologySpec, opts: StartTopologyOptions, deps: { discoveryUrl: string; storeUrl: string }): ReplicaPlan[] {
-  const ledgers = numbered(spec.ledgers, 'ledger').map((name) => plan(name, 'ledger', { replica: name, storeUrl: deps.storeUrl, seed: opts.seed }, 'ledger', true));
+  const ledgers = numbered(spec.ledgers, 'ledger').map((name) => plan(name, 'ledger', { replica: name, storeUrl: deps.storeUrl, seed: opts.seed, decline_holds_percent: opts.ledgerDeclineHoldsPercent ?? 0 }, 'ledger', true));
   const feeds = numbered(spec.feeds, 'feed').map((name) =>
     plan(name, 'feed', { replica: name, seed: opts.seed, accounts: spec.accounts, miss_events_percent: opts.feedMissEventsPercent ?? 0 }, 'feed', true),
   );

@@ -89,6 +89,8 @@ export interface StartTopologyOptions {
   toxiproxyPort?: number;
   /** Ledger store defect for checker tests: idempotency off. */
   ledgerIdempotency?: boolean;
+  /** Ledger replica defect for checker tests: answer this share of holds (0..100) insufficient_funds, for no reason. */
+  ledgerDeclineHoldsPercent?: number;
   /** Feed defect for checker tests: drop this share of events. */
   feedMissEventsPercent?: number;
   /** Processor defect for checker tests: acknowledge this share of advices without posting them. */

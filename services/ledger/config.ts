@@ -19,6 +19,8 @@ export const ledgerReplicaConfigSchema = z.object({
   storeConnections: z.number().int().positive().max(512).default(32),
   /** Seed for HTTP-fault draws. */
   seed: z.number().int().nonnegative().default(1),
+  /** Deliberate defect for checker tests: answer this share of holds (0..100) insufficient_funds, for no reason. */
+  decline_holds_percent: z.number().min(0).max(100).default(0),
 });
 export type LedgerReplicaConfig = z.output<typeof ledgerReplicaConfigSchema>;
 

@@ -1,5 +1,5 @@
 // A ledger API replica process. Config (FAULTLINE_CONFIG): {replica, storeUrl, storeTimeoutMs?,
-// storeConnections?, seed?}.
+// storeConnections?, seed?, decline_holds_percent? (a defect for checker tests)}.
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
 import { readServiceConfig, serve } from '../common/serve.ts';
@@ -20,5 +20,6 @@ await app.register(ledgerReplicaPlugin, {
   storeUrl: config.storeUrl,
   storeTimeoutMs: config.storeTimeoutMs,
   storeConnections: config.storeConnections,
+  declineHoldsPercent: config.decline_holds_percent,
 });
 await serve(app, { service: 'ledger', replica: config.replica });

@@ -3,6 +3,9 @@
 // the raw body to the one ledger store over keep-alive HTTP, passing the store's answer back as is.
 // When the store cannot be reached or fails, the replica answers 502/503/504 with a HopFailureBody
 // naming the hop `ledger->store`. See store-plugin.ts for why the state lives in one store.
+// `declineHoldsPercent` is a deliberate defect for checker tests: that share of holds (drawn per
+// authorization id, so a retry gets the same answer) is answered `insufficient_funds` by the replica itself,
+// whatever the balance, and never reaches the store: false declines for declines-justified to catch.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { holdRequestSchema, idempotencyRecordRequestSchema, postingRequestSchema, releaseRequestSchema } from './contract.ts';
 import { ledgerErrorSchema } from './book-errors.ts';
@@ -21,12 +24,21 @@ import {
   releaseResponseSchema,
 } from './schemas.ts';
 import { StoreClient, StoreHopError, type StoreAnswer } from './store-client.ts';
+import type { HoldRequest, HoldResponse } from './contract.ts';
+import { hashSeed } from '../common/random.ts';
 
 export interface LedgerReplicaOptions {
   replica: string;
   storeUrl: string;
   storeTimeoutMs?: number;
   storeConnections?: number;
+  /** Deliberate defect (checker tests only): decline this share of holds (0..100) with insufficient_funds, for no reason. */
+  declineHoldsPercent?: number;
+}
+
+/** Whether the false-decline defect takes this authorization (a fixed draw per id: retries agree). */
+export function falselyDeclined(authorizationId: string, percent: number): boolean {
+  return percent > 0 && (hashSeed('false-decline', authorizationId) % 10_000) < percent * 100;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -57,7 +69,21 @@ export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = asy
       relay(reply, store.call('POST', path, rawBody(request))),
     );
   };
-  operation('/v1/holds', LEDGER_ROUTE_DOCS.holds, holdRequestSchema, holdResponseSchema);
+  const declinePercent = opts.declineHoldsPercent ?? 0;
+  if (declinePercent > 0) {
+    app.post<{ Body: HoldRequest }>(
+      '/v1/holds',
+      { schema: { ...LEDGER_ROUTE_DOCS.holds, body: holdRequestSchema, response: { 200: holdResponseSchema, '4xx': ledgerErrorSchema } } },
+      (request, reply) => {
+        const hold = request.body;
+        if (!falselyDeclined(hold.authorization_id, declinePercent)) return relay(reply, store.call('POST', '/v1/holds', rawBody(request)));
+        const answer: HoldResponse = { request_id: hold.request_id, authorization_id: hold.authorization_id, result: 'insufficient_funds', account: null, replayed: false };
+        return reply.code(200).send(answer);
+      },
+    );
+  } else {
+    operation('/v1/holds', LEDGER_ROUTE_DOCS.holds, holdRequestSchema, holdResponseSchema);
+  }
   operation('/v1/releases', LEDGER_ROUTE_DOCS.releases, releaseRequestSchema, releaseResponseSchema);
   operation('/v1/postings', LEDGER_ROUTE_DOCS.postings, postingRequestSchema, postingResponseSchema);
   operation('/v1/idempotency-records', LEDGER_ROUTE_DOCS.idempotencyRecords, idempotencyRecordRequestSchema, idempotencyRecordResponseSchema);

@@ -54,7 +54,7 @@ export function auth(id: string, outcome: AuthOutcome, account_id = 'acc-1', ext
  *        available 9000, holds 1000, balance 10000.
  * acc-2: opening 500; a2 approved (hold 200); s1 stand-in approved (advice posting 800: overdraft allowed).
  *        available -500, holds 200, balance -300.
- * a3 declined, u2 unknown (never reached the ledger), f1 failed: no entries.
+ * a3 declined (400, insufficient_funds: acc-2 had 300 after a2's hold), u2 unknown (never reached the ledger), f1 failed: no entries.
  */
 export function world(): World {
   const journal = [
@@ -74,7 +74,7 @@ export function world(): World {
   const history = [
     auth('a1', 'approved'),
     auth('a2', 'approved', 'acc-2'),
-    auth('a3', 'declined', 'acc-2'),
+    auth('a3', 'declined', 'acc-2', { amount: 400, issuer_decision: 'declined', reason: 'insufficient_funds' }),
     auth('s1', 'standin_approved', 'acc-2', { error: { hop: 'processor->ledger', cause: 'timeout' } }),
     auth('u1', 'unknown'),
     auth('u2', 'unknown'),

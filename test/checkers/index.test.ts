@@ -15,7 +15,7 @@ import type { HistoryRecord } from '../../harness/history/record.ts';
 import type { JournalEntry } from '../../services/ledger/contract.ts';
 import { auth, entry, input, renumber, world } from './fixtures.ts';
 
-const NAMES = ['exactly-once-holds', 'advices-posted', 'double-entry', 'balances', 'feed-agrees', 'no-negative', 'unknown-resolution', 'idempotency-conflicts-refused'];
+const NAMES = ['exactly-once-holds', 'advices-posted', 'double-entry', 'balances', 'feed-agrees', 'no-negative', 'unknown-resolution', 'idempotency-conflicts-refused', 'declines-justified'];
 
 function failing(results: readonly InvariantResult[]): Record<string, string[]> {
   return Object.fromEntries(results.filter((r) => r.validity !== 'valid').map((r) => [r.name, r.offending]));
@@ -101,6 +101,11 @@ test('runChecks: each defect fails the checker that owns it (and says which ids)
   w = world();
   w.history.push({ ...auth('a1', 'approved'), kind: 'conflicting_retry', outcome: 'ok', reason: 'answered_from_first' });
   assert.deepEqual(failing(checkAll(input(w))), { 'idempotency-conflicts-refused': ['a1'] });
+
+  // A decline the book does not justify: acc-1 never had less than 8700 available.
+  w = world();
+  w.history.push(auth('d1', 'declined', 'acc-1', { issuer_decision: 'declined', reason: 'insufficient_funds' }));
+  assert.deepEqual(failing(checkAll(input(w))), { 'declines-justified': ['d1'] });
 });
 
 test('runChecks: an interrupted run leaves what it could not settle unknown, never invalid', () => {

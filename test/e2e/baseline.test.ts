@@ -14,6 +14,10 @@ test('baseline passes every invariant and writes summary, history, report and ju
   assert.ok(s.authorizations.total >= 600, `sent ${s.authorizations.total}`);
   assert.equal(s.authorizations.failed + s.authorizations.unknown, 0);
   assert.ok(s.authorizations.declined > 0, 'some accounts are too poor: business declines happen');
+  // Every one of those declines is justified by the book (declines-justified), shown by reason; approval rate is theirs.
+  assert.equal(s.declines?.false_declines.total, 0);
+  assert.ok((s.declines?.by_reason.insufficient_funds ?? 0) >= s.authorizations.declined, JSON.stringify(s.declines));
+  assert.equal(s.authorizations.approval_rate, Math.round((s.authorizations.approved / (s.authorizations.approved + s.authorizations.declined)) * 1e6) / 1e6);
   assert.equal(s.authorizations.success_rate, 1);
   assert.ok(s.app.total > 0 && s.app.success_rate === 1);
   for (const file of ['summary.json', 'index.html', 'junit.xml']) assert.ok(existsSync(path.join(result.runDir, file)), file);

@@ -113,6 +113,9 @@ describe('exported k6 script under a k6-API shim, against the embedded pipeline'
     assert.equal(m.authorization_success_rate?.values.length, authorizations.length);
     assert.equal(trues(m.authorization_success_rate), approved + declined);
     assert.equal(trues(m.issuer_success_rate), approved + declined);
+    assert.equal(m.approval_rate?.type, 'Rate');
+    assert.equal(m.approval_rate?.values.length, approved + declined, 'one sample per issuer decision');
+    assert.equal(trues(m.approval_rate), approved);
     assert.equal(m.authorization_latency?.values.length, authorizations.length);
     for (const v of m.authorization_latency?.values ?? []) assert.ok(typeof v === 'number' && v >= 0 && v < scenario.network.issuer_deadline_ms + 1000);
     assert.equal(m.app_success_rate?.values.length, reads.length);

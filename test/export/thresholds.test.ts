@@ -14,7 +14,7 @@ import { catalogNames, loadScenario } from '../../harness/scenario/load.ts';
 import { runUnderShim } from './k6-shim.ts';
 
 /** What the script records, by faultline metric name, and the k6 type an aggregation needs. */
-const RECORDED = new Set(['authorization_success_rate', 'issuer_success_rate', 'authorization_latency', 'app_success_rate', 'authorizations_failed']);
+const RECORDED = new Set(['authorization_success_rate', 'issuer_success_rate', 'approval_rate', 'authorization_latency', 'app_success_rate', 'authorizations_failed']);
 const typeFor = (t: ParsedThreshold): string => (t.aggregation === 'rate' ? 'Rate' : t.aggregation === 'count' ? 'Counter' : 'Trend');
 const translatable = (t: ParsedThreshold): boolean => RECORDED.has(t.spec.name) && t.tags.phase === undefined && t.tags.fault === undefined;
 
@@ -97,10 +97,12 @@ describe('exported thresholds match faultline\'s', () => {
     const all = {
       authorization_success_rate: ['rate>0.99'],
       issuer_success_rate: ['rate>0.9'],
+      approval_rate: ['rate>0.8'],
       authorization_latency: ['p(95)<300', 'max<2000'],
       app_success_rate: ['rate>0.99'],
       authorizations_failed: ['count<5'],
       authorizations_unknown: ['count==0'],
+      'approval_rate{phase:during}': ['rate>0.5'],
       load_error_pct: ['value<1'],
       retry_amplification: ['value<1.5'],
       'recovery_seconds{fault:x}': ['value<10'],
@@ -110,13 +112,14 @@ describe('exported thresholds match faultline\'s', () => {
     assert.deepEqual(k6, {
       authorization_success_rate: ['rate>0.99'],
       issuer_success_rate: ['rate>0.9'],
+      approval_rate: ['rate>0.8'],
       authorization_latency: ['p(95)<300', 'max<2000'],
       app_success_rate: ['rate>0.99'],
       authorizations_failed: ['count<5'],
     });
     assert.deepEqual(
       untranslated.map((u) => u.metric),
-      ['authorizations_unknown', 'load_error_pct', 'retry_amplification', 'recovery_seconds{fault:x}', 'authorization_success_rate{phase:after}'],
+      ['authorizations_unknown', 'approval_rate{phase:during}', 'load_error_pct', 'retry_amplification', 'recovery_seconds{fault:x}', 'authorization_success_rate{phase:after}'],
     );
     for (const u of untranslated) assert.ok(u.reason.length > 40, `${u.metric} has a reason`);
   });

@@ -79,6 +79,7 @@ test('aggregate: authorization counts and rates', () => {
     unknown: 0,
     success_rate: Math.round((265 / 300) * 1e6) / 1e6,
     issuer_success_rate: Math.round((245 / 300) * 1e6) / 1e6,
+    approval_rate: 1,
   });
   assert.equal(r.agg.outcomes.size, 300);
   assert.equal(r.agg.outcomes.get('a-12-8'), 'standin_approved');
@@ -103,6 +104,31 @@ test('aggregate: phases before / during / after the fault window', () => {
   near(phases[1].latency_ms.p50, 100);
   near(phases[1].latency_ms.p95, 2000);
   near(phases[1].latency_ms.max, 2000);
+});
+
+test('aggregate: approval rate = approved / what the issuer answered, whole run, per phase and per second', () => {
+  const agg = new HistoryAggregator({ duration_s: 3, faults: [{ name: 'f', start_s: 1, end_s: 2 }] });
+  // Second 0: 8 approved, 2 declined. Second 1 (the fault): 3 approved, 1 declined, 4 stand-in, 2 failed.
+  // Second 2: only failures (the issuer answered nothing).
+  const add = (s: number, outcome: AuthOutcome, n: number) => {
+    for (let k = 0; k < n; k++) agg.add(auth(`${s}-${outcome}-${k}`, s * 1000 + k, outcome, 5, outcome === 'approved' || outcome === 'declined' ? { issuer_decision: outcome } : {}));
+  };
+  add(0, 'approved', 8);
+  add(0, 'declined', 2);
+  add(1, 'approved', 3);
+  add(1, 'declined', 1);
+  add(1, 'standin_approved', 3);
+  add(1, 'standin_declined', 1);
+  add(1, 'failed', 2);
+  add(2, 'failed', 4);
+  const r = agg.finish();
+  assert.equal(r.authorizations.approval_rate, Math.round((11 / 14) * 1e6) / 1e6);
+  const [before, during, after] = r.phases;
+  assert.deepEqual([before?.issuer_answers, before?.approval_rate], [10, 0.8]);
+  assert.deepEqual([during?.issuer_answers, during?.approval_rate], [4, 0.75], 'stand-in and failures are not the issuer\'s answers');
+  assert.deepEqual([after?.issuer_answers, after?.approval_rate], [0, null], 'no issuer answer: no approval rate (not 0)');
+  assert.deepEqual(r.timeseries.map((p) => p.approval_rate), [0.8, 0.75, null]);
+  assert.equal(new HistoryAggregator({ duration_s: 1 }).finish().authorizations.approval_rate, null);
 });
 
 test('aggregate: a run without faults has one whole phase', () => {

@@ -23,6 +23,11 @@ export const K6_METRICS: Readonly<Record<string, K6Metric>> = {
     meaning: '(approved + declined) / authorizations. No stand-in in k6, so this is faultline\'s issuer_success_rate: under faults it reads lower than faultline\'s, which counts stand-in answers',
   },
   issuer_success_rate: { type: 'Rate', meaning: '(approved + declined) / authorizations: what the issuer answered' },
+  approval_rate: {
+    type: 'Rate',
+    meaning:
+      "approved / (approved + declined): one sample per issuer decision, none for a failure. With no decision at all faultline has no data and fails the threshold, where k6 has no sample",
+  },
   authorization_latency: {
     type: 'Trend',
     meaning: 'ms from sending an authorization to its answer or the deadline; k6 starts each iteration on schedule (or counts it in dropped_iterations), so it is measured from the intended send time as in faultline',

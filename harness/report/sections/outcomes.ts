@@ -40,6 +40,9 @@ export function outcomesTable(summary: Summary, withText = true): SafeHtml {
   <tr><td>issuer success rate</td><td class="num ${rateClass(a.issuer_success_rate)}">${pct(a.issuer_success_rate)}</td><td></td>${
     withText ? html`<td class="muted">(approved + declined) / total: without stand-in</td>` : ''
   }</tr>
+  <tr data-rate="approval"><td>approval rate</td><td class="num">${pct(a.approved + a.declined > 0 ? a.approved / (a.approved + a.declined) : null)}</td><td></td>${
+    withText ? html`<td class="muted">approved / (approved + declined): of what the issuer answered, how much it approved</td>` : ''
+  }</tr>
   </tbody>
 </table>`;
 }

@@ -39,7 +39,7 @@ function phaseRow(p: PhaseSummary, summary: Summary, compact: boolean): SafeHtml
   const rec = p.name === 'after' && fault ? faultRecovery(fault) : { text: '', cls: '', title: '' };
   const has = p.authorizations > 0;
   return html`<tr data-phase="${p.name}" data-fault="${p.fault ?? ''}"><td>${p.name === 'whole' ? 'whole run' : p.name}</td><td class="num">${secs(p.start_s)}–${secs(p.end_s)}</td><td class="num">${count(p.authorizations)}</td><td class="num ${rateClass(has ? p.success_rate : null)}">${has ? pct(p.success_rate) : '–'}</td>${
-    compact ? '' : html`<td class="num">${has ? pct(p.issuer_success_rate) : '–'}</td><td class="num">${ms(p.latency_ms.p50)}</td>`
+    compact ? '' : html`<td class="num">${has ? pct(p.issuer_success_rate) : '–'}</td><td class="num" data-approval="${p.approval_rate ?? ''}">${pct(p.approval_rate)}</td><td class="num">${ms(p.latency_ms.p50)}</td>`
   }<td class="num">${ms(p.latency_ms.p99)}</td>${compact ? '' : html`<td class="num">${ms(p.latency_ms.max)}</td>`}<td class="num ${rec.cls}">${rec.text}</td></tr>`;
 }
 
@@ -49,7 +49,7 @@ function absentRow(name: 'before' | 'after', fault: FaultSummary | undefined, co
     name === 'before'
       ? `none: the window starts at ${secs(fault?.scheduled_s ?? 0)}, where the measured part of the run starts`
       : 'none: the window lasts to the end of traffic, so there is nothing to recover in (recovery n/a)';
-  return html`<tr class="absent" data-absent="${name}"><td class="muted">${name}</td><td class="muted" colspan="${compact ? 4 : 7}">${why}</td><td class="num muted">${
+  return html`<tr class="absent" data-absent="${name}"><td class="muted">${name}</td><td class="muted" colspan="${compact ? 4 : 8}">${why}</td><td class="num muted">${
     name === 'after' ? 'n/a' : ''
   }</td></tr>`;
 }
@@ -67,12 +67,12 @@ export function phaseTable(summary: Summary, compact = false): SafeHtml {
   }
   return html`<div class="table-scroll"><table class="phases">
   <thead><tr><th>phase</th><th class="num">window</th><th class="num">authorizations</th><th class="num">success</th>${
-    compact ? '' : html`<th class="num">issuer success</th><th class="num">p50</th>`
+    compact ? '' : html`<th class="num">issuer success</th><th class="num" title="approved / (approved + declined)">approval</th><th class="num">p50</th>`
   }<th class="num">p99</th>${compact ? '' : html`<th class="num">max</th>`}<th class="num">recovery</th></tr></thead>
   <tbody>${[...groups.entries()].map(([fault, phases]) => {
     const f = summary.faults.find((x) => x.name === fault);
     const head = fault
-      ? html`<tr class="group"><td colspan="${compact ? 6 : 9}">${fault}${f ? html` <span class="muted">· ${f.fault} → ${f.target}</span>` : ''}</td></tr>`
+      ? html`<tr class="group"><td colspan="${compact ? 6 : 10}">${fault}${f ? html` <span class="muted">· ${f.fault} → ${f.target}</span>` : ''}</td></tr>`
       : '';
     const sorted = [...phases].sort((a, b) => ORDER[a.name] - ORDER[b.name]);
     const rows: SafeHtml[] = sorted.map((p) => phaseRow(p, summary, compact));

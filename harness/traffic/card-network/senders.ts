@@ -55,6 +55,7 @@ export async function sendAuthorization(ctx: SendContext, body: AuthorizationReq
     record.outcome = res.body.decision;
     record.issuer_decision = res.body.decision;
     record.reason = res.body.reason;
+    if (res.body.decision === 'declined') record.card_token = body.card.token;
     if (typeof res.body.ledger_attempts === 'number') record.attempts = res.body.ledger_attempts;
     return record;
   }
@@ -63,6 +64,7 @@ export async function sendAuthorization(ctx: SendContext, body: AuthorizationReq
   if (failure.attempts !== undefined) record.attempts = failure.attempts;
   if (failure.standIn && ctx.standIn.enabled) {
     record.outcome = ctx.standIn.decide(body.card.token, body.amount.value);
+    record.card_token = body.card.token; // stand-in decides per card: declines-justified judges by it
     if (record.outcome === 'standin_approved') ctx.queueAdvice(body);
     else if (failure.ambiguous) ctx.queueTimeoutReversal(body);
   } else if (failure.standIn && failure.ambiguous) {

@@ -69,7 +69,9 @@ test('issuer answers become approved / declined with the issuer decision, reason
     assert.equal(no.outcome, 'declined');
     assert.equal(no.reason, 'insufficient_funds');
     assert.equal(ok.error, undefined);
-    assert.ok(!JSON.stringify(r.records).includes('tok_card1'), 'no card token in the history');
+    // A card's token (never a PAN) is kept for declines only: what declines-justified judges card_mismatch by.
+    assert.equal(ok.card_token, undefined, 'no card token on an approval');
+    assert.equal(no.card_token, 'tok_card1');
     assert.equal(r.records.length, 2);
     assert.equal(r.card.forwardReport().advices.queued, 0);
   } finally {

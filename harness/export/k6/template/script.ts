@@ -78,6 +78,8 @@ const declined = new Counter('authorizations_declined');
 const failed = new Counter('authorizations_failed');
 const authorizationSuccess = new Rate('authorization_success_rate');
 const issuerSuccess = new Rate('issuer_success_rate');
+// Of what the issuer answered, how much it approved: one sample per decision, none for a failure.
+const approval = new Rate('approval_rate');
 const authorizationLatency = new Trend('authorization_latency', true);
 const appSuccess = new Rate('app_success_rate');
 
@@ -129,6 +131,7 @@ function authorize(row: AuthorizationRow): void {
   else failed.add(1, { status: String(res.status) });
   authorizationSuccess.add(decision !== null);
   issuerSuccess.add(decision !== null);
+  if (decision !== null) approval.add(decision === 'approved');
 }
 
 function reverse(row: ReversalRow): void {
