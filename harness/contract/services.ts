@@ -101,7 +101,7 @@ function idleRouter(): Router {
     policy: 'hardened',
     namespace: 'payments',
     discoveryUrl: '',
-    resolution: { state: 'starting', resourceVersion: '0', lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0, watchConnected: false },
+    resolution: { state: 'starting', api: 'endpointslices', resourceVersion: '0', lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0, watchConnected: false },
     services: {},
     counters: { requests: 0, attempts: 0, retries: 0, retriesDeniedByBudget: 0, ejections: 0, failures: {} },
   };
