@@ -27,6 +27,8 @@ export interface WatchHandlers {
   onOpen(): void;
   /** One event. Throwing here ends the watch with that error. */
   onEvent(type: string, object: unknown): void;
+  /** Every complete line that arrived together has been passed to onEvent. */
+  onChunkEnd?(): void;
   /** The watch ended by itself (clean end: undefined) or failed. Not called after close(). */
   onEnd(error: Error | undefined): void;
 }
@@ -124,6 +126,7 @@ export class DiscoveryClient {
           handlers.onEvent(typeof event.type === 'string' ? event.type : '', event.object);
         }
         if (done) return;
+        handlers.onChunkEnd?.();
       }
       finish(undefined);
     })().catch((err: unknown) => {

@@ -3,7 +3,11 @@
 // - a watch with no event and no bookmark for watchIdleTimeoutMs is dead: re-list, re-watch;
 // - any end of a watch (or an ERROR event, e.g. 410 Gone) re-lists first, so nothing missed stays missed;
 // - jittered exponential backoff between failed cycles; while discovery cannot be reached, the services
-//   keep what they had (the resolver reports nothing, so the router changes nothing).
+//   keep what they had (the resolver reports nothing, so the router changes nothing);
+// - the events of one change (one resourceVersion: several slices of a service) are applied together, so
+//   a service whose slices go one by one is never seen with only some of them (which would leave
+//   last-known-good holding a fraction of the endpoints). A change is applied when the next one starts, on
+//   a bookmark, or once the lines that arrived together are read: never later than Endpoints would be.
 // It tells the router what it learns (listed / changed); what to route to is the router's business.
 import { createRng, hashSeed, type Rng } from '../common/random.ts';
 import { DiscoveryClient, type WatchHandle } from './discovery-client.ts';
@@ -37,6 +41,9 @@ export class HardenedResolver {
   private lastWatchEventAt = 0;
   /** Consecutive re-list cycles without a live watch: drives the backoff. */
   private failures = 0;
+  /** The services the change being read alters, and its resourceVersion. */
+  private pending = new Map<string, ServiceUpdate>();
+  private pendingRv = '';
   private cycleTimer: NodeJS.Timeout | null = null;
   private readonly idleTimer: NodeJS.Timeout;
   /** Bumped by reset(): callbacks from an older generation are ignored. */
@@ -76,6 +83,7 @@ export class HardenedResolver {
     if (this.cycleTimer) clearTimeout(this.cycleTimer);
     this.cycleTimer = null;
     this.closeWatch();
+    this.pending = new Map();
     this.source = resolutionSource(this.opts.tuning.discoveryApi);
     this.listedOnce = false;
     this.unavailable = null;
@@ -164,8 +172,12 @@ export class HardenedResolver {
           this.failures = 0;
           this.onEvent(type, object, generation);
         },
+        onChunkEnd: () => {
+          if (generation === this.generation) this.flush();
+        },
         onEnd: () => {
           if (generation !== this.generation) return;
+          this.flush();
           this.stats.watchRestarts++;
           this.scheduleCycle(generation);
         },
@@ -174,16 +186,30 @@ export class HardenedResolver {
   }
 
   private onEvent(type: string, object: unknown, generation: number): void {
+    const value = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+    const rv = typeof value === 'string' ? value : '';
     if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-      this.events.changed(this.source.fromEvent(type, object), performance.now());
-    } else if (type === 'ERROR') {
-      // 410 Gone or any other error on the stream: start over from a list.
-      this.stats.watchRestarts++;
-      this.scheduleCycle(generation);
-      return;
+      if (this.pending.size > 0 && rv !== this.pendingRv) this.flush();
+      for (const update of this.source.fromEvent(type, object)) this.pending.set(update.name, update);
+      this.pendingRv = rv;
+    } else {
+      this.flush();
+      if (type === 'ERROR') {
+        // 410 Gone or any other error on the stream: start over from a list.
+        this.stats.watchRestarts++;
+        this.scheduleCycle(generation);
+        return;
+      }
     }
-    const rv = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
-    if (typeof rv === 'string' && rv.length > 0) this.resourceVersion = rv;
+    if (rv.length > 0) this.resourceVersion = rv;
+  }
+
+  /** Applies the change read so far: each service it altered, in its state after the change. */
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    const updates = [...this.pending.values()];
+    this.pending = new Map();
+    this.events.changed(updates, performance.now());
   }
 
   private checkIdle(): void {

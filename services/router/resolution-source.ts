@@ -91,8 +91,9 @@ class SlicesSource implements ResolutionSource {
   }
 
   /**
-   * The service's addresses: the union of its slices', in the order the Endpoints API lists them (by port,
-   * then replica), whatever order the slices came in; and the shape they add up to.
+   * The service's addresses: its slices' together, in the order the Endpoints API lists them (by port, then
+   * replica), whatever order the slices came in; and the shape they add up to. An address listed twice
+   * stays twice, exactly as the Endpoints reading keeps it, so both APIs balance alike.
    */
   private joined(service: string): ServiceUpdate {
     const slices = this.byService.get(service);
@@ -100,16 +101,11 @@ class SlicesSource implements ResolutionSource {
       this.byService.delete(service);
       return { name: service, addresses: NONE, shape: 'absent' };
     }
-    const seen = new Set<string>();
     const addresses: ResolvedAddress[] = [];
     const shapes = new Set<SubsetsShape>();
     for (const slice of slices.values()) {
       shapes.add(slice.shape);
-      for (const a of slice.addresses) {
-        if (seen.has(a.key)) continue;
-        seen.add(a.key);
-        addresses.push(a);
-      }
+      addresses.push(...slice.addresses);
     }
     addresses.sort((a, b) => a.port - b.port || compare(a.name ?? '', b.name ?? '') || compare(a.ip, b.ip));
     const shape: SubsetsShape = addresses.length > 0 ? 'ok' : shapes.has('null') ? 'null' : shapes.has('invalid') ? 'invalid' : 'empty';

@@ -15,7 +15,7 @@ const slice = (name: string, service: string | undefined, endpoints: unknown, po
 const ep = (ip: string, name: string, ready?: boolean) => ({ addresses: [ip], targetRef: { kind: 'Pod', name }, ...(ready === undefined ? {} : { conditions: { ready } }) });
 
 describe('resolution from EndpointSlices', () => {
-  it("joins a service's slices, in port then replica order, whatever order they came in; one address:port is one endpoint", () => {
+  it("joins a service's slices, in port then replica order, whatever order they came in; an address listed twice stays twice, as with Endpoints", () => {
     const source = resolutionSource('endpointslices');
     const listed = source.fromList([
       slice('ledger-bbbbb', 'ledger', [ep('127.0.0.1', 'ledger-2')], [{ name: 'http', port: 4102 }]),
@@ -25,13 +25,13 @@ describe('resolution from EndpointSlices', () => {
     assert.deepEqual(
       listed.map((u) => [u.name, u.shape, u.addresses.map((a) => `${a.name}@${a.key}`)]),
       [
-        ['ledger', 'ok', ['ledger-1@127.0.0.1:4101', 'ledger-3@127.0.0.3:4101', 'ledger-2@127.0.0.1:4102']],
+        ['ledger', 'ok', ['ledger-1@127.0.0.1:4101', 'ledger-1-again@127.0.0.1:4101', 'ledger-3@127.0.0.3:4101', 'ledger-2@127.0.0.1:4102']],
         ['feed', 'empty', []],
       ],
     );
     // A change to one slice gives the whole service again; deleting its last slice makes it absent.
     const [changed] = source.fromEvent('MODIFIED', slice('ledger-bbbbb', 'ledger', [ep('127.0.0.1', 'ledger-2', false)], [{ name: 'http', port: 4102 }]));
-    assert.deepEqual(changed?.addresses.map((a) => a.name), ['ledger-1', 'ledger-3'], 'a not-ready endpoint is not routed to');
+    assert.deepEqual(changed?.addresses.map((a) => a.name), ['ledger-1', 'ledger-1-again', 'ledger-3'], 'a not-ready endpoint is not routed to');
     source.fromEvent('DELETED', slice('ledger-ccccc', 'ledger', null));
     const [gone] = source.fromEvent('DELETED', slice('ledger-bbbbb', 'ledger', null));
     assert.deepEqual(gone, { name: 'ledger', addresses: [], shape: 'absent' });
