@@ -75,7 +75,8 @@ export const HARDENED_DEFAULTS: Readonly<HardenedTuning> = Object.freeze({
   // 1.33. The naive policy stays on Endpoints, as linkerd 1.x was. What the catalog measures does not move:
   // the stub derives both views from the same replicas at the same resourceVersions and every discovery
   // fault acts on both; `subsets: null` has its slice form (`endpoints: null`), read as empty here; the
-  // slice changes of one step arrive in one write, created before deleted, so the joined set never dips.
+  // slice events of one change are applied together, so the joined set is never seen half-changed
+  // (test/router/api-equivalence.test.ts: both readings settle on the same view after every fault).
   // `discoveryApi: 'endpoints'` runs the same defences on Endpoints (as the baselines were first measured).
   discoveryApi: 'endpointslices',
   balancer: 'least_loaded',
