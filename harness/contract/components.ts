@@ -77,7 +77,7 @@ const httpFaultRules: JsonSchema = {
   },
 };
 
-// ---- Kubernetes core/v1 objects, as services/discovery/contract.ts and render.ts produce them ----
+// ---- Kubernetes objects, as services/discovery/contract.ts, render.ts and slice-set.ts produce them ----
 
 const k8sName: JsonSchema = { type: 'string', minLength: 1, maxLength: 253 };
 const resourceVersion: JsonSchema = { type: 'string', pattern: '^[0-9]+$', description: 'Decimal; every change bumps it by one.' };
@@ -144,24 +144,121 @@ const endpointsList: JsonSchema = {
   },
 };
 
+// ---- discovery.k8s.io/v1 EndpointSlices, as services/discovery/slice-set.ts renders them ----
+
+const sliceEndpoint: JsonSchema = {
+  type: 'object',
+  description: 'One replica: one address, its readiness (ready is an Endpoints `addresses` entry, not ready a `notReadyAddresses` one).',
+  required: ['addresses', 'conditions'],
+  properties: {
+    addresses: { type: 'array', minItems: 1, maxItems: 1, items: { type: 'string' } },
+    conditions: {
+      type: 'object',
+      required: ['ready', 'serving', 'terminating'],
+      properties: { ready: { type: 'boolean' }, serving: { type: 'boolean' }, terminating: { type: 'boolean' } },
+    },
+    targetRef: {
+      type: 'object',
+      required: ['kind', 'name', 'namespace'],
+      properties: { kind: { const: 'Pod' }, name: k8sName, namespace: k8sName },
+    },
+  },
+};
+
+const endpointSlice: JsonSchema = {
+  type: 'object',
+  description:
+    "One port set of a service's endpoints (discovery.k8s.io/v1 EndpointSlice), the same replicas as its Endpoints at the " +
+    'same resourceVersion. A service with no endpoint has one placeholder slice: `ports: null` and `endpoints: []`, or ' +
+    '`endpoints: null` under the `null_subsets` fault.',
+  required: ['kind', 'apiVersion', 'metadata', 'addressType', 'endpoints', 'ports'],
+  properties: {
+    kind: { const: 'EndpointSlice' },
+    apiVersion: { const: 'discovery.k8s.io/v1' },
+    metadata: {
+      type: 'object',
+      required: ['name', 'generateName', 'namespace', 'resourceVersion', 'uid', 'generation', 'labels', 'ownerReferences'],
+      properties: {
+        name: k8sName,
+        generateName: { type: 'string' },
+        namespace: k8sName,
+        resourceVersion,
+        uid: { type: 'string' },
+        generation: { type: 'integer', minimum: 1 },
+        creationTimestamp: { type: 'string' },
+        labels: {
+          type: 'object',
+          required: ['kubernetes.io/service-name', 'endpointslice.kubernetes.io/managed-by'],
+          additionalProperties: { type: 'string' },
+          description: '`kubernetes.io/service-name` names the service: select its slices with `labelSelector=kubernetes.io/service-name=<service>`.',
+        },
+        ownerReferences: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['apiVersion', 'kind', 'name', 'uid'],
+            properties: { apiVersion: { const: 'v1' }, kind: { const: 'Service' }, name: k8sName, uid: { type: 'string' }, controller: { type: 'boolean' }, blockOwnerDeletion: { type: 'boolean' } },
+          },
+        },
+      },
+    },
+    addressType: { const: 'IPv4' },
+    endpoints: { anyOf: [{ type: 'array', items: sliceEndpoint }, { type: 'null' }] },
+    ports: {
+      anyOf: [
+        {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['port', 'protocol'],
+            properties: { name: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, protocol: { const: 'TCP' } },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+  },
+};
+
+const endpointSliceList: JsonSchema = {
+  type: 'object',
+  description: 'EndpointSlices of a namespace, or of every namespace (discovery.k8s.io/v1 EndpointSliceList).',
+  required: ['kind', 'apiVersion', 'metadata', 'items'],
+  properties: {
+    kind: { const: 'EndpointSliceList' },
+    apiVersion: { const: 'discovery.k8s.io/v1' },
+    metadata: { type: 'object', required: ['resourceVersion'], properties: { resourceVersion } },
+    items: { type: 'array', items: ref('EndpointSlice') },
+  },
+};
+
 const status: JsonSchema = {
   type: 'object',
-  description: 'A Kubernetes API error (meta/v1 Status).',
-  required: ['kind', 'apiVersion', 'status', 'message', 'reason', 'code'],
+  description: 'A Kubernetes API error (meta/v1 Status): the body of every error the Kubernetes API routes answer.',
+  required: ['kind', 'apiVersion', 'metadata', 'status', 'message', 'reason', 'code'],
   properties: {
     kind: { const: 'Status' },
     apiVersion: { const: 'v1' },
+    metadata: { type: 'object' },
     status: { const: 'Failure' },
     message: { type: 'string' },
-    reason: { type: 'string', description: 'BadRequest, NotFound, Expired, ServiceUnavailable, …' },
+    reason: {
+      type: 'string',
+      description: 'BadRequest (400, and 414 for a path segment longer than 253 characters), NotFound, MethodNotAllowed, Expired, RequestEntityTooLarge, InternalError, ServiceUnavailable, Timeout, …',
+    },
     code: { type: 'integer', description: 'The HTTP status.' },
+    details: {
+      type: 'object',
+      description: 'What the error is about: for a NotFound, the `name`, the resource (`kind`) and its API `group`.',
+      properties: { name: { type: 'string' }, group: { type: 'string' }, kind: { type: 'string' }, retryAfterSeconds: { type: 'integer' } },
+    },
   },
 };
 
 const watchEvent: JsonSchema = {
   type: 'object',
   description:
-    'One line of a watch stream. ADDED/MODIFIED/DELETED carry the Endpoints; BOOKMARK carries only the current ' +
+    'One line of a watch stream. ADDED/MODIFIED/DELETED carry the Endpoints (or the EndpointSlice); BOOKMARK carries only the current ' +
     'resourceVersion (the watch is alive); ERROR carries a Status (410 `Expired`: resume from a fresh list).',
   required: ['type', 'object'],
   properties: {
@@ -169,14 +266,15 @@ const watchEvent: JsonSchema = {
     object: {
       anyOf: [
         ref('Endpoints'),
+        ref('EndpointSlice'),
         ref('Status'),
         {
           type: 'object',
           description: 'A BOOKMARK object.',
           required: ['kind', 'apiVersion', 'metadata'],
           properties: {
-            kind: { const: 'Endpoints' },
-            apiVersion: { const: 'v1' },
+            kind: { enum: ['Endpoints', 'EndpointSlice'] },
+            apiVersion: { enum: ['v1', 'discovery.k8s.io/v1'] },
             metadata: { type: 'object', required: ['resourceVersion'], properties: { resourceVersion } },
           },
         },
@@ -205,6 +303,8 @@ const COMPONENTS = {
   EndpointsList: endpointsList,
   EndpointAddress: endpointAddress,
   EndpointSubset: endpointSubset,
+  EndpointSlice: endpointSlice,
+  EndpointSliceList: endpointSliceList,
   Status: status,
   WatchEvent: watchEvent,
 } as const satisfies Record<string, JsonSchema>;

@@ -101,7 +101,7 @@ function idleRouter(): Router {
     policy: 'hardened',
     namespace: 'payments',
     discoveryUrl: '',
-    resolution: { state: 'starting', resourceVersion: '0', lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0, watchConnected: false },
+    resolution: { state: 'starting', api: 'endpointslices', resourceVersion: '0', lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0, watchConnected: false },
     services: {},
     counters: { requests: 0, attempts: 0, retries: 0, retriesDeniedByBudget: 0, ejections: 0, failures: {} },
   };
@@ -369,16 +369,23 @@ const feed: ServiceSpec = {
 
 const ENDPOINTS_LIST = '/api/v1/namespaces/{namespace}/endpoints';
 const ENDPOINTS_ONE = '/api/v1/namespaces/{namespace}/endpoints/{name}';
+const SLICES_LIST = '/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices';
+const SLICES_ONE = '/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices/{name}';
+const SLICES_ALL = '/apis/discovery.k8s.io/v1/endpointslices';
+const KUBERNETES_READS = [ENDPOINTS_LIST, ENDPOINTS_ONE, SLICES_LIST, SLICES_ONE, SLICES_ALL];
 const DISCOVERY_KINDS = DISCOVERY_FAULT_KINDS.map((kind) => `discovery.${kind}`);
 
 const discovery: ServiceSpec = {
   service: 'discovery',
   title: 'faultline discovery stub',
-  summary: 'The subset of the Kubernetes core/v1 Endpoints API the mesh client reads, with a loopback admin API.',
+  summary: 'The subset of the Kubernetes Endpoints and EndpointSlice APIs a mesh client reads, with a loopback admin API.',
   description: [
     "faultline's own discovery stub, published because a Kubernetes client reads it: `GET` one service's `Endpoints`, list a",
-    "namespace's, and watch either as a stream of `WatchEvent`s, one JSON object per line (`x-faultline-watch`). Errors are",
-    'Kubernetes `Status` objects. The default namespace is `payments`.',
+    "namespace's; `GET` one `EndpointSlice`, list a namespace's or every namespace's (`labelSelector=kubernetes.io/service-name=X`",
+    "keeps one service's); and watch any list as a stream of `WatchEvent`s, one JSON object per line (`x-faultline-watch`).",
+    'Endpoints and slices are two views of the same replicas at the same resourceVersions, and every discovery fault acts on',
+    'both. Every error of these routes is a Kubernetes `Status` (an unknown path 404, another method 405, a path segment past',
+    '253 characters 414, an API fault its own status). The default namespace is `payments`.',
     '',
     "It is not meant to be replaced: the `discovery.*` faults (null or empty subsets, stalled watches, a slow, failing or",
     'hung API, flapping, dead endpoints, a wrong port) are its own. The admin routes (`/__admin/*`, loopback only, 403 for',
@@ -386,7 +393,7 @@ const discovery: ServiceSpec = {
   ].join('\n'),
   bodyLimit: DEFAULT_BODY_LIMIT,
   healthPath: '/health',
-  tags: [{ name: 'kubernetes', description: 'The Kubernetes core/v1 Endpoints API subset.' }],
+  tags: [{ name: 'kubernetes', description: 'The Kubernetes core/v1 Endpoints and discovery.k8s.io/v1 EndpointSlice API subset.' }],
   tagOf: () => 'kubernetes',
   async register(app) {
     await app.register(discoveryPlugin, { seed: SEED });
@@ -404,6 +411,18 @@ const discovery: ServiceSpec = {
         '400': kubernetesStatus(400, 'A bad parameter, or a field selector other than `metadata.name` / `metadata.namespace` with `=` or `==`.'),
       };
       if (one) out['404'] = kubernetesStatus(404, 'No such service in the namespace.');
+      return out;
+    }
+    if (route.path === SLICES_LIST || route.path === SLICES_ONE || route.path === SLICES_ALL) {
+      const one = route.path === SLICES_ONE;
+      const out: Record<string, OpenAPIResponse> = {
+        '200': jsonResponse(
+          one ? 'The EndpointSlice; with `watch=1`, a stream of WatchEvents for it, one JSON object per line.' : 'An EndpointSliceList; with `watch=1`, a stream of WatchEvents, one JSON object per line.',
+          ref(one ? 'EndpointSlice' : 'EndpointSliceList'),
+        ),
+        '400': kubernetesStatus(400, 'A bad parameter, a label selector the API server grammar does not allow, or a field selector other than `metadata.name` / `metadata.namespace`.'),
+      };
+      if (one) out['404'] = kubernetesStatus(404, 'No such EndpointSlice in the namespace.');
       return out;
     }
     if (is(route, 'POST', '/__admin/services')) {
@@ -427,10 +446,10 @@ const discovery: ServiceSpec = {
     return [];
   },
   watch(route) {
-    if (route.method !== 'GET' || (route.path !== ENDPOINTS_LIST && route.path !== ENDPOINTS_ONE)) return undefined;
+    if (route.method !== 'GET' || !KUBERNETES_READS.includes(route.path)) return undefined;
     return { query: 'watch=1', framing: 'ndjson', item: ref('WatchEvent') };
   },
-  components: ['Error', 'Status', 'Endpoints', 'EndpointsList', 'WatchEvent'],
+  components: ['Error', 'Status', 'Endpoints', 'EndpointsList', 'EndpointSlice', 'EndpointSliceList', 'WatchEvent'],
 };
 
 export const SERVICE_SPECS: Readonly<Record<ContractService, ServiceSpec>> = {

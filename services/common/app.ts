@@ -10,6 +10,10 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export interface AppOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** Longest path parameter; a longer one is answered 414 before routing (Fastify's default: 100). */
+  maxParamLength?: number;
+  /** Answers the errors Fastify raises before routing (a bad URL, a parameter too long) in the service's own shape. */
+  frameworkErrors?: FastifyServerOptions['frameworkErrors'];
 }
 
 /** Body validation never coerces ("100" is not an amount); query and params coerce as HTTP needs. */
@@ -28,6 +32,8 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
     keepAliveTimeout: 65_000,
     forceCloseConnections: true,
     return503OnClosing: true,
+    ...(options.maxParamLength === undefined ? {} : { routerOptions: { maxParamLength: options.maxParamLength } }),
+    ...(options.frameworkErrors === undefined ? {} : { frameworkErrors: options.frameworkErrors }),
   });
   // First hook of every service: a browser never reaches an admin or fault route (nor its body parser).
   app.addHook('onRequest', refuseBrowsersOnAdminRoutes);

@@ -2,9 +2,14 @@
 // increases on every change, and a bounded history of watch events (each pre-serialised once as the
 // line every watcher writes). Faults that rewrite what a service's subsets look like plug in as a
 // transform applied at render time; a fault that changes the rendering calls touch() so watchers see it.
+// Each change renders the Endpoints object and brings the service's EndpointSlices in line with it
+// (slice-set.ts): both views share the change's resourceVersion, so a list of either API at rv N and a
+// watch of either from N agree on what the endpoints are.
 import { randomUUID } from 'node:crypto';
-import type { EndpointSubset, Endpoints, EndpointsList, WatchEvent } from './contract.ts';
-import { renderEndpoints, renderList, renderSubsets, type EndpointsMeta, type Replica } from './render.ts';
+import { SLICE_API_VERSION, type EndpointSlice, type EndpointSliceList, type EndpointSubset, type Endpoints, type EndpointsList, type WatchEvent } from './contract.ts';
+import { renderEndpoints, renderList, renderSubsets, timestamp, type EndpointsMeta, type Replica } from './render.ts';
+import { selects, type Selection } from './selection.ts';
+import { ServiceSlices } from './slice-set.ts';
 
 export type SubsetsTransform = (namespace: string, name: string, subsets: EndpointSubset[]) => EndpointSubset[] | null;
 
@@ -15,11 +20,21 @@ export interface HistoryEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   /** The serialised WatchEvent plus its newline. */
   line: string;
+  /** The EndpointSlice events of the same change (none when the slices did not change). */
+  slices: SliceLine[];
+}
+
+export interface SliceLine {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  /** The serialised WatchEvent plus its newline. */
+  line: string;
 }
 
 interface ServiceEntry {
   meta: EndpointsMeta;
   replicas: Map<string, Replica>;
+  slices: ServiceSlices;
 }
 
 export interface ServiceState {
@@ -61,19 +76,37 @@ export class EndpointsStore {
     return entry ? this.render(entry) : undefined;
   }
 
-  list(namespace: string, name?: string): EndpointsList {
+  list(selection: Selection): EndpointsList {
     const items: Endpoints[] = [];
     for (const entry of this.sorted()) {
-      if (entry.meta.namespace !== namespace) continue;
-      if (name !== undefined && entry.meta.name !== name) continue;
-      items.push(this.render(entry));
+      if (selects(selection, entry.meta.namespace, entry.meta.name)) items.push(this.render(entry));
     }
     return renderList(this.rv, items);
   }
 
+  getSlice(namespace: string, name: string): EndpointSlice | undefined {
+    for (const entry of this.services.values()) {
+      if (entry.meta.namespace !== namespace) continue;
+      const slice = entry.slices.get(name);
+      if (slice) return slice;
+    }
+    return undefined;
+  }
+
+  listSlices(selection: Selection): EndpointSliceList {
+    const items: EndpointSlice[] = [];
+    for (const entry of this.sorted()) {
+      if (selection.namespace !== undefined && entry.meta.namespace !== selection.namespace) continue;
+      for (const slice of entry.slices.all()) {
+        if (selects(selection, slice.metadata.namespace, slice.metadata.name, slice.metadata.labels)) items.push(slice);
+      }
+    }
+    return { kind: 'EndpointSliceList', apiVersion: SLICE_API_VERSION, metadata: { resourceVersion: String(this.rv) }, items };
+  }
+
   /** Current objects, for a watch that starts with the present state (synthetic ADDED events). */
-  current(namespace: string, name?: string): Endpoints[] {
-    return this.list(namespace, name).items;
+  current(selection: Selection): Array<Endpoints | EndpointSlice> {
+    return selection.resource === 'endpoints' ? this.list(selection).items : this.listSlices(selection).items;
   }
 
   register(namespace: string, service: string, replica: Replica): RegisterResult {
@@ -158,8 +191,10 @@ export class EndpointsStore {
 
   private newEntry(namespace: string, name: string): ServiceEntry {
     return {
-      meta: { namespace, name, resourceVersion: 0, uid: randomUUID(), createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      meta: { namespace, name, resourceVersion: 0, uid: randomUUID(), createdAt: timestamp() },
       replicas: new Map(),
+      // The Service the slices name as their owner (the stub serves no Service objects, but keeps its uid).
+      slices: new ServiceSlices(namespace, name, randomUUID()),
     };
   }
 
@@ -179,8 +214,13 @@ export class EndpointsStore {
   private record(entry: ServiceEntry, type: HistoryEvent['type']): void {
     this.rv += 1;
     entry.meta.resourceVersion = this.rv;
-    const event: WatchEvent = { type, object: this.render(entry) };
-    this.history.push({ rv: this.rv, namespace: entry.meta.namespace, name: entry.meta.name, type, line: `${JSON.stringify(event)}\n` });
+    const object = this.render(entry);
+    const event: WatchEvent = { type, object };
+    const sliceChanges = type === 'DELETED' ? entry.slices.deleteAll(this.rv) : entry.slices.update(object.subsets, this.rv);
+    const slices = sliceChanges.map(
+      (c): SliceLine => ({ name: c.slice.metadata.name, labels: c.slice.metadata.labels, line: `${JSON.stringify({ type: c.type, object: c.slice } satisfies WatchEvent)}\n` }),
+    );
+    this.history.push({ rv: this.rv, namespace: entry.meta.namespace, name: entry.meta.name, type, line: `${JSON.stringify(event)}\n`, slices });
     if (this.history.length > this.historySize * 2) {
       const drop = this.history.length - this.historySize;
       this.history = this.history.slice(drop);

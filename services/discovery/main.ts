@@ -1,7 +1,7 @@
 // The discovery stub process. Config (FAULTLINE_CONFIG): { namespace?, bookmark_ms?, history_size?, seed?, services? }.
 import { createApp } from '../common/app.ts';
 import { readServiceConfig, serve } from '../common/serve.ts';
-import { discoveryPlugin } from './plugin.ts';
+import { DISCOVERY_APP_OPTIONS, discoveryPlugin } from './plugin.ts';
 
 interface DiscoveryConfig {
   namespace?: string;
@@ -15,7 +15,7 @@ interface DiscoveryConfig {
 }
 
 const config = readServiceConfig<DiscoveryConfig>();
-const app = createApp();
+const app = createApp(DISCOVERY_APP_OPTIONS);
 await app.register(discoveryPlugin, {
   namespace: config.namespace,
   bookmarkMs: config.bookmark_ms,

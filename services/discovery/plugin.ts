@@ -1,5 +1,5 @@
-// The discovery stub as one Fastify plugin: the Kubernetes Endpoints API (GET, list, watch) and its
-// loopback admin API (registration, services scaled to zero, faults).
+// The discovery stub as one Fastify plugin: the Kubernetes Endpoints and EndpointSlice APIs (GET, list,
+// watch) and its loopback admin API (registration, services scaled to zero, faults).
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createApp } from '../common/app.ts';
 import { createRng, hashSeed } from '../common/random.ts';
@@ -9,6 +9,7 @@ import { WatchHub } from './watch-hub.ts';
 import { ActiveFaults } from './faults/active-faults.ts';
 import { kubernetesApiRoutes } from './api-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { MAX_NAME_LENGTH, answerErrors, discoveryFrameworkErrors } from './api-errors.ts';
 
 export interface DiscoveryOptions {
   /** Namespace used when a registration or fault names none. Default `payments`. */
@@ -40,6 +41,8 @@ export const discoveryPlugin: FastifyPluginAsync<DiscoveryOptions & { onReady?: 
   const faults = new ActiveFaults(store, hub, namespace, createRng(hashSeed('discovery', opts.seed ?? 1)));
   for (const service of opts.services ?? []) store.createService(namespace, service);
   opts.onReady?.({ store, hub, faults });
+  // First, so it sees every route registered below: unknown routes are 404 and other methods 405, as Status.
+  answerErrors(app);
 
   // Healing on close releases calls held by hang_api/slow_api; ending the watches lets close() finish.
   app.addHook('preClose', async () => {
@@ -71,9 +74,12 @@ export const discoveryPlugin: FastifyPluginAsync<DiscoveryOptions & { onReady?: 
   await app.register(adminRoutes, { store, hub, faults, namespace, anySource: opts.adminAnySource === true });
 };
 
+/** What the app serving the stub needs: names up to Kubernetes' 253 characters, and its errors as Status. */
+export const DISCOVERY_APP_OPTIONS = { maxParamLength: MAX_NAME_LENGTH, frameworkErrors: discoveryFrameworkErrors } as const;
+
 /** A ready-to-listen discovery app, and its state for tests. */
 export async function createDiscoveryApp(options: DiscoveryOptions = {}): Promise<{ app: FastifyInstance } & DiscoveryHandle> {
-  const app = createApp();
+  const app = createApp(DISCOVERY_APP_OPTIONS);
   let handle: DiscoveryHandle | undefined;
   await app.register(discoveryPlugin, { ...options, onReady: (h) => (handle = h) });
   await app.ready();

@@ -2,9 +2,11 @@
 // a live watch from a stalled one, and holds them all back while the stall_watch fault is active.
 import type { ServerResponse } from 'node:http';
 import type { EndpointsStore } from './endpoints-store.ts';
-import { WatchStream, type WatchFilter } from './watch-stream.ts';
+import type { Selection } from './selection.ts';
+import { WatchStream } from './watch-stream.ts';
 
-export interface OpenWatchOptions extends WatchFilter {
+export interface OpenWatchOptions {
+  selection: Selection;
   /** Absent, "" or "0": start with the present state; a number: replay history after it. */
   resourceVersion?: number;
   bookmarks: boolean;
@@ -49,11 +51,10 @@ export class WatchHub {
   }
 
   open(res: ServerResponse, options: OpenWatchOptions): void {
-    const filter: WatchFilter = { namespace: options.namespace, name: options.name };
     const rv = options.resourceVersion;
     const fromPresent = rv === undefined || rv === 0;
-    const watch = new WatchStream(res, filter, options.bookmarks, fromPresent ? this.store.resourceVersion : rv);
-    watch.begin(fromPresent ? this.store.current(filter.namespace, filter.name) : []);
+    const watch = new WatchStream(res, options.selection, options.bookmarks, fromPresent ? this.store.resourceVersion : rv);
+    watch.begin(fromPresent ? this.store.current(options.selection) : []);
     if (!fromPresent && rv < this.store.oldestResumableVersion) {
       watch.gone(rv, this.store.oldestResumableVersion);
       return;

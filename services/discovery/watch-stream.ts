@@ -1,18 +1,26 @@
-// One open watch: a chunked HTTP response carrying one JSON WatchEvent per line. It remembers the last
-// resourceVersion it delivered, so delivery is a pull from the store's history: a watch that was held
-// back (stall_watch) catches up from where it stopped once released.
+// One open watch: a chunked HTTP response carrying one JSON WatchEvent per line, of Endpoints or of
+// EndpointSlices. It remembers the last resourceVersion it delivered, so delivery is a pull from the
+// store's history: a watch that was held back (stall_watch) catches up from where it stopped once released.
 import type { ServerResponse } from 'node:http';
 import type { EndpointsStore, HistoryEvent } from './endpoints-store.ts';
-import type { Endpoints, WatchEvent } from './contract.ts';
+import type { EndpointSlice, Endpoints, WatchEvent } from './contract.ts';
 import { renderStatus } from './render.ts';
+import { selects, type Selection } from './selection.ts';
 
 /** A client that stops reading is cut off rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-export interface WatchFilter {
-  namespace: string;
-  /** One object by name (the `/endpoints/{name}` path or `fieldSelector=metadata.name=X`). */
-  name?: string;
+const BOOKMARK_KIND = {
+  endpoints: '"kind":"Endpoints","apiVersion":"v1"',
+  endpointslices: '"kind":"EndpointSlice","apiVersion":"discovery.k8s.io/v1"',
+} as const;
+
+/** The lines of one change a watch with this selection gets: the Endpoints event, or the change's slice events (all in one write). */
+function linesFor(selection: Selection, event: HistoryEvent): string {
+  if (selection.resource === 'endpoints') return selects(selection, event.namespace, event.name) ? event.line : '';
+  let out = '';
+  for (const slice of event.slices) if (selects(selection, event.namespace, slice.name, slice.labels)) out += slice.line;
+  return out;
 }
 
 export class WatchStream {
@@ -20,7 +28,7 @@ export class WatchStream {
 
   constructor(
     private readonly res: ServerResponse,
-    readonly filter: WatchFilter,
+    readonly selection: Selection,
     readonly bookmarks: boolean,
     public lastRv: number,
   ) {}
@@ -30,7 +38,7 @@ export class WatchStream {
   }
 
   /** Sends the response head and the initial events (synthetic ADDED for the present state). */
-  begin(initial: Endpoints[]): void {
+  begin(initial: Array<Endpoints | EndpointSlice>): void {
     this.res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
     this.res.flushHeaders();
     for (const object of initial) this.write(`${JSON.stringify({ type: 'ADDED', object } satisfies WatchEvent)}\n`);
@@ -40,9 +48,8 @@ export class WatchStream {
   deliver(store: EndpointsStore): boolean {
     if (this.isClosed) return true;
     const ok = store.forEachSince(this.lastRv, (event: HistoryEvent) => {
-      if (event.namespace !== this.filter.namespace) return;
-      if (this.filter.name !== undefined && event.name !== this.filter.name) return;
-      this.write(event.line);
+      const lines = linesFor(this.selection, event);
+      if (lines) this.write(lines);
     });
     if (!ok) {
       this.gone(this.lastRv, store.oldestResumableVersion);
@@ -55,7 +62,7 @@ export class WatchStream {
   /** A BOOKMARK: "nothing for you, but the watch is alive at this resourceVersion". */
   bookmark(rv: number): void {
     if (!this.bookmarks || this.isClosed) return;
-    this.write(`{"type":"BOOKMARK","object":{"kind":"Endpoints","apiVersion":"v1","metadata":{"resourceVersion":"${rv}"}}}\n`);
+    this.write(`{"type":"BOOKMARK","object":{${BOOKMARK_KIND[this.selection.resource]},"metadata":{"resourceVersion":"${rv}"}}}\n`);
   }
 
   /** The ERROR event Kubernetes sends when a watch asks for history it no longer has; then the stream ends. */

@@ -1,6 +1,11 @@
-// Talks to the Kubernetes API for the router: list a namespace's Endpoints, and watch them as a stream
-// of newline-delimited events. It reports what it reads; what to make of it is the policy's business.
+// Talks to the Kubernetes API for the router: list a namespace's Endpoints (or its EndpointSlices), and
+// watch them as a stream of newline-delimited events. It reports what it reads; what to make of it is the
+// policy's business.
 import { Agent, request } from 'undici';
+import type { DiscoveryApi } from './types.ts';
+
+/** Slices that belong to a Service (kube-proxy skips the others too). */
+const SLICE_SELECTOR = 'kubernetes.io/service-name';
 
 export class DiscoveryUnavailableError extends Error {
   override readonly name = 'DiscoveryUnavailableError';
@@ -22,6 +27,8 @@ export interface WatchHandlers {
   onOpen(): void;
   /** One event. Throwing here ends the watch with that error. */
   onEvent(type: string, object: unknown): void;
+  /** Every complete line that arrived together has been passed to onEvent. */
+  onChunkEnd?(): void;
   /** The watch ended by itself (clean end: undefined) or failed. Not called after close(). */
   onEnd(error: Error | undefined): void;
 }
@@ -33,33 +40,42 @@ export interface WatchHandle {
 export class DiscoveryClient {
   private readonly agent = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
   private readonly base: string;
+  /** `endpoints` or `endpointslices`, in messages. */
+  private readonly what: string;
+  /** The selector of every list and watch (`&labelSelector=…`), or nothing. */
+  private readonly selector: string;
 
   constructor(
     discoveryUrl: string,
     readonly namespace: string,
+    readonly api: DiscoveryApi = 'endpoints',
   ) {
-    this.base = `${discoveryUrl.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/endpoints`;
+    const root = discoveryUrl.replace(/\/+$/, '');
+    const ns = encodeURIComponent(namespace);
+    this.base = api === 'endpoints' ? `${root}/api/v1/namespaces/${ns}/endpoints` : `${root}/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`;
+    this.what = api;
+    this.selector = api === 'endpoints' ? '' : `labelSelector=${encodeURIComponent(SLICE_SELECTOR)}`;
   }
 
   async list(timeoutMs: number): Promise<RawList> {
     let res;
     try {
-      res = await request(this.base, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      res = await request(this.selector ? `${this.base}?${this.selector}` : this.base, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     } catch (err) {
-      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: ${describe(err)}`);
+      throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what}: ${describe(err)}`);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (err) {
-      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: ${describe(err)}`);
+      throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what}: ${describe(err)}`);
     }
-    if (res.statusCode !== 200) throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints answered ${res.statusCode}`, res.statusCode);
+    if (res.statusCode !== 200) throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what} answered ${res.statusCode}`, res.statusCode);
     let parsed: { metadata?: { resourceVersion?: unknown }; items?: unknown };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new DiscoveryUnavailableError(`list ${this.namespace} endpoints: the answer is not JSON`);
+      throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what}: the answer is not JSON`);
     }
     const rv = parsed.metadata?.resourceVersion;
     return { resourceVersion: typeof rv === 'string' ? rv : '', items: Array.isArray(parsed.items) ? parsed.items : [] };
@@ -78,7 +94,7 @@ export class DiscoveryClient {
       done = true;
       handlers.onEnd(error);
     };
-    const query = `?watch=1${resourceVersion ? `&resourceVersion=${encodeURIComponent(resourceVersion)}` : ''}&allowWatchBookmarks=${options.bookmarks}`;
+    const query = `?watch=1${resourceVersion ? `&resourceVersion=${encodeURIComponent(resourceVersion)}` : ''}&allowWatchBookmarks=${options.bookmarks}${this.selector ? `&${this.selector}` : ''}`;
     void (async () => {
       const res = await request(this.base + query, {
         dispatcher: this.agent,
@@ -88,7 +104,7 @@ export class DiscoveryClient {
       });
       if (res.statusCode !== 200) {
         await res.body.text().catch(() => '');
-        throw new DiscoveryUnavailableError(`watch ${this.namespace} endpoints answered ${res.statusCode}`, res.statusCode);
+        throw new DiscoveryUnavailableError(`watch ${this.namespace} ${this.what} answered ${res.statusCode}`, res.statusCode);
       }
       if (done) return;
       handlers.onOpen();
@@ -110,6 +126,7 @@ export class DiscoveryClient {
           handlers.onEvent(typeof event.type === 'string' ? event.type : '', event.object);
         }
         if (done) return;
+        handlers.onChunkEnd?.();
       }
       finish(undefined);
     })().catch((err: unknown) => {

@@ -1,10 +1,13 @@
 // The hardened policy: what a resilient mesh client does with the same discovery.
-// - Lenient reading: `subsets: null` == empty; a malformed object only affects its own service.
+// - Resolution (hardened-resolver.ts): EndpointSlices by default, or Endpoints (tuning.discoveryApi; why
+//   slices: types.ts HARDENED_DEFAULTS). A watch that sends nothing, not even a bookmark, for
+//   watchIdleTimeoutMs is dead: re-list, re-watch. Any end of a watch re-lists first (with jittered
+//   exponential backoff), so nothing missed stays missed. While discovery cannot be reached, the endpoints
+//   it last gave are kept.
+// - Lenient reading: `subsets: null` (or a slice's `endpoints: null`) == empty; a malformed object only
+//   affects its own service.
 // - Last-known-good: when a service's endpoints go empty (null, [], deleted, missing from a list) it keeps
 //   routing to the last non-empty set for up to lkgMaxAgeMs, then fails with discovery_empty/_null.
-// - A watch that sends nothing, not even a bookmark, for watchIdleTimeoutMs is dead: re-list, re-watch.
-//   Any end of a watch re-lists first (with jittered exponential backoff), so nothing missed stays missed.
-//   While discovery cannot be reached, the endpoints it last gave are kept.
 // - Passive ejection: ejectAfterFailures consecutive connection failures (refused, reset, timeout) take an
 //   endpoint out for ejectionMs; with every endpoint ejected, all are tried (panic mode).
 // - Retries: a refused connection (nothing was sent) is always retryable; reset, timeout and 5xx only for
@@ -15,16 +18,16 @@
 //   5xx is not retried and is returned as a RouteResult. 4xx is always a RouteResult.
 import type { Cause, Hop } from '../common/failure.ts';
 import { causeOfError } from '../common/failure.ts';
-import { createRng, hashSeed, type Rng } from '../common/random.ts';
+import { createRng, hashSeed } from '../common/random.ts';
 import { Balancer, type Cursor } from './balancer.ts';
 import { Counters } from './counters.ts';
-import { DiscoveryClient, type WatchHandle } from './discovery-client.ts';
 import { EndpointTable, type Endpoint } from './endpoint-table.ts';
-import { endpointsName, parseLenient, type ResolvedAddress } from './endpoints-parser.ts';
+import type { ResolvedAddress } from './endpoints-parser.ts';
+import { HardenedResolver } from './hardened-resolver.ts';
+import type { ServiceUpdate } from './resolution-source.ts';
 import { RetryBudget } from './retry-budget.ts';
 import { RouteError, deeperFailure } from './route-error.ts';
 import { callWithDeadline, type UpstreamAnswer } from './upstream-call.ts';
-import { waitAtMost } from './wait.ts';
 import {
   HARDENED_DEFAULTS,
   type HardenedTuning,
@@ -62,44 +65,33 @@ function isConnectionFailure(cause: Cause): boolean {
 }
 
 export class HardenedRouter implements Router {
+  /** Every knob of the policy, defaults filled: the one object a per-defence override changes. */
   private readonly tuning: HardenedTuning;
-  private readonly client: DiscoveryClient;
+  private readonly resolver: HardenedResolver;
   private table: EndpointTable;
   private readonly balancer: Balancer;
-  private readonly jitter: Rng;
   private readonly budget: RetryBudget;
   private services = new Map<string, HardenedService>();
-  private listedOnce = false;
-  private unavailable: string | null = null;
-  private resourceVersion = '';
-  private watch: WatchHandle | null = null;
-  private watchConnected = false;
-  private lastWatchEventAt = 0;
-  /** Consecutive re-list cycles without a live watch: drives the backoff. */
-  private failures = 0;
-  private cycleTimer: NodeJS.Timeout | null = null;
-  private readonly idleTimer: NodeJS.Timeout;
   private readonly sweepTimer: NodeJS.Timeout;
-  private generation = 0;
   private closed = false;
+  private meshRestarts = 0;
   private readonly counters = new Counters();
-  private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, idleRestarts: 0, meshRestarts: 0 };
 
   constructor(private readonly opts: HardenedRouterOptions) {
     this.tuning = { ...HARDENED_DEFAULTS, ...opts.tuning };
-    this.client = new DiscoveryClient(opts.discoveryUrl, opts.namespace);
+    this.resolver = new HardenedResolver(
+      { discoveryUrl: opts.discoveryUrl, namespace: opts.namespace, seed: opts.seed, tuning: this.tuning },
+      { listed: (updates, now) => this.listed(updates, now), changed: (updates, now) => this.changed(updates, now) },
+    );
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
     this.balancer = new Balancer(this.tuning.balancer, createRng(hashSeed('router', opts.seed)));
-    this.jitter = createRng(hashSeed('router-backoff', opts.seed));
     this.budget = new RetryBudget(this.tuning.retryBudgetRatio, this.tuning.retryBudgetMinPerSec, performance.now());
-    this.idleTimer = setInterval(() => this.checkIdle(), Math.max(20, Math.min(250, this.tuning.watchIdleTimeoutMs / 4)));
-    this.idleTimer.unref();
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }
 
   async start(): Promise<void> {
-    await waitAtMost(this.cycle(this.generation), this.opts.startupWaitMs);
+    await this.resolver.start(this.opts.startupWaitMs);
   }
 
   async request(service: string, req: RouteRequest): Promise<RouteResult> {
@@ -163,12 +155,13 @@ export class HardenedRouter implements Router {
 
   async restart(): Promise<void> {
     if (this.closed) return;
-    this.stats.meshRestarts++;
-    const generation = this.reset();
+    this.meshRestarts++;
+    this.resolver.reset();
+    this.services = new Map();
     const old = this.table;
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
     void old.closeAll(false);
-    await waitAtMost(this.cycle(generation), this.opts.startupWaitMs);
+    await this.resolver.start(this.opts.startupWaitMs);
   }
 
   snapshot(): RouterSnapshot {
@@ -194,14 +187,7 @@ export class HardenedRouter implements Router {
       policy: 'hardened',
       namespace: this.opts.namespace,
       discoveryUrl: this.opts.discoveryUrl,
-      resolution: {
-        state: this.unavailable ? 'unavailable' : this.listedOnce ? 'ok' : 'starting',
-        ...(this.unavailable ? { error: this.unavailable } : {}),
-        resourceVersion: this.resourceVersion,
-        ...this.stats,
-        watchConnected: this.watchConnected,
-        ...(this.lastWatchEventAt > 0 ? { lastWatchEventAgoMs: Math.round(now - this.lastWatchEventAt) } : {}),
-      },
+      resolution: this.resolver.snapshot(now, this.meshRestarts),
       services,
       counters: this.counters.snapshot(),
     };
@@ -210,10 +196,9 @@ export class HardenedRouter implements Router {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.reset();
-    clearInterval(this.idleTimer);
+    this.services = new Map();
     clearInterval(this.sweepTimer);
-    await Promise.all([this.table.closeAll(true), this.client.close()]);
+    await Promise.all([this.table.closeAll(true), this.resolver.close()]);
   }
 
   // --- endpoints -------------------------------------------------------------------------------
@@ -245,8 +230,9 @@ export class HardenedRouter implements Router {
   }
 
   private discoveryFailure(service: string, s: HardenedService | undefined): RouteError {
-    if (!this.listedOnce && this.services.size === 0) {
-      return new RouteError(`no endpoints for ${service}: ${this.unavailable ?? 'discovery not listed yet'}`, 'processor->discovery', 'discovery_unavailable', 0);
+    if (!this.resolver.hasListed && this.services.size === 0) {
+      const why = this.resolver.unavailableReason ?? 'discovery not listed yet';
+      return new RouteError(`no endpoints for ${service}: ${why}`, 'processor->discovery', 'discovery_unavailable', 0);
     }
     if (s?.shape === 'null') return new RouteError(`no endpoints for ${service}: discovery serves subsets: null`, 'processor->discovery', 'discovery_null', 0);
     const why = s === undefined ? 'unknown to discovery' : s.emptySince > 0 ? `empty for ${Math.round(performance.now() - s.emptySince)} ms` : 'empty';
@@ -286,118 +272,18 @@ export class HardenedRouter implements Router {
 
   // --- resolution ------------------------------------------------------------------------------
 
-  private reset(): number {
-    this.generation++;
-    if (this.cycleTimer) clearTimeout(this.cycleTimer);
-    this.cycleTimer = null;
-    this.closeWatch();
-    this.services = new Map();
-    this.listedOnce = false;
-    this.unavailable = null;
-    this.resourceVersion = '';
-    this.failures = 0;
-    return this.generation;
-  }
-
-  private closeWatch(): void {
-    this.watch?.close();
-    this.watch = null;
-    this.watchConnected = false;
-  }
-
-  /** List, then watch from the list's resourceVersion. */
-  private async cycle(generation: number): Promise<void> {
-    if (this.closed || generation !== this.generation) return;
-    this.stats.lists++;
-    let list;
-    try {
-      list = await this.client.list(this.tuning.listTimeoutMs);
-    } catch (err) {
-      if (generation !== this.generation) return;
-      this.stats.listFailures++;
-      this.unavailable = (err as Error).message;
-      this.scheduleCycle(generation);
-      return;
-    }
-    if (generation !== this.generation) return;
-    this.unavailable = null;
-    const now = performance.now();
+  /** A fresh list: every service it shows takes its state; the others are gone (bridged by last-known-good). */
+  private listed(updates: readonly ServiceUpdate[], now: number): void {
     const seen = new Set<string>();
-    for (const item of list.items) {
-      const parsed = parseLenient(item);
-      if (!parsed) continue;
-      seen.add(parsed.name);
-      this.apply(parsed.name, parsed.addresses, parsed.shape, now);
+    for (const u of updates) {
+      seen.add(u.name);
+      this.apply(u.name, u.addresses, u.shape, now);
     }
     for (const name of this.services.keys()) if (!seen.has(name)) this.apply(name, EMPTY_ADDRESSES, 'absent', now);
-    this.listedOnce = true;
-    this.resourceVersion = list.resourceVersion;
-    this.openWatch(generation);
   }
 
-  private scheduleCycle(generation: number): void {
-    if (this.closed || generation !== this.generation) return;
-    this.closeWatch();
-    if (this.cycleTimer) clearTimeout(this.cycleTimer);
-    const exp = Math.min(this.tuning.relistBackoffMaxMs, this.tuning.relistBackoffMs * 2 ** Math.min(this.failures, 16));
-    this.failures++;
-    const delay = exp * (0.5 + this.jitter.next() * 0.5);
-    this.cycleTimer = setTimeout(() => {
-      this.cycleTimer = null;
-      void this.cycle(generation);
-    }, delay);
-  }
-
-  private openWatch(generation: number): void {
-    this.stats.watchOpens++;
-    this.closeWatch();
-    this.watch = this.client.watch(
-      this.resourceVersion,
-      { bookmarks: true, openTimeoutMs: this.tuning.listTimeoutMs },
-      {
-        onOpen: () => {
-          if (generation !== this.generation) return;
-          this.watchConnected = true;
-          this.lastWatchEventAt = performance.now();
-        },
-        onEvent: (type, object) => {
-          if (generation !== this.generation) return;
-          this.lastWatchEventAt = performance.now();
-          this.failures = 0;
-          this.onEvent(type, object, generation);
-        },
-        onEnd: () => {
-          if (generation !== this.generation) return;
-          this.stats.watchRestarts++;
-          this.scheduleCycle(generation);
-        },
-      },
-    );
-  }
-
-  private onEvent(type: string, object: unknown, generation: number): void {
-    const now = performance.now();
-    if (type === 'ADDED' || type === 'MODIFIED') {
-      const parsed = parseLenient(object);
-      if (parsed) this.apply(parsed.name, parsed.addresses, parsed.shape, now);
-    } else if (type === 'DELETED') {
-      const name = endpointsName(object);
-      if (name !== undefined) this.apply(name, EMPTY_ADDRESSES, 'absent', now);
-    } else if (type === 'ERROR') {
-      // 410 Gone or any other error on the stream: start over from a list.
-      this.stats.watchRestarts++;
-      this.scheduleCycle(generation);
-      return;
-    }
-    const rv = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
-    if (typeof rv === 'string' && rv.length > 0) this.resourceVersion = rv;
-  }
-
-  private checkIdle(): void {
-    if (!this.watch || !this.watchConnected) return;
-    if (performance.now() - this.lastWatchEventAt <= this.tuning.watchIdleTimeoutMs) return;
-    this.stats.idleRestarts++;
-    this.scheduleCycle(this.generation);
+  private changed(updates: readonly ServiceUpdate[], now: number): void {
+    for (const u of updates) this.apply(u.name, u.addresses, u.shape, now);
   }
 }
 

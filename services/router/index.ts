@@ -10,6 +10,7 @@ export { RouteError } from './route-error.ts';
 export { HARDENED_DEFAULTS, NAIVE_DEFAULTS } from './types.ts';
 export type {
   BalancerKind,
+  DiscoveryApi,
   EndpointView,
   HardenedTuning,
   NaiveTuning,

@@ -1,5 +1,5 @@
 // The naive policy: linkerd 1.x as Monzo ran it in 2017.
-// - One list, then one watch of the whole namespace. Every object is read strictly: `subsets: null` for
+// - Core/v1 Endpoints only (EndpointSlices came with Kubernetes 1.16). One list, then one watch of the whole namespace. Every object is read strictly: `subsets: null` for
 //   ANY service throws, and the resolver is poisoned — every request to every service fails with
 //   discovery_null — until a fresh list parses cleanly (it retries the list every retryIntervalMs).
 // - The watch is trusted: bookmarks are ignored, silence is never noticed, so a stalled watch leaves it
@@ -137,6 +137,7 @@ export class NaiveRouter implements Router {
       discoveryUrl: this.opts.discoveryUrl,
       resolution: {
         state: this.poison ? 'poisoned' : this.listedOnce ? 'ok' : this.unavailable ? 'unavailable' : 'starting',
+        api: 'endpoints',
         ...(this.poison ? { error: this.poison.message } : this.unavailable ? { error: this.unavailable } : {}),
         resourceVersion: this.resourceVersion,
         ...this.stats,

@@ -14,6 +14,7 @@ interface UpJson {
   discovery: string;
   namespace: string;
   endpoints: string;
+  endpointslices: string;
   services: Array<{ replica: string; url: string; pid: number; proxy: string | null }>;
 }
 
@@ -33,6 +34,9 @@ test('faultline up serves the pipeline and the Toxiproxy API until SIGINT, then 
     const list = (await (await fetch(up.endpoints, { signal: AbortSignal.timeout(5000) })).json()) as { kind: string; items: Array<{ metadata: { name: string } }> };
     assert.equal(list.kind, 'EndpointsList');
     assert.ok(list.items.some((e) => e.metadata.name === 'ledger'), JSON.stringify(list).slice(0, 300));
+    const slices = (await (await fetch(`${up.endpointslices}?labelSelector=kubernetes.io%2Fservice-name%3Dledger`, { signal: AbortSignal.timeout(5000) })).json()) as { kind: string; items: unknown[] };
+    assert.equal(slices.kind, 'EndpointSliceList');
+    assert.ok(slices.items.length >= 1, JSON.stringify(slices).slice(0, 300));
     const proxies = (await (await fetch(`${up.toxiproxy}/proxies`)).json()) as Record<string, unknown>;
     for (const name of ['card-processor-1', 'card-processor-2', 'ledger-1', 'ledger-2', 'feed-1', 'discovery']) assert.ok(name in proxies, `proxy ${name}`);
     for (const s of up.services) assert.equal((await fetch(`${s.url}/health`, { signal: AbortSignal.timeout(5000) })).status, 200, s.replica);

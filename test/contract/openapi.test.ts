@@ -304,6 +304,7 @@ test('real answers of the mocks match the schemas their documents give', async (
     await discovery.inject({ method: 'PUT', url: '/__admin/faults/null_subsets', payload: { service: 'current-account' } });
     const list = '/api/v1/namespaces/{namespace}/endpoints';
     const one = '/api/v1/namespaces/{namespace}/endpoints/{name}';
+    const slices = '/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices';
     for (const [url, path, status] of [
       ['/api/v1/namespaces/payments/endpoints', list, 200],
       ['/api/v1/namespaces/payments/endpoints/ledger', one, 200],
@@ -311,6 +312,10 @@ test('real answers of the mocks match the schemas their documents give', async (
       ['/api/v1/namespaces/payments/endpoints/nothing', one, 404],
       ['/api/v1/namespaces/payments/endpoints?fieldSelector=spec.x%3D1', list, 400],
       ['/api/v1/namespaces/payments/endpoints?timeoutSeconds=-1', list, 400],
+      ['/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices', slices, 200],
+      ['/apis/discovery.k8s.io/v1/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dledger', '/apis/discovery.k8s.io/v1/endpointslices', 200],
+      ['/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices?labelSelector=a%20in%20b', slices, 400],
+      ['/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices/ledger-zzzzz', `${slices}/{name}`, 404],
     ] as const) {
       const res = await discovery.inject({ method: 'GET', url });
       assert.equal(res.statusCode, status, `${url}: ${res.body}`);
@@ -328,6 +333,13 @@ test('real answers of the mocks match the schemas their documents give', async (
     assert.ok(event(sample), ajv.errorsText(event.errors));
     const added = { type: 'ADDED', object: JSON.parse((await discovery.inject({ method: 'GET', url: '/api/v1/namespaces/payments/endpoints/ledger' })).body) };
     assert.ok(event(added), ajv.errorsText(event.errors));
+    // The same for a slice watch: every slice (the null placeholder too) and a slice bookmark.
+    const sliceEvent = ajv.compile(find(routes, 'GET', slices).watch?.item ?? {});
+    const sliceList = JSON.parse((await discovery.inject({ method: 'GET', url: '/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices' })).body) as { items: unknown[] };
+    assert.ok(sliceList.items.length >= 2);
+    for (const object of sliceList.items) assert.ok(sliceEvent({ type: 'MODIFIED', object }), ajv.errorsText(sliceEvent.errors));
+    const sliceBookmark = { type: 'BOOKMARK', object: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { resourceVersion: '7' } } };
+    assert.ok(sliceEvent(sliceBookmark), ajv.errorsText(sliceEvent.errors));
   } finally {
     await discovery.close();
   }

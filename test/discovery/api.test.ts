@@ -108,7 +108,16 @@ describe('discovery stub: Kubernetes Endpoints API and admin API', () => {
     const res = await get('/api/v1/namespaces/payments/endpoints/doomed');
     assert.equal(res.statusCode, 404);
     const status = res.json<Status>();
-    assert.deepEqual(status, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'endpoints "doomed" not found', reason: 'NotFound', code: 404 });
+    assert.deepEqual(status, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'endpoints "doomed" not found',
+      reason: 'NotFound',
+      code: 404,
+      details: { name: 'doomed', kind: 'endpoints' },
+    });
   });
 
   it('bad API input is a 400 Status naming the problem', async () => {

@@ -2,7 +2,7 @@
 // a watch stream line by line with bounded waits.
 import http from 'node:http';
 import { createDiscoveryApp, type DiscoveryOptions } from '../../services/discovery/plugin.ts';
-import type { WatchEvent } from '../../services/discovery/contract.ts';
+import type { EndpointSlice, Endpoints, WatchEvent } from '../../services/discovery/contract.ts';
 
 export interface RunningDiscovery {
   url: string;
@@ -160,4 +160,35 @@ export async function eventually(fn: () => boolean | Promise<boolean>, timeoutMs
     if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * What a service's endpoints say, the same way from either API: one `replica@ip:port/name ready|not-ready`
+ * line per address and port, sorted; `null` when the object says null (subsets: null / endpoints: null).
+ */
+export type EndpointsView = string[] | null;
+
+export function viewOfEndpoints(ep: Endpoints): EndpointsView {
+  if (ep.subsets === null) return null;
+  const out: string[] = [];
+  for (const s of ep.subsets) {
+    for (const [addresses, ready] of [
+      [s.addresses ?? [], 'ready'],
+      [s.notReadyAddresses ?? [], 'not-ready'],
+    ] as const) {
+      for (const a of addresses) for (const p of s.ports ?? []) out.push(`${a.targetRef?.name ?? '?'}@${a.ip}:${p.port}/${p.name ?? ''} ${ready}`);
+    }
+  }
+  return out.sort();
+}
+
+export function viewOfSlices(slices: EndpointSlice[]): EndpointsView {
+  if (slices.length > 0 && slices.every((s) => s.endpoints === null)) return null;
+  const out: string[] = [];
+  for (const s of slices) {
+    for (const e of s.endpoints ?? []) {
+      for (const ip of e.addresses) for (const p of s.ports ?? []) out.push(`${e.targetRef?.name ?? '?'}@${ip}:${p.port}/${p.name ?? ''} ${e.conditions.ready ? 'ready' : 'not-ready'}`);
+    }
+  }
+  return out.sort();
 }

@@ -24,7 +24,12 @@ describe('subsets: null for another service in the namespace', () => {
       await admin(url, 'POST', '/__admin/services', { service: 'current-account' });
       const naive = await createRouter({ policy: 'naive', discoveryUrl: url, services: ['ledger', 'feed'] });
       const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger', 'feed'], tuning: { attemptTimeoutMs: 3000 } });
-      scene.routers.push(naive, hardened);
+      // The same defences reading Endpoints instead of slices.
+      const onEndpoints = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger', 'feed'], tuning: { attemptTimeoutMs: 3000, discoveryApi: 'endpoints' } });
+      scene.routers.push(naive, hardened, onEndpoints);
+      assert.equal(hardened.snapshot().resolution.api, 'endpointslices');
+      assert.equal(onEndpoints.snapshot().resolution.api, 'endpoints');
+      assert.equal(naive.snapshot().resolution.api, 'endpoints');
       assert.equal(await failure(naive, 'ledger'), undefined);
 
       // Kubernetes starts serving null for the empty service: a MODIFIED event on the watch.
@@ -40,12 +45,15 @@ describe('subsets: null for another service in the namespace', () => {
       assert.equal(naive.snapshot().resolution.state, 'poisoned');
       assert.deepEqual(naive.snapshot().services.ledger?.endpoints, []);
 
-      for (let i = 0; i < 50; i++) {
-        assert.equal(await failure(hardened, i % 2 ? 'ledger' : 'feed'), undefined, 'hardened keeps routing');
+      for (const router of [hardened, onEndpoints]) {
+        const api = router.snapshot().resolution.api;
+        await eventually(() => router.snapshot().services['current-account']?.subsets === 'null', 3000, `hardened (${api}) sees the null`);
+        for (let i = 0; i < 50; i++) {
+          assert.equal(await failure(router, i % 2 ? 'ledger' : 'feed'), undefined, `hardened (${api}) keeps routing`);
+        }
+        const zero = await failure(router, 'current-account');
+        assert.equal(zero?.cause, 'discovery_null', `hardened (${api}): only the null service itself has no endpoints`);
       }
-      assert.equal(hardened.snapshot().services['current-account']?.subsets, 'null');
-      const zero = await failure(hardened, 'current-account');
-      assert.equal(zero?.cause, 'discovery_null', 'only the null service itself has no endpoints');
 
       // Restarting (as Monzo's engineers did) re-lists and meets the null again.
       await naive.restart();
@@ -74,16 +82,25 @@ describe('subsets: null for another service in the namespace', () => {
       const url = scene.discovery.url;
       const naive = await createRouter({ policy: 'naive', discoveryUrl: url, services: ['ledger'] });
       const hardened = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger'], tuning: { lkgMaxAgeMs: 1500, attemptTimeoutMs: 3000 } });
-      scene.routers.push(naive, hardened);
+      const onEndpoints = await createRouter({ policy: 'hardened', discoveryUrl: url, services: ['ledger'], tuning: { lkgMaxAgeMs: 1500, attemptTimeoutMs: 3000, discoveryApi: 'endpoints' } });
+      scene.routers.push(naive, hardened, onEndpoints);
       await admin(url, 'PUT', '/__admin/faults/empty_subsets', { service: 'ledger' });
       await eventually(() => naive.snapshot().services.ledger?.endpoints.length === 0, 3000, 'naive sees the empty subsets');
-      await eventually(() => hardened.snapshot().services.ledger?.subsets === 'empty', 3000, 'hardened sees the empty subsets');
       assert.equal((await failure(naive, 'ledger'))?.cause, 'discovery_empty');
-      assert.equal(await failure(hardened, 'ledger'), undefined);
-      assert.equal(hardened.snapshot().services.ledger?.source, 'last_known_good');
-      await eventually(async () => (await failure(hardened, 'ledger'))?.cause === 'discovery_empty', 4000, 'last-known-good expires');
+      for (const router of [hardened, onEndpoints]) {
+        await eventually(() => router.snapshot().services.ledger?.subsets === 'empty', 3000, 'hardened sees the empty subsets');
+        assert.equal(await failure(router, 'ledger'), undefined);
+        assert.equal(router.snapshot().services.ledger?.source, 'last_known_good');
+      }
+      for (const router of [hardened, onEndpoints]) {
+        await eventually(async () => (await failure(router, 'ledger'))?.cause === 'discovery_empty', 4000, 'last-known-good expires');
+      }
       await admin(url, 'DELETE', '/__admin/faults/empty_subsets');
-      await eventually(async () => (await failure(hardened, 'ledger')) === undefined && (await failure(naive, 'ledger')) === undefined, 3000, 'both recover');
+      await eventually(
+        async () => (await failure(hardened, 'ledger')) === undefined && (await failure(onEndpoints, 'ledger')) === undefined && (await failure(naive, 'ledger')) === undefined,
+        3000,
+        'all recover',
+      );
     } finally {
       await scene.close();
     }

@@ -54,16 +54,18 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   out(`faultline pipeline up in ${Math.round(topology.startupMs)} ms (router: ${router}, seed: ${seed})`);
   out(`Toxiproxy API  ${topology.urls.toxiproxy}   (any Toxiproxy client can add toxics to the proxies below)`);
   out(`discovery      ${topology.urls.discovery}   namespace: ${DEFAULT_NAMESPACE}   (Kubernetes Endpoints API: ${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints, ?watch=1 to watch)`);
+  out(`               EndpointSlices: ${topology.urls.discovery}/apis/discovery.k8s.io/v1/namespaces/${DEFAULT_NAMESPACE}/endpointslices`);
   for (const r of replaced) out(`replaced       ${replacedText(r)}`);
   for (const s of services) out(`${s.replica.padEnd(18)} ${s.url.padEnd(24)} proxy: ${(s.proxy ?? '-').padEnd(18)} direct: ${s.direct_url}  pid ${s.pid}`);
   out('Ctrl-C to stop.');
   if (options.json) {
     const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
+    const endpointslices = `${topology.urls.discovery}/apis/discovery.k8s.io/v1/namespaces/${DEFAULT_NAMESPACE}/endpointslices`;
     // Written whole or not at all: a script polling for the file never reads half of it.
     const partial = `${options.json}.${process.pid}.tmp`;
     await writeFile(
       partial,
-      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, replaced, services }, null, 2) + '\n',
+      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, endpointslices, replaced, services }, null, 2) + '\n',
     );
     await rename(partial, options.json);
     out(`wrote ${options.json}`);
