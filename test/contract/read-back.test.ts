@@ -257,10 +257,10 @@ describe('the feed and the card processor, read back', () => {
       });
     });
 
-    it('a processor that approves 1 in 200 without holding fails the read-back', async () => {
+    it('a processor that approves 1 authorization in 30 without holding fails the read-back', async () => {
       let n = 0;
       const defect: Defect = async (req) => {
-        if (req.path !== '/v1/authorizations' || ++n % 200 !== 0) return null;
+        if (req.path !== '/v1/authorizations' || ++n % 30 !== 0) return null;
         const body = json(req.body) as { id: string; account_id: string; amount: unknown };
         return { status: 200, body: JSON.stringify({ id: body.id, decision: 'approved', reason: 'ok', account_id: body.account_id, amount: body.amount, replayed: false, ledger_attempts: 1 }) };
       };

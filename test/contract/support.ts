@@ -20,6 +20,9 @@ import { contractContext, runContractChecks } from '../../harness/contract/check
 import type { CheckContext, CheckResult, ContractCheck } from '../../harness/contract/checks/types.ts';
 import type { ReplaceableService } from '../../harness/scenario/schema.ts';
 import { serviceBundles } from '../../harness/topology/service-bundle.ts';
+import assert from 'node:assert/strict';
+import { cli, cliWithEnv, type CliResult } from '../support/cli.ts';
+import { portAcceptsConnections } from '../support/processes.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const NODE_LEDGER = path.join(ROOT, 'test/fixtures/node-ledger/replica.mjs');
@@ -186,4 +189,30 @@ export function json(text: string): Record<string, unknown> | undefined {
 export function checkedPorts(stdout: string): number[] {
   const line = stdout.split('\n').find((l) => l.startsWith('checking ')) ?? '';
   return [...line.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+}
+
+/** `faultline contract ledger --command <node-ledger>` with one of its defects (`none`: the correct replica). */
+export function nodeLedgerContract(defect: string, cases: string): ReturnType<typeof cliWithEnv> {
+  return cliWithEnv(['contract', 'ledger', '--command', nodeLedgerCommand(), '--cases', cases], { NODE_LEDGER_DEFECT: defect }, 150_000);
+}
+
+/** The lines of one failure, from its FAIL line to the next blank line. */
+export function failureBlock(stdout: string, head: string): string {
+  const at = stdout.indexOf(`${head}\n`);
+  assert.ok(at >= 0, `no "${head}" in:\n${stdout}`);
+  const end = stdout.indexOf('\n\n', at);
+  return stdout.slice(at, end === -1 ? undefined : end);
+}
+
+/** `faultline contract <service> --command <the mock's entry> --cases 20 --seed 3`: asserts it passed every family, leaving nothing behind. */
+export async function mockByCommand(service: ReplaceableService, entry: string): Promise<CliResult> {
+  const r = await cli(['contract', service, '--command', await mockCommand(entry), '--cases', '20', '--seed', '3'], 170_000);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^${service} speaks its contract: \\d+ checks passed, 0 failed \\(`, 'm'));
+  for (const family of ['health', 'accounts', 'routes', 'bad-input', 'idempotency', 'rules', 'read-back', 'admin']) assert.match(r.stdout, new RegExp(`^  ${family} `, 'm'), `a ${family} row`);
+  assert.match(r.stdout, /seed 3, 20 generated requests per route; accounts acc-000001 … acc-000020 \(seed 3\) of the 1000 it was told of \(FAULTLINE_ACCOUNTS\)/);
+  const ports = checkedPorts(r.stdout);
+  assert.equal(ports.length, 1);
+  for (const port of ports) assert.equal(await portAcceptsConnections(port), false, `port ${port} is free again`);
+  return r;
 }
