@@ -167,17 +167,19 @@ function build(setCode: (code: number) => void): Command {
     .option('--cases <n>', 'generated requests per route (default 100)')
     .option('--replicas <n>', 'replicas of a --command service: repeats of an idempotent request go to another one')
     .option('--ready-timeout <duration>', 'how long the service may take to answer its health route (default: 20s for --command, 5s for --url)')
+    .option('--scenario <name>', 'a scenario (catalog name or file) you will run it in: an admin route its faults need must be there (repeatable)', collect)
     .addHelpText(
       'after',
       [
         '',
-        "Checks, in order: the health route; every route's answers to realistic examples and to requests generated from",
-        'its schemas (seeded: --seed replays them); bad input (4xx with a JSON error, never 2xx or 5xx); idempotency by',
-        'content (a repeat gets the first answer, replayed; the same key with other content 409); the payment rules',
-        "(reversals, advices, the feed's versions); and, for information, /__admin/http-faults.",
-        'Requests use the seeded accounts acc-000001 … acc-000020 of --seed (services/common/accounts.ts): a service',
-        "checked by --url must know them. --command starts it as a run would, with faultline's services around it, and",
-        'stops everything afterwards. Exit: 0 passed, 1 a check failed, 2 bad usage, 3 not started or not reachable.',
+        "Checks, in order: the health route; the seeded accounts (opening balances and cards as published in",
+        "services/contracts/vectors/accounts.json); every route's answers to realistic examples and to requests generated",
+        'from its schemas (seeded: --seed replays them); bad input (4xx with a JSON error, never 2xx or 5xx); idempotency',
+        'by content (a repeat gets the first answer, replayed; the same key with other content 409); the payment rules;',
+        'a read-back of every write (journal, balances, authorizations, on every replica); the admin routes faults need.',
+        'Requests use the seeded accounts acc-000001 … acc-000020 of --seed: a service checked by --url must know them.',
+        "--command starts it as a run would, with faultline's services around it, and stops everything afterwards.",
+        'Exit: 0 passed, 1 a check failed, 2 bad usage, 3 not started or not reachable.',
       ].join('\n'),
     )
     .action(async (service: string, options: Record<string, string | undefined>) => {

@@ -38,7 +38,7 @@ import {
 } from './types.ts';
 
 /** The contracts' own version: bump the minor for an added route or field, the major for anything a replacement must change. */
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '2.0.0';
 export const OPENAPI_VERSION = '3.1.0';
 
 const JSON_TYPE = 'application/json';

@@ -15,6 +15,7 @@ import { FeedState } from '../../services/feed/feed-state.ts';
 import { discoveryPlugin } from '../../services/discovery/plugin.ts';
 import { DISCOVERY_FAULT_KINDS } from '../../services/discovery/faults/catalog.ts';
 import { ref, type ComponentName } from './components.ts';
+import { ACCOUNT_LINES, COMMON_STATUS_LINES, FEED_LINES, LEDGER_LINES, PROCESSOR_LINES, startupLines } from './implementer-guide.ts';
 import { badRequest, hopFailures, jsonResponse, kubernetesStatus, notFound, refusal } from './responses.ts';
 import type { ContractService, HttpMethod, JsonSchema, OpenAPIResponse, OpenAPITag, WatchStreamInfo } from './types.ts';
 
@@ -125,19 +126,26 @@ const cardProcessor: ServiceSpec = {
     '',
     'A replacement must serve, beyond the schemas:',
     REPLACEMENT_COMMON,
-    "- Idempotency by content, per route and on every replica: `id` is the network's key. The same `id` with the same body",
-    '  gets the original answer with `replayed: true` (never a second hold, posting or release); the same `id` with another',
-    '  body is refused with 409 `idempotency_conflict` naming `key` and the differing `fields` (dotted paths such as',
-    '  `amount.value`). A refused request does not use up its id.',
+    "- Idempotency by content, on every replica: `id` is the network's key, one space across the three routes (below). The",
+    '  same `id` with the same body gets the original answer with `replayed: true` (never a second hold, posting or release);',
+    '  the same `id` with another body, or on another route, is refused with 409 `idempotency_conflict` naming `key` and the',
+    '  differing `fields` (dotted paths such as `amount.value`). A refused request does not use up its id.',
     '- Reversals: `amount` is at most what the authorization still holds; less releases exactly that much and leaves the rest',
     '  held; more is 422 `amount_exceeds_remaining`, another currency 422 `currency_mismatch`; a posted authorization is',
     '  refunded instead; nothing left is `nothing_to_reverse`. A reversal that overtakes its authorization is remembered: the',
     '  late authorization is declined with reason `reversed` and nothing stays held.',
     '- Advices: posted even into overdraft, never declined for funds; an existing hold for the authorization is captured; an',
-    '  authorization is posted once however often it is advised (another advice with other content: 409',
-    '  `authorization_conflict`).',
+    '  authorization is posted once however often it is advised: another advice (another id) for it with the same account and',
+    '  amount gets the first posting\'s answer (`replayed: true`); with another amount or account, 409 `authorization_conflict`',
+    "  (its merchant, card and channel belong to the advice's own id, whose reuse is judged as below). faultline's processor",
+    '  gets this from the ledger by writing every advice of an authorization under one `request_id` (`advice:<authorization_id>`):',
+    '  the ledger compares the amount and answers 409 `idempotency_conflict`, which the processor answers as `authorization_conflict`.',
     '- A technical failure (the ledger unreachable or too slow) is a 5xx, never a decline; a `HopFailure` body naming the hop',
     "  and cause lets faultline attribute it. The network's own timeout is 2 s: answer within it.",
+    ...PROCESSOR_LINES,
+    ...ACCOUNT_LINES,
+    ...startupLines('card-processor'),
+    ...COMMON_STATUS_LINES,
   ].join('\n'),
   bodyLimit: DEFAULT_BODY_LIMIT,
   healthPath: '/health',
@@ -188,7 +196,8 @@ const cardProcessor: ServiceSpec = {
     return httpFaultsResponses(route);
   },
   neededFor(route) {
-    if (is(route, 'POST', '/__admin/router/restart')) return ['router.restart'];
+    // faultline reads the router's view before it posts the restart (topology/replacement-preflight.ts).
+    if (is(route, 'POST', '/__admin/router/restart') || is(route, 'GET', '/__admin/router')) return ['router.restart'];
     return httpFaultsNeed(route);
   },
   components: ['Error', 'IdempotencyConflict', 'HopFailure', 'HttpFaultRules'],
@@ -271,6 +280,10 @@ const ledger: ServiceSpec = {
     LEDGER_RULES,
     '- When it cannot answer (its own database down or slow), a 5xx: 502/503 mean nothing was written; after a timeout the',
     '  caller retries with the same `request_id` to learn the outcome.',
+    ...LEDGER_LINES,
+    ...ACCOUNT_LINES,
+    ...startupLines('ledger'),
+    ...COMMON_STATUS_LINES,
   ].join('\n'),
   bodyLimit: DEFAULT_BODY_LIMIT,
   healthPath: '/health',
@@ -313,6 +326,12 @@ const ledgerStore: ServiceSpec = {
     REPLACEMENT_COMMON,
     LEDGER_RULES,
     '- Each operation commits whole or not at all: faultline kills, freezes and resets the replicas in front of it.',
+    '- `faultline contract ledger-store` sends its requests to the store directly (faultline\'s replicas forward them unchanged',
+    '  in a run, and would judge a bad request themselves first).',
+    ...LEDGER_LINES,
+    ...ACCOUNT_LINES,
+    ...startupLines('ledger-store'),
+    ...COMMON_STATUS_LINES,
   ].join('\n'),
   bodyLimit: DEFAULT_BODY_LIMIT,
   healthPath: '/health',
@@ -344,6 +363,10 @@ const feed: ServiceSpec = {
     `  hundreds of events: accept bodies up to ${FEED_BODY_LIMIT / (1024 * 1024)} MiB.`,
     "- Before any event an account shows its opening balance, as the ledger does (faultline's mocks derive the accounts",
     "  from the run's seed).",
+    ...FEED_LINES,
+    ...ACCOUNT_LINES,
+    ...startupLines('feed'),
+    ...COMMON_STATUS_LINES,
   ].join('\n'),
   bodyLimit: FEED_BODY_LIMIT,
   healthPath: '/health',

@@ -1,9 +1,11 @@
-// `npm run contracts`: regenerates services/contracts/<service>.openapi.json from the services' route schemas.
+// `npm run contracts`: regenerates services/contracts/<service>.openapi.json from the services' route schemas,
+// and services/contracts/vectors/accounts.json (the seeded accounts) from services/common/accounts.ts.
 // `npm run contracts -- --check` writes nothing and exits 1 naming every document that is out of date.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { CONTRACT_SERVICES } from './types.ts';
 import { CONTRACTS_DIR, contractFileName, contractPath } from './files.ts';
 import { openapiFor, serializeDocument } from './openapi.ts';
+import { accountVectors, serializeVectors, VECTORS_FILE, VECTORS_PATH } from './vectors.ts';
 
 async function main(): Promise<number> {
   const check = process.argv.includes('--check');
@@ -23,6 +25,18 @@ async function main(): Promise<number> {
     }
     await writeFile(contractPath(service), text);
     process.stdout.write(`${shown}: written (${Object.keys(JSON.parse(text).paths as object).length} paths)\n`);
+  }
+  const vectors = serializeVectors(accountVectors());
+  const shownVectors = `services/contracts/${VECTORS_FILE}`;
+  const currentVectors = await readFile(VECTORS_PATH, 'utf8').catch(() => null);
+  if (check) {
+    if (currentVectors !== vectors) stale.push(shownVectors);
+  } else if (currentVectors === vectors) {
+    process.stdout.write(`${shownVectors}: up to date\n`);
+  } else {
+    await mkdir(`${CONTRACTS_DIR}vectors`, { recursive: true });
+    await writeFile(VECTORS_PATH, vectors);
+    process.stdout.write(`${shownVectors}: written\n`);
   }
   if (stale.length > 0) {
     process.stderr.write(`out of date (run npm run contracts): ${stale.join(', ')}\n`);

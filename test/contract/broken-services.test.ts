@@ -4,9 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contractAccounts } from '../../harness/contract/checks/accounts.ts';
+import { adminCheck } from '../../harness/contract/checks/admin.ts';
 import { badInputCheck } from '../../harness/contract/checks/bad-input.ts';
 import { healthCheck } from '../../harness/contract/checks/health.ts';
-import { httpFaultsCheck } from '../../harness/contract/checks/http-faults.ts';
 import { idempotencyCheck } from '../../harness/contract/checks/idempotency.ts';
 import { CONTRACT_CHECKS, contractPassed } from '../../harness/contract/checks/index.ts';
 import { formatFailures } from '../../harness/contract/checks/report.ts';
@@ -50,7 +50,7 @@ describe('faultline contract against broken services', () => {
     await withBroken(async () => null, async (url) => {
       const results = await checkUrl('ledger-store', url, CONTRACT_CHECKS, 5);
       assert.ok(contractPassed(results), results.filter((r) => r.verdict !== 'pass').map((r) => `${r.family} ${r.subject}: ${r.detail}`).join('\n'));
-      assert.equal(results.find((r) => r.family === 'http-faults')?.verdict, 'info');
+      assert.equal(results.find((r) => r.family === 'admin')?.verdict, 'pass');
     });
   });
 
@@ -172,9 +172,11 @@ describe('faultline contract against broken services', () => {
 
   it('http faults: a service without the admin route is told so, and still passes', async () => {
     await withBroken(async (req) => (req.path.startsWith('/__admin/') ? { status: 404, body: '{"error":"not found"}' } : null), async (url) => {
-      const results = await checkUrl('ledger-store', url, [healthCheck, httpFaultsCheck]);
+      const results = await checkUrl('ledger-store', url, [healthCheck, adminCheck]);
       assert.ok(contractPassed(results));
-      assert.match(results.find((r) => r.family === 'http-faults')?.detail ?? '', /^absent \(GET \/__admin\/http-faults answered 404\): http\.abort, http\.delay, http\.fail_after_commit faults cannot act on it/);
+      const row = results.find((r) => r.family === 'admin');
+      assert.equal(row?.verdict, 'info');
+      assert.match(row?.detail ?? '', /^absent \(GET \/__admin\/http-faults answered 404\): http\.abort, http\.delay, http\.fail_after_commit cannot act on it/);
     });
   });
 

@@ -33,6 +33,23 @@ describe('faultline contract on the command line', () => {
     for (const [service, options, message] of refused) {
       await assert.rejects(contractCommand(service, options, () => {}), (err: Error) => err instanceof UsageError && message.test(err.message), `${service} ${JSON.stringify(options)}`);
     }
+    const noScenario = await cli(['contract', 'ledger', '--url', 'http://127.0.0.1:9', '--scenario', 'no-such-scenario'], 30_000);
+    assert.equal(noScenario.code, 2, noScenario.stdout + noScenario.stderr);
+    assert.match(noScenario.stderr, /no-such-scenario.*no such scenario or file; catalog: .*monzo-2017/);
+  });
+
+  it('--scenario names the faults it will run: the admin routes they need are checked as required', async () => {
+    const store = await startMockLedgerStore();
+    try {
+      const lines: string[] = [];
+      const code = await contractCommand('ledger', { url: store.url, cases: '1', scenario: ['reset-after-commit', 'monzo-2017'] }, (l) => lines.push(l));
+      const out = lines.join('\n');
+      assert.equal(code, 0, out);
+      assert.match(out, /^faults planned on it \(reset-after-commit, monzo-2017\): http\.fail_after_commit, process\.restart_new_port$/m);
+      assert.match(out, /^ {2}admin +\/__admin\/http-faults +pass .*present: http\.abort, http\.delay, http\.fail_after_commit can act on it/m);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a URL nothing answers on is exit 3, naming it', async () => {

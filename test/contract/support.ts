@@ -12,11 +12,17 @@ import { FeedState } from '../../services/feed/feed-state.ts';
 import { FEED_BODY_LIMIT, feedPlugin } from '../../services/feed/plugin.ts';
 import { createLedgerBook } from '../../services/ledger/book-factory.ts';
 import { ledgerStorePlugin } from '../../services/ledger/store-plugin.ts';
-import { ServiceClient } from '../../harness/contract/checks/client.ts';
+import { cardProcessorPlugin } from '../../services/card-processor/plugin.ts';
+import { createDiscoveryApp } from '../../services/discovery/plugin.ts';
+import { createRouter } from '../../services/router/index.ts';
+import { RecordingClient } from '../../harness/contract/checks/recording-client.ts';
 import { contractContext, runContractChecks } from '../../harness/contract/checks/index.ts';
-import type { CheckResult, ContractCheck } from '../../harness/contract/checks/types.ts';
+import type { CheckContext, CheckResult, ContractCheck } from '../../harness/contract/checks/types.ts';
 import type { ReplaceableService } from '../../harness/scenario/schema.ts';
 import { serviceBundles } from '../../harness/topology/service-bundle.ts';
+import assert from 'node:assert/strict';
+import { cli, cliWithEnv, type CliResult } from '../support/cli.ts';
+import { portAcceptsConnections } from '../support/processes.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const NODE_LEDGER = path.join(ROOT, 'test/fixtures/node-ledger/replica.mjs');
@@ -48,14 +54,46 @@ export async function startMockLedgerStore(seed = 1): Promise<Running> {
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-/** faultline's feed/balance API (the mock), in this process, with the seeded accounts of `seed`. */
-export async function startMockFeed(seed = 1): Promise<Running> {
+/** faultline's feed/balance API (the mock), in this process, with the seeded accounts of `seed` (missing a share of events: its defect). */
+export async function startMockFeed(seed = 1, missPercent = 0): Promise<Running> {
   const app = createApp({ bodyLimit: FEED_BODY_LIMIT });
   await app.register(httpFaultsPlugin, { seed, replica: 'feed-1' });
-  await app.register(feedPlugin, { state: new FeedState({ accounts: seedAccounts(seed, 100), seed }), replica: 'feed-1' });
+  await app.register(feedPlugin, { state: new FeedState({ accounts: seedAccounts(seed, 100), seed, missPercent }), replica: 'feed-1' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+export interface MockPipeline {
+  /** The card processor (the mock), resolving its ledger through a real router and discovery stub. */
+  processor: Running;
+  /** The ledger store behind it (its state: what the read-back reads). */
+  ledgerUrl: string;
+  close(): Promise<void>;
+}
+
+/** faultline's card processor in this process, with a discovery stub and a ledger store behind it (no feed). */
+export async function startMockPipeline(seed = 1): Promise<MockPipeline> {
+  const discovery = (await createDiscoveryApp({ bookmarkMs: 200 })).app;
+  await discovery.listen({ host: '127.0.0.1', port: 0 });
+  const ledger = await startMockLedgerStore(seed);
+  const discoveryUrl = `http://127.0.0.1:${(discovery.server.address() as AddressInfo).port}`;
+  await discovery.inject({ method: 'POST', url: '/__admin/register', payload: { service: 'ledger', replica: 'ledger-1', ip: '127.0.0.1', port: Number(new URL(ledger.url).port) } });
+  const router = await createRouter({ policy: 'hardened', discoveryUrl, services: ['ledger', 'feed'] });
+  const app = createApp();
+  await app.register(httpFaultsPlugin, { seed, replica: 'card-processor-1' });
+  await app.register(cardProcessorPlugin, { replica: 'card-processor-1', router, seed, accounts: 100, feedEvents: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    processor: { url, close: () => app.close() },
+    ledgerUrl: ledger.url,
+    close: async () => {
+      await app.close();
+      await ledger.close();
+      await discovery.close();
+    },
+  };
 }
 
 export interface ProxiedRequest {
@@ -118,11 +156,20 @@ export async function startBrokenService(upstream: string, defect: Defect): Prom
   };
 }
 
-/** Runs some check families against a URL, as `faultline contract --url` does. */
-export async function checkUrl(service: ReplaceableService, url: string, checks: readonly ContractCheck[], cases = 5, seed = 1): Promise<CheckResult[]> {
-  const client = new ServiceClient([url], { timeoutMs: 5000 });
+/** Runs some check families against a URL (or several: replicas), as `faultline contract --url` does. */
+export async function checkUrl(
+  service: ReplaceableService,
+  url: string | string[],
+  checks: readonly ContractCheck[],
+  cases = 5,
+  seed = 1,
+  extra: Partial<Pick<CheckContext, 'ledger' | 'faultsPlanned' | 'accountsTold'>> = {},
+): Promise<CheckResult[]> {
+  const client = new RecordingClient(Array.isArray(url) ? url : [url], { timeoutMs: 5000 });
   try {
-    const ctx = await contractContext({ service, seed, cases, client });
+    const ctx = await contractContext({ service, seed, cases, client, ...(extra.ledger ? { ledger: extra.ledger } : {}) });
+    if (extra.faultsPlanned) ctx.faultsPlanned = extra.faultsPlanned;
+    if (extra.accountsTold !== undefined) ctx.accountsTold = extra.accountsTold;
     return await runContractChecks(ctx, () => {}, checks);
   } finally {
     client.close();
@@ -142,4 +189,30 @@ export function json(text: string): Record<string, unknown> | undefined {
 export function checkedPorts(stdout: string): number[] {
   const line = stdout.split('\n').find((l) => l.startsWith('checking ')) ?? '';
   return [...line.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+}
+
+/** `faultline contract ledger --command <node-ledger>` with one of its defects (`none`: the correct replica). */
+export function nodeLedgerContract(defect: string, cases: string): ReturnType<typeof cliWithEnv> {
+  return cliWithEnv(['contract', 'ledger', '--command', nodeLedgerCommand(), '--cases', cases], { NODE_LEDGER_DEFECT: defect }, 150_000);
+}
+
+/** The lines of one failure, from its FAIL line to the next blank line. */
+export function failureBlock(stdout: string, head: string): string {
+  const at = stdout.indexOf(`${head}\n`);
+  assert.ok(at >= 0, `no "${head}" in:\n${stdout}`);
+  const end = stdout.indexOf('\n\n', at);
+  return stdout.slice(at, end === -1 ? undefined : end);
+}
+
+/** `faultline contract <service> --command <the mock's entry> --cases 20 --seed 3`: asserts it passed every family, leaving nothing behind. */
+export async function mockByCommand(service: ReplaceableService, entry: string): Promise<CliResult> {
+  const r = await cli(['contract', service, '--command', await mockCommand(entry), '--cases', '20', '--seed', '3'], 170_000);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^${service} speaks its contract: \\d+ checks passed, 0 failed \\(`, 'm'));
+  for (const family of ['health', 'accounts', 'routes', 'bad-input', 'idempotency', 'rules', 'read-back', 'admin']) assert.match(r.stdout, new RegExp(`^  ${family} `, 'm'), `a ${family} row`);
+  assert.match(r.stdout, /seed 3, 20 generated requests per route; accounts acc-000001 … acc-000020 \(seed 3\) of the 1000 it was told of \(FAULTLINE_ACCOUNTS\)/);
+  const ports = checkedPorts(r.stdout);
+  assert.equal(ports.length, 1);
+  for (const port of ports) assert.equal(await portAcceptsConnections(port), false, `port ${port} is free again`);
+  return r;
 }

@@ -11,13 +11,15 @@ let store: RunningService;
 let good: NodeLedger;
 let reuse: NodeLedger;
 let crash: NodeLedger;
+let lossy: NodeLedger;
 
 before(async () => {
   store = await startService('services/ledger/main-store.ts', { seed: 5, accounts: 6 });
-  [good, reuse, crash] = await Promise.all([
+  [good, reuse, crash, lossy] = await Promise.all([
     startNodeLedger({ storeUrl: store.url, replica: 'ledger-1' }),
     startNodeLedger({ storeUrl: store.url, replica: 'ledger-2', defect: 'reuse-first-answer' }),
     startNodeLedger({ storeUrl: store.url, replica: 'ledger-3', defect: '500-on-malformed' }),
+    startNodeLedger({ storeUrl: store.url, replica: 'ledger-4', defect: 'lose-writes' }),
   ]);
 });
 after(async () => {
@@ -76,4 +78,24 @@ test('500-on-malformed: a malformed JSON body answers 500 instead of 400; valid 
   assert.equal(invalid.status, 400);
   assert.match(invalid.body.error, /body\/amount\/value must be integer/);
   assert.equal((await call('GET', `${crash.url}/health`)).status, 200, 'the process survived');
+});
+
+test('lose-writes: every 200th hold is answered held, with the balances it would leave, and never written', async () => {
+  assert.match(lossy.output(), /DEFECT lose-writes/);
+  const answers: HoldResponse[] = [];
+  for (let i = 1; i <= 400; i++) {
+    const res = await call<HoldResponse>('POST', `${lossy.url}/v1/holds`, { request_id: `hold:lose-${i}`, authorization_id: `lose-${i}`, account_id: 'acc-000001', amount: { value: 1, currency: 'GBP' } });
+    assert.equal(res.status, 200);
+    answers.push(res.body);
+  }
+  // Every answer says held, with the account one more unit lower each time: nothing to see in the answers.
+  assert.ok(answers.every((a) => a.result === 'held' && a.replayed === false));
+  const journal = (await readJournal(store.url)).filter((e) => e.kind === 'hold' && e.authorization_id?.startsWith('lose-'));
+  const written = new Set(journal.map((e) => e.authorization_id));
+  const lost = answers.map((a) => a.authorization_id).filter((id) => !written.has(id));
+  assert.deepEqual(lost, ['lose-200', 'lose-400']);
+  const state = await call<{ holds: number; held: boolean }>('GET', `${good.url}/v1/authorizations/lose-200`);
+  assert.deepEqual([state.body.holds, state.body.held], [0, false]);
+  const release = await call<{ result: string }>('POST', `${good.url}/v1/releases`, { request_id: 'rel:lose-200', authorization_id: 'lose-200', account_id: 'acc-000001', amount: { value: 1, currency: 'GBP' } });
+  assert.equal(release.body.result, 'nothing_to_reverse');
 });

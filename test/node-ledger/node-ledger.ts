@@ -21,7 +21,7 @@ export interface NodeLedger {
 export interface NodeLedgerOptions {
   storeUrl: string;
   replica?: string;
-  defect?: 'reuse-first-answer' | '500-on-malformed';
+  defect?: 'reuse-first-answer' | '500-on-malformed' | 'lose-writes';
   seed?: number;
   env?: Record<string, string>;
   timeoutMs?: number;

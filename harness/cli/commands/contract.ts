@@ -1,12 +1,15 @@
 // `faultline contract <service> --url <base> | --command <cmd>`: checks, before any run, that a service
 // speaks the contract of the mock it would replace (services/contracts/<service>.openapi.json): its
 // health route, every route it must serve (fixed examples, then requests generated from the schemas,
-// seeded), bad input, idempotency by content, the payment rules, and (informational) the HTTP-fault admin
-// route. Prints one row per check and, for each failure, the first offending request and response.
+// seeded), bad input, idempotency by content, the payment rules, a read-back of every write, and the admin
+// routes faults need (`--scenario` names the faults you will run: a route one of them needs must be there).
+// Prints one row per check and, for each failure, the first offending request and response.
 // Exit 0: every check passed; 1: one failed; 2: bad usage; 3: the service could not be started or reached;
 // 130: interrupted (Ctrl-C; everything it started is stopped).
 import { describeAccounts } from '../../contract/checks/accounts.ts';
-import { InterruptedError, ServiceClient } from '../../contract/checks/client.ts';
+import { faultsOn } from '../../contract/checks/admin.ts';
+import { InterruptedError } from '../../contract/checks/client.ts';
+import { RecordingClient } from '../../contract/checks/recording-client.ts';
 import { contractContext, contractPassed, runContractChecks } from '../../contract/checks/index.ts';
 import { ledgerObserver } from '../../contract/checks/observer.ts';
 import { formatFailures, formatTable } from '../../contract/checks/report.ts';
@@ -14,6 +17,7 @@ import { commandTarget, urlTarget, type ContractTarget } from '../../contract/ch
 import type { CheckResult } from '../../contract/checks/types.ts';
 import { contractFileName } from '../../contract/files.ts';
 import { loopbackUrlProblem } from '../../scenario/loopback-url.ts';
+import { loadScenario } from '../../scenario/load.ts';
 import { isReplaceable } from '../../scenario/replacements.ts';
 import { REPLACEABLE_SERVICES, type ReplaceableService } from '../../scenario/schema.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -31,6 +35,8 @@ export interface ContractOptions {
   cases?: string;
   replicas?: string;
   readyTimeout?: string;
+  /** Scenarios whose faults will run on the service (repeatable). */
+  scenario?: string | string[];
 }
 
 interface Plan {
@@ -39,6 +45,7 @@ interface Plan {
   cases: number;
   start: () => Promise<ContractTarget>;
   replay: string;
+  scenarios: string[];
 }
 
 export async function contractCommand(serviceName: string, o: ContractOptions, out: (line: string) => void): Promise<number> {
@@ -53,14 +60,20 @@ export async function contractCommand(serviceName: string, o: ContractOptions, o
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
   let target: ContractTarget | undefined;
+  // The faults the user will run on it: read before anything starts (a bad scenario is bad usage, exit 2).
+  const planned: string[] = [];
+  for (const name of plan.scenarios) planned.push(...faultsOn(plan.service, (await loadScenario(name)).scenario.faults));
   try {
     out(`faultline contract ${plan.service}: checking it against services/contracts/${contractFileName(plan.service)}`);
     target = await plan.start();
     if (stop.signal.aborted) return EXIT.interrupted;
-    out(`checking ${target.description} at ${target.replicas.join(', ')}${target.beside ? `, with ${target.beside}` : ''}`);
-    const client = new ServiceClient(target.replicas, { timeoutMs: REQUEST_TIMEOUT_MS, signal: stop.signal });
-    const ctx = await contractContext({ service: plan.service, seed: plan.seed, cases: plan.cases, client, ...(target.ledgerUrl ? { ledger: ledgerObserver(target.ledgerUrl) } : {}) });
-    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts)}; request ids start ${ctx.ids.prefix}`);
+    out(`checking ${target.description} at ${target.replicas.join(', ')}${target.beside ? `, ${target.beside}` : ''}`);
+    const client = new RecordingClient(target.replicas, { timeoutMs: REQUEST_TIMEOUT_MS, signal: stop.signal });
+    const ctx = await contractContext({ service: plan.service, seed: plan.seed, cases: plan.cases, client, ...(target.ledgerUrl ? { ledger: ledgerObserver(target.ledgerUrl, undefined, target.feedUrl) } : {}) });
+    if (target.accounts !== undefined) ctx.accountsTold = target.accounts;
+    if (plan.scenarios.length > 0) ctx.faultsPlanned = [...new Set(planned)];
+    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts, ctx.accountsTold)}; request ids start ${ctx.ids.prefix}`);
+    if (plan.scenarios.length > 0) out(`faults planned on it (${plan.scenarios.join(', ')}): ${ctx.faultsPlanned?.join(', ') || 'none'}`);
     const results: CheckResult[] = [];
     let interrupted = false;
     try {
@@ -110,7 +123,8 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   const seed = seedFlag(o.seed) ?? 1;
   const cases = positiveNumber('--cases', o.cases, { integer: true, max: 100_000 }) ?? DEFAULT_CASES;
   const readyS = durationFlag('--ready-timeout', o.readyTimeout, { max: 600 });
-  const flags = ` --seed ${seed} --cases ${cases}`;
+  const scenarios = o.scenario === undefined ? [] : Array.isArray(o.scenario) ? o.scenario : [o.scenario];
+  const flags = ` --seed ${seed} --cases ${cases}${scenarios.map((n) => ` --scenario ${shellQuote(n)}`).join('')}`;
   if (o.url !== undefined) {
     if (o.replicas !== undefined) throw new UsageError('--replicas: a URL is one replica; --replicas goes with --command');
     const problem = loopbackUrlProblem(o.url);
@@ -119,7 +133,7 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
     const r = replace[service];
     if (!r?.url) throw new UsageError(`--url ${o.url} is not usable`);
     const url = r.url;
-    return { service, seed, cases, start: () => urlTarget(service, url, r.health, (readyS ?? 5) * 1000), replay: `faultline contract ${service} --url ${url}${flags}` };
+    return { service, seed, cases, scenarios, start: () => urlTarget(service, url, r.health, (readyS ?? 5) * 1000), replay: `faultline contract ${service} --url ${url}${flags}` };
   }
   const command = o.command as string;
   const replicas = o.replicas === undefined ? undefined : [/^\d+$/.test(o.replicas) ? `${service}=${o.replicas}` : o.replicas];
@@ -129,7 +143,7 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   if (!r) throw new UsageError(`--command ${command} is not usable`);
   if (readyS !== undefined) r.ready_timeout = readyS;
   const shown = o.replicas !== undefined ? ` --replicas ${o.replicas}` : '';
-  return { service, seed, cases, start: () => commandTarget(service, r, counts, seed), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
+  return { service, seed, cases, scenarios, start: () => commandTarget(service, r, counts, seed), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
 }
 
 function shellQuote(s: string): string {

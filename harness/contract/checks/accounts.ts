@@ -5,8 +5,10 @@
 //   idempotency one account for the retried and reused keys
 //   overdraft   one account the advice-into-overdraft rule overdraws
 //   generated   the rest: generated requests draw their accounts from these (near-empty ones included)
-// A service checked by URL must know these accounts: acc-000001 up to `last` (CONTRACT_ACCOUNT_COUNT).
-import { seedAccounts, type AccountSeed } from '../../../services/common/accounts.ts';
+// A service checked by URL must know these accounts: acc-000001 up to `last` (CONTRACT_ACCOUNT_COUNT). In a run
+// (and when faultline starts it for the check) a service is told FAULTLINE_ACCOUNTS (1,000 by default) and must
+// know them all: the checks use the first 20 (the accounts check also reads the last one it was told of).
+import { DEFAULT_ACCOUNT_COUNT, seedAccounts, type AccountSeed } from '../../../services/common/accounts.ts';
 
 /** How many seeded accounts a service checked by URL must know (acc-000001 … acc-000020). */
 export const CONTRACT_ACCOUNT_COUNT = 20;
@@ -35,9 +37,13 @@ export function contractAccounts(seed: number): ContractAccounts {
   return { seed, all, rules, idempotency, overdraft, generated: all.filter((a) => !taken.has(a.id)), unknown: 'unknown-account-000' };
 }
 
-/** `acc-000001 … acc-000020 (seed 1)` */
-export function describeAccounts(accounts: ContractAccounts): string {
+/** `acc-000001 … acc-000020 (seed 1) of the 1000 it was told of (FAULTLINE_ACCOUNTS)` */
+export function describeAccounts(accounts: ContractAccounts, told?: number): string {
   const first = accounts.all[0]?.id ?? '';
   const last = accounts.all[accounts.all.length - 1]?.id ?? '';
-  return `${first} … ${last} (seed ${accounts.seed})`;
+  const of =
+    told !== undefined
+      ? ` of the ${told} it was told of (FAULTLINE_ACCOUNTS)`
+      : `; in a run it is told FAULTLINE_ACCOUNTS (default ${DEFAULT_ACCOUNT_COUNT}) and must know them all`;
+  return `${first} … ${last} (seed ${accounts.seed})${of}`;
 }

@@ -6,7 +6,9 @@
 import type { ContractRoute, JsonObject } from '../types.ts';
 import { answerDifference } from './answers.ts';
 import * as b from './bodies.ts';
+import { idOwnershipRules } from './id-ownership.ts';
 import { requestFor } from './requests.ts';
+import { runRules } from './rule-rows.ts';
 import { answerProblem, bodyOf, describeStatus, statusOf } from './validate.ts';
 import { routeName, type CheckContext, type CheckResult, type ContractCheck, type Exchange } from './types.ts';
 
@@ -21,6 +23,8 @@ interface KeyCase {
   first: JsonObject;
   /** The same key, with `differs` changed. */
   other: JsonObject;
+  /** Where the reuse goes, when another route than the first use (an id is the service's, whatever the route). */
+  otherRoute?: string;
   differs: string;
 }
 
@@ -34,6 +38,7 @@ export const idempotencyCheck: ContractCheck = {
       const route = findRoute(ctx, c.route);
       if (route) results.push(...(await runKeyCase(ctx, route, c)));
     }
+    if (ctx.service === 'card-processor') results.push(...(await runRules(ctx, 'idempotency', idOwnershipRules(ctx))));
     return results;
   },
 };
@@ -68,7 +73,9 @@ async function runKeyCase(ctx: CheckContext, route: ContractRoute, c: KeyCase): 
   const rows = [row(repeated, retryProblem(first, retry, on), `the same request again${on}: the first answer, replayed: true`, retry, context)];
   const sent = session.count;
 
-  const reuse = await session.send(requestFor(route, { body: c.other, replica: other }));
+  const reuseRoute = c.otherRoute ? findRoute(ctx, c.otherRoute) : route;
+  if (!reuseRoute) return [rows[0] as CheckResult, notRun(`the contract has no ${c.otherRoute}`)];
+  const reuse = await session.send(requestFor(reuseRoute, { body: c.other, replica: other }));
   const problem = reuseProblem(first, reuse, c, on);
   const body = bodyOf(reuse.response);
   const code = typeof body?.code === 'string' ? ` ${body.code}` : '';
@@ -112,8 +119,31 @@ function keyCases(ctx: CheckContext): KeyCase[] {
     const reversal = ids.next('idem');
     const advisedAuth = ids.next('idem-auth');
     const payment = (id: string, value: number): JsonObject => b.authorization({ id, account, amount: gbp(value) });
+    const mismatched = ids.next('idem');
+    const foreign = ctx.accounts.all.find((a) => a.card_token !== account.card_token) ?? account;
+    const card = { token: foreign.card_token, last4: foreign.card_last4 };
+    const advisedAgain = ids.next('idem');
+    const advisedAgainAuth = ids.next('idem-auth');
     return [
       { subject: 'POST /v1/authorizations id', route: 'POST /v1/authorizations', key: auth, first: payment(auth, 410), other: payment(auth, 510), differs: 'amount.value' },
+      {
+        // A decline is an answer: its id is used up like any other (only a refusal leaves it free).
+        subject: 'POST /v1/authorizations id (declined card_mismatch)',
+        route: 'POST /v1/authorizations',
+        key: mismatched,
+        first: b.authorization({ id: mismatched, account, amount: gbp(430), card }),
+        other: b.authorization({ id: mismatched, account, amount: gbp(530), card }),
+        differs: 'amount.value',
+      },
+      {
+        // What a processor that only forwards amounts to its ledger cannot see: the same advice id, another merchant.
+        subject: 'POST /v1/advices id (another merchant)',
+        route: 'POST /v1/advices',
+        key: advisedAgain,
+        first: b.advice({ id: advisedAgain, authorizationId: advisedAgainAuth, account, amount: gbp(330) }),
+        other: b.advice({ id: advisedAgain, authorizationId: advisedAgainAuth, account, amount: gbp(330), merchant: 1 }),
+        differs: 'merchant.name',
+      },
       {
         subject: 'POST /v1/advices id',
         route: 'POST /v1/advices',
@@ -134,7 +164,8 @@ function keyCases(ctx: CheckContext): KeyCase[] {
     ];
   }
   const write = (requestId: string, authorizationId: string, value: number): b.LedgerWrite => ({ request_id: requestId, authorization_id: authorizationId, account_id: account.id, amount: gbp(value) });
-  const [held, released, posted, claimed] = [ids.next('idem'), ids.next('idem'), ids.next('idem'), ids.next('idem-key')];
+  const [held, released, posted, claimed, crossed] = [ids.next('idem'), ids.next('idem'), ids.next('idem'), ids.next('idem-key'), ids.next('idem')];
+  const crossedAuth = ids.next('idem-auth');
   const releasedAuth = ids.next('idem-auth');
   const postedAuth = ids.next('idem-auth');
   const heldAuth = ids.next('idem-auth');
@@ -153,6 +184,16 @@ function keyCases(ctx: CheckContext): KeyCase[] {
       differs: 'amount.value',
     },
     { subject: 'POST /v1/postings request_id', route: 'POST /v1/postings', key: posted, first: b.posting(write(posted, postedAuth, 300)), other: b.posting(write(posted, postedAuth, 400)), differs: 'amount.value' },
+    {
+      // One request_id space across routes: a release may not reuse a hold's request_id (nothing is released).
+      subject: 'POST /v1/holds request_id (then a release)',
+      route: 'POST /v1/holds',
+      otherRoute: 'POST /v1/releases',
+      key: crossed,
+      first: b.hold(write(crossed, crossedAuth, 600)),
+      other: b.release(write(crossed, crossedAuth, 600)),
+      differs: 'operation',
+    },
     {
       subject: 'POST /v1/holds idempotency.key',
       route: 'POST /v1/holds',

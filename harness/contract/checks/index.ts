@@ -2,24 +2,26 @@
 // bad as its worst row (an `info` row never fails it). If the service stops answering part-way (a bad
 // input crashed it), the rest is skipped and says so.
 //
-//   health → routes → bad-input → idempotency → rules → http-faults
+//   health → accounts → routes → bad-input → idempotency → rules → read-back → admin
 import type { ReplaceableService } from '../../scenario/schema.ts';
 import { readPublishedContract } from '../files.ts';
 import { requiredRoutes, routesOf } from '../routes.ts';
 import type { ContractRoute, OpenAPIDocument } from '../types.ts';
 import { contractAccounts } from './accounts.ts';
+import { adminCheck } from './admin.ts';
 import { badInputCheck } from './bad-input.ts';
 import type { ServiceClient } from './client.ts';
 import { healthCheck } from './health.ts';
-import { httpFaultsCheck } from './http-faults.ts';
 import { IdFactory } from './ids.ts';
 import { idempotencyCheck } from './idempotency.ts';
+import { accountsCheck } from './opening.ts';
+import { readBackCheck } from './read-back.ts';
 import type { LedgerObserver } from './observer.ts';
 import { routesCheck } from './routes.ts';
 import { rulesCheck } from './rules.ts';
 import type { CheckContext, CheckResult, ContractCheck } from './types.ts';
 
-export const CONTRACT_CHECKS: readonly ContractCheck[] = [healthCheck, routesCheck, badInputCheck, idempotencyCheck, rulesCheck, httpFaultsCheck];
+export const CONTRACT_CHECKS: readonly ContractCheck[] = [healthCheck, accountsCheck, routesCheck, badInputCheck, idempotencyCheck, rulesCheck, readBackCheck, adminCheck];
 
 export interface ContextOptions {
   service: ReplaceableService;

@@ -31,11 +31,17 @@ export class RuleRun {
 
   constructor(
     readonly ctx: CheckContext,
-    private readonly session: Session,
+    readonly session: Session,
   ) {}
 
+  /** How many replicas the service has (requests may go to any of them). */
+  get replicas(): number {
+    return this.session.replicas;
+  }
+
   async send(route: string, parts: RequestParts): Promise<Exchange> {
-    const found: ContractRoute | undefined = this.ctx.routes.find((r) => routeName(r) === route);
+    // A faultline admin route is not required of a replacement, but the contract still documents it.
+    const found: ContractRoute | undefined = this.ctx.routes.find((r) => routeName(r) === route) ?? this.ctx.allRoutes.find((r) => routeName(r) === route);
     if (!found) throw new RouteMissing(`the contract has no ${route}`);
     const exchange = await this.session.send(requestFor(found, parts));
     this.log.push(exchange);

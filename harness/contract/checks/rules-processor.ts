@@ -112,6 +112,19 @@ export function processorRules(ctx: CheckContext): Rule[] {
       },
     },
     {
+      subject: 'another advice with another amount is refused',
+      async run(r) {
+        const a = account(0);
+        const auth = await authorize(r, a, 950);
+        const advise = (value: number): ReturnType<RuleRun['send']> => r.send('POST /v1/advices', { body: b.advice({ id: newId('rule-adv'), authorizationId: auth, account: a, amount: inOwn(a, value) }) });
+        const first = await advise(950);
+        const body = r.expect(first, 200, 'an advice for the approved authorization');
+        r.check(body.result === 'captured', `an advice for an approved authorization: expected result captured, got ${describeAnswer(body)}`, first);
+        r.expectRefusal(await advise(990), 409, ['authorization_conflict'], 'another advice (another id) for the advised authorization, for 990 instead of 950');
+        return '409 authorization_conflict: one authorization is posted once, for one amount';
+      },
+    },
+    {
       subject: 'a reversal that overtakes its authorization is remembered',
       async run(r) {
         const a = account(2);

@@ -28,7 +28,11 @@ export interface ContractTarget {
   replicas: string[];
   /** The ledger store behind it, when faultline runs one (for balances the processor does not show). */
   ledgerUrl?: string;
-  /** What runs beside it (for the header). */
+  /** The feed/balance API behind a processor, when faultline runs one (the read-back compares it with the ledger). */
+  feedUrl?: string;
+  /** How many seeded accounts the service was told (FAULTLINE_ACCOUNTS), when faultline started it. */
+  accounts?: number;
+  /** What runs beside it, or how it is reached (for the header: `with faultline's ledger store behind it`). */
   beside?: string;
   stop(): Promise<void>;
 }
@@ -75,21 +79,28 @@ export async function commandTarget(
     description: `command "${replacement.command ?? ''}" (${n} replica${n === 1 ? '' : 's'})`,
     replicas,
     beside: besideOf(service),
+    accounts: spec.accounts,
     stop: () => topology.stop(),
   };
-  if (service === 'card-processor') target.ledgerUrl = topology.urls.ledgerStore;
+  if (service === 'card-processor') {
+    target.ledgerUrl = topology.urls.ledgerStore;
+    const feed = topology.replicas('feed')[0]?.directUrl;
+    if (feed) target.feedUrl = feed;
+  }
   return target;
 }
 
 function besideOf(service: ReplaceableService): string {
   switch (service) {
     case 'ledger':
-      return "faultline's ledger store behind it";
+      return "with faultline's ledger store behind it";
     case 'ledger-store':
-      return "faultline's ledger replicas in front of it";
+      // A store's routes are the replicas' routes, and a request through a replica would be judged by the replica's
+      // own validation first: the checks reach the store at its own address.
+      return "directly (in a run faultline's ledger replicas stand in front of it and forward each request unchanged)";
     case 'card-processor':
-      return "faultline's discovery, ledger and feed behind it";
+      return "with faultline's discovery, ledger and feed behind it";
     case 'feed':
-      return "faultline's pipeline around it";
+      return "with faultline's pipeline around it";
   }
 }

@@ -11,7 +11,7 @@ import type { LedgerObserver } from './observer.ts';
 export { answered, type Answer, type Exchange, type NoAnswer, type SentRequest } from './exchange.ts';
 
 /** The check families, in the order they run and are printed. */
-export const CHECK_FAMILIES = ['health', 'routes', 'bad-input', 'idempotency', 'rules', 'http-faults'] as const;
+export const CHECK_FAMILIES = ['health', 'accounts', 'routes', 'bad-input', 'idempotency', 'rules', 'read-back', 'admin'] as const;
 export type CheckFamily = (typeof CHECK_FAMILIES)[number];
 
 /** `info` never fails a check run; `skip` says why a check could not run. */
@@ -57,6 +57,10 @@ export interface CheckContext {
   client: ServiceClient;
   /** Balances from the ledger behind the service, when faultline runs it (a processor started by command). */
   ledger?: LedgerObserver;
+  /** How many seeded accounts the service was told (FAULTLINE_ACCOUNTS), when faultline started it. */
+  accountsTold?: number;
+  /** Fault kinds the user will run on it (`--scenario`): an admin route one of them needs must be there. */
+  faultsPlanned?: readonly string[];
 }
 
 /** A family of checks: the rows it produces for a service. */
