@@ -4,14 +4,18 @@
 // - every other record is a send (its lateness observed), then by kind: authorizations by outcome, hop,
 //   cause, phase and fault, with latency, stand-in and ledger attempts; app reads; reversals.
 // The summary's measured figures are the series with phase != "warmup"; its warm-up figures phase="warmup".
+// Counters are tallied in plain maps and handed over by flush(), which the scrape endpoint calls first;
+// histograms are observed at once.
 import type { HistoryRecord } from '../history/record.ts';
 import type { RunMetrics } from './definitions.ts';
 import { attribution, isAuthOutcome, type PhaseLabeler, type PhaseLabels } from './labels.ts';
+import { CounterTally } from './tally.ts';
 
 export class MetricsRecorder {
   /** Records the metrics could not count (a defect, reported; the run goes on). */
   failures = 0;
   lastFailure: string | null = null;
+  private readonly tally = new CounterTally();
 
   constructor(
     private readonly m: RunMetrics,
@@ -27,17 +31,22 @@ export class MetricsRecorder {
     }
   };
 
+  /** Hands the tallied counts to the counters: call before reading the registry. */
+  flush(): void {
+    this.tally.flush();
+  }
+
   private count(r: HistoryRecord): void {
     if (r.kind === 'advice') return;
     const at = this.labeler.of(r);
     const { phase } = at;
     const kind = r.kind;
     if (r.dropped) {
-      this.m.dropped.inc({ kind, phase });
+      this.tally.add(this.m.dropped, { kind, phase });
       return;
     }
-    this.m.sent.inc({ kind, phase });
-    if (r.late) this.m.late.inc({ kind, phase });
+    this.tally.add(this.m.sent, { kind, phase });
+    if (r.late) this.tally.add(this.m.late, { kind, phase });
     this.m.sendLateness.observe({ phase }, Math.max(0, r.sent_ms - r.intended_ms) / 1000);
     switch (kind) {
       case 'authorization':
@@ -45,10 +54,10 @@ export class MetricsRecorder {
         break;
       case 'balance':
       case 'feed':
-        this.m.appRequests.inc({ kind, outcome: r.outcome === 'ok' ? 'ok' : 'error', phase, fault: at.fault });
+        this.tally.add(this.m.appRequests, { kind, outcome: r.outcome === 'ok' ? 'ok' : 'error', phase, fault: at.fault });
         break;
       case 'reversal':
-        this.m.reversals.inc({ outcome: r.outcome === 'ok' ? 'ok' : 'error', phase });
+        this.tally.add(this.m.reversals, { outcome: r.outcome === 'ok' ? 'ok' : 'error', phase });
         break;
       default:
         break;
@@ -58,16 +67,16 @@ export class MetricsRecorder {
   private authorization(r: HistoryRecord, { phase, fault }: PhaseLabels): void {
     const outcome = r.outcome;
     if (!isAuthOutcome(outcome)) return;
-    this.m.authorizations.inc({ outcome, ...attribution(r, outcome), phase, fault });
+    this.tally.add(this.m.authorizations, { outcome, ...attribution(r, outcome), phase, fault });
     this.m.latency.observe({ outcome, phase }, Math.max(0, r.latency_ms) / 1000);
     if (outcome === 'standin_approved' || outcome === 'standin_declined') {
-      this.m.standin.inc({ decision: outcome === 'standin_approved' ? 'approved' : 'declined', phase, fault });
+      this.tally.add(this.m.standin, { decision: outcome === 'standin_approved' ? 'approved' : 'declined', phase, fault });
     }
     const attempts = typeof r.attempts === 'number' && r.attempts >= 1 ? r.attempts : r.issuer_decision !== undefined ? 1 : 0;
     if (attempts > 0) {
-      this.m.ledgerAttempts.inc({ phase }, attempts);
-      this.m.ledgerAuthorizations.inc({ phase });
-      this.m.retries.inc({ phase }, attempts - 1);
+      this.tally.add(this.m.ledgerAttempts, { phase }, attempts);
+      this.tally.add(this.m.ledgerAuthorizations, { phase });
+      this.tally.add(this.m.retries, { phase }, attempts - 1);
     }
   }
 }

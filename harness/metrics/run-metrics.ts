@@ -21,7 +21,7 @@ export class LiveRunMetrics implements RunMetricsHook {
   private live: LiveRunState | null = null;
   /** The scrape count when the final values were set: a scrape started after it has read them. */
   private finalMark: number | null = null;
-  private readonly recorder: MetricsRecorder;
+  readonly recorder: MetricsRecorder;
   private readonly eventLoop: { stop(): void };
 
   private constructor(
@@ -38,18 +38,20 @@ export class LiveRunMetrics implements RunMetricsHook {
   static async start(options: { port: number; scenario: Scenario; mode: 'embedded' | 'compose' }): Promise<LiveRunMetrics> {
     const { scenario } = options;
     const registry = new Registry();
-    const server = await startMetricsServer({ port: options.port, registry });
+    let self: LiveRunMetrics | null = null;
+    const server = await startMetricsServer({ port: options.port, registry, beforeScrape: () => self?.recorder.flush() });
     const metrics = defineRunMetrics(registry);
-    const self = new LiveRunMetrics(registry, metrics, server, scenario);
+    self = new LiveRunMetrics(registry, metrics, server, scenario);
     metrics.runInfo.set(
       { scenario: scenario.name, router: scenario.topology.router, seed: String(scenario.seed), standin: String(scenario.network.standin.enabled), mode: options.mode },
       1,
     );
     metrics.runFinished.set(0);
-    defineFaultMetrics(registry, scenario.faults, () => self.live?.activeFaults() ?? null);
-    defineAdviceMetrics(registry, () => self.live?.advices() ?? null);
-    defineReplicaMetrics(registry, () => self.live?.replicas() ?? null);
-    return self;
+    const run = self;
+    defineFaultMetrics(registry, scenario.faults, () => run.live?.activeFaults() ?? null);
+    defineAdviceMetrics(registry, () => run.live?.advices() ?? null);
+    defineReplicaMetrics(registry, () => run.live?.replicas() ?? null);
+    return run;
   }
 
   get url(): string {

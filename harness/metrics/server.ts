@@ -31,7 +31,14 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(options: { port: number; registry: Registry }): Promise<MetricsServer> {
+export interface MetricsServerOptions {
+  port: number;
+  registry: Registry;
+  /** Called before each scrape reads the registry (e.g. to hand over tallied counts). */
+  beforeScrape?: () => void;
+}
+
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const { registry } = options;
   let scrapes = 0;
   let started = 0;
@@ -49,6 +56,7 @@ export async function startMetricsServer(options: { port: number; registry: Regi
     const number = ++started;
     let body: string;
     try {
+      options.beforeScrape?.();
       body = await registry.metrics();
     } catch (err) {
       return plain(res, 500, `collecting the metrics failed: ${(err as Error).message}\n`);

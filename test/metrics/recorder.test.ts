@@ -72,6 +72,7 @@ async function scrapeOf(records: HistoryRecord[], windows: Window[]): Promise<{ 
   const recorder = new MetricsRecorder(defineRunMetrics(registry), new PhaseLabeler(windows));
   for (const rec of records) recorder.record(rec);
   assert.equal(recorder.failures, 0, recorder.lastFailure ?? '');
+  recorder.flush();
   const text = await registry.metrics();
   return { text, families: parseExposition(text) };
 }
