@@ -18,6 +18,11 @@ const REPLACE_HELP = {
   replicas: 'replicas of card-processor, ledger or feed, e.g. ledger=3 (repeatable)',
 } as const;
 
+/** --metrics-port, the same on `run` and `up` (harness/cli/metrics-flags.ts checks it). */
+const METRICS_HELP = {
+  port: 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics while it runs (0 = a free port, printed)',
+} as const;
+
 function build(setCode: (code: number) => void): Command {
   const program = new Command('faultline')
     .description('Load-and-fault test harness for card-payment pipelines')
@@ -49,6 +54,8 @@ function build(setCode: (code: number) => void): Command {
     .option('--replace <service=command>', REPLACE_HELP.replace, collect)
     .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
     .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
+    .option('--metrics-port <port>', METRICS_HELP.port)
+    .option('--metrics-linger <duration>', 'after the run, serve the final metrics until scraped, at most this long (default 15s; 0 = close at once)')
     .action(async (scenario: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.ts');
       setCode(await runCommand(scenario, options, out));
@@ -72,6 +79,7 @@ function build(setCode: (code: number) => void): Command {
     .option('--replace <service=command>', REPLACE_HELP.replace, collect)
     .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
     .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
+    .option('--metrics-port <port>', METRICS_HELP.port)
     .action(async (options: Record<string, unknown>) => {
       const { upCommand } = await import('./commands/up.ts');
       setCode(await upCommand(options, out));

@@ -5,6 +5,7 @@ import type { RunningTopology } from '../topology/types.ts';
 import type { Summary } from '../summary/types.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
 import type { PlannedRequest } from '../traffic/requests/planned-request.ts';
+import type { RunMetricsHook } from '../metrics/hook.ts';
 
 export interface RunOptions {
   out?: string;
@@ -33,6 +34,8 @@ export interface RunOptions {
    * driver stall, so the validity check can be tested without hoping the machine produces one).
    */
   driverStall?: { at_s: number; ms: number };
+  /** Live metrics (`--metrics-port`): fed every history record, and the live state once traffic starts. */
+  metrics?: RunMetricsHook;
 }
 
 export interface RunResult {

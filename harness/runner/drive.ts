@@ -28,7 +28,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
     { toxiproxy: new Toxiproxy(topology.urls.toxiproxy), topology, discoveryUrl: topology.urls.discovery, seed: scenario.seed, log },
     log,
   );
-  const recorders = new Recorders(scenario, ctx.runDir);
+  const recorders = new Recorders(scenario, ctx.runDir, options.metrics);
   const network = new CardNetwork({
     processorUrls: topology.urls.processors,
     feedUrls: topology.urls.feeds,
@@ -36,6 +36,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
     activeFaults: (ms) => timeline.activeAt(ms),
     onRecord: recorders.record,
   });
+  options.metrics?.watch({ activeFaults: () => timeline.activeNow(), advices: () => network.forwardReport().advices, replicas: () => topology.replicas() });
   const progress = options.progress === false ? null : new Progress();
   const health = new DriverHealth();
   const t0 = measuredStart(scenario.warmup_s);

@@ -6,6 +6,7 @@ import { HistoryWriter } from '../history/writer.ts';
 import { HistoryAggregator } from '../history/aggregate.ts';
 import { Checks } from '../checkers/compose.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { RunMetricsHook } from '../metrics/hook.ts';
 
 export class Recorders {
   readonly writer: HistoryWriter;
@@ -15,7 +16,7 @@ export class Recorders {
   /** Authorizations (and how many succeeded) since the progress line last read them. */
   readonly second = { ok: 0, total: 0 };
 
-  constructor(scenario: Scenario, runDir: string) {
+  constructor(scenario: Scenario, runDir: string, private readonly metrics?: Pick<RunMetricsHook, 'record'>) {
     this.writer = new HistoryWriter({ dir: runDir });
     const windows = scenario.faults.map((f) => ({ name: f.name, start_s: f.start_s, end_s: f.end_s }));
     // The checks keep each authorization's outcome: the aggregator need not keep a second copy.
@@ -31,6 +32,7 @@ export class Recorders {
     this.writer.append(record);
     this.aggregator.add(record);
     this.checks.record(record);
+    this.metrics?.record(record); // live metrics (--metrics-port)
     if (record.kind === 'authorization' && !record.dropped) {
       this.second.total++;
       if (record.outcome !== 'failed' && record.outcome !== 'unknown') this.second.ok++;

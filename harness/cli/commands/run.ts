@@ -11,6 +11,7 @@ import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
+import { startLiveMetrics } from '../live-metrics.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
@@ -30,6 +31,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     replicas,
   });
   const speed = positiveNumber('--speed', o.speed, { max: 1000 });
+  const live = await startLiveMetrics(o, scenario, (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   try {
@@ -44,12 +46,16 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
       command: repeatCommand(nameOrFile, scenario.seed, scenario.topology.router, scenario.network.standin.enabled, o),
       signal: controller.signal,
       driverStall: stallFromEnv(process.env.FAULTLINE_TEST_DRIVER_STALL),
+      metrics: live?.metrics,
     });
+    live?.finish(summary);
     printSummary(summary, out);
     const rel = path.relative(process.cwd(), runDir) || runDir;
     out(`run folder: ${rel}${summary.files.report ? `  (report: ${path.join(rel, summary.files.report)})` : ''}`);
+    await live?.linger(controller.signal);
     return exitCodeFor(summary);
   } finally {
+    await live?.close();
     release();
   }
 }

@@ -9,6 +9,8 @@ import { UsageError } from '../exit-codes.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import { replacedText } from '../../report/sections/run.ts';
 import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
+import { metricsPortFlag } from '../metrics-flags.ts';
+import { LiveUpMetrics } from '../../metrics/up-metrics.ts';
 
 export interface UpOptions {
   router?: string;
@@ -18,6 +20,7 @@ export interface UpOptions {
   replace?: unknown;
   replaceUrl?: unknown;
   replicas?: unknown;
+  metricsPort?: string;
 }
 
 export async function upCommand(options: UpOptions, out: (line: string) => void): Promise<number> {
@@ -28,16 +31,23 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   const seed = Number(options.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
   const { replace, replicas } = replaceFlags(options);
+  const metricsPort = metricsPortFlag(options.metricsPort);
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
   const replaced = replacedServices({ replace, topology: spec });
-  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace });
+  // Bound before the pipeline starts: a taken port stops `up` before any process does (exit 3).
+  const metrics = metricsPort === undefined ? null : await LiveUpMetrics.start({ port: metricsPort, router, seed });
+  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace }).catch(async (err: unknown) => {
+    await metrics?.close();
+    throw err;
+  });
+  metrics?.watch(topology);
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       out('stopping…');
-      void topology.stop().then(resolve);
+      void Promise.all([topology.stop(), metrics?.close()]).then(() => resolve());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -55,6 +65,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   out(`Toxiproxy API  ${topology.urls.toxiproxy}   (any Toxiproxy client can add toxics to the proxies below)`);
   out(`discovery      ${topology.urls.discovery}   namespace: ${DEFAULT_NAMESPACE}   (Kubernetes Endpoints API: ${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints, ?watch=1 to watch)`);
   out(`               EndpointSlices: ${topology.urls.discovery}/apis/discovery.k8s.io/v1/namespaces/${DEFAULT_NAMESPACE}/endpointslices`);
+  if (metrics) out(`metrics        ${metrics.url}   (Prometheus text format: replicas, fault proxies)`);
   for (const r of replaced) out(`replaced       ${replacedText(r)}`);
   for (const s of services) out(`${s.replica.padEnd(18)} ${s.url.padEnd(24)} proxy: ${(s.proxy ?? '-').padEnd(18)} direct: ${s.direct_url}  pid ${s.pid}`);
   out('Ctrl-C to stop.');
@@ -65,7 +76,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
     const partial = `${options.json}.${process.pid}.tmp`;
     await writeFile(
       partial,
-      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, endpointslices, replaced, services }, null, 2) + '\n',
+      JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, endpointslices, replaced, services, ...(metrics ? { metrics: metrics.url } : {}) }, null, 2) + '\n',
     );
     await rename(partial, options.json);
     out(`wrote ${options.json}`);
