@@ -6,6 +6,7 @@ import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
 import { UsageError } from '../exit-codes.ts';
+import { seedFlag } from '../flags.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import { replacedText } from '../../report/sections/run.ts';
 import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
@@ -25,8 +26,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   if (!ROUTER_POLICIES.includes(router)) throw new UsageError(`--router must be one of ${ROUTER_POLICIES.join(', ')}, got "${options.router}"`);
   const toxiproxyPort = Number(options.toxiproxyPort ?? 8474);
   if (!Number.isInteger(toxiproxyPort) || toxiproxyPort < 0 || toxiproxyPort > 65535) throw new UsageError(`--toxiproxy-port must be a port number, got "${options.toxiproxyPort}"`);
-  const seed = Number(options.seed ?? 1);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
+  const seed = seedFlag(options.seed) ?? 1;
   const { replace, replicas } = replaceFlags(options);
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
