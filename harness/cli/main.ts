@@ -156,6 +156,7 @@ function build(setCode: (code: number) => void): Command {
     .option('--cases <n>', 'generated requests per route (default 100)')
     .option('--replicas <n>', 'replicas of a --command service: repeats of an idempotent request go to another one')
     .option('--ready-timeout <duration>', 'how long the service may take to answer its health route (default: 20s for --command, 5s for --url)')
+    .option('--check-budget <duration>', 'total time each check may take, e.g. 30s (default: 1m per 100 --cases); a check that runs out fails, named')
     .addHelpText(
       'after',
       [

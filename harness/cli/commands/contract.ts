@@ -6,6 +6,7 @@
 // Exit 0: every check passed; 1: one failed; 2: bad usage; 3: the service could not be started or reached;
 // 130: interrupted (Ctrl-C; everything it started is stopped).
 import { describeAccounts } from '../../contract/checks/accounts.ts';
+import { defaultCheckBudgetMs } from '../../contract/checks/budget.ts';
 import { InterruptedError, ServiceClient } from '../../contract/checks/client.ts';
 import { contractContext, contractPassed, runContractChecks } from '../../contract/checks/index.ts';
 import { ledgerObserver } from '../../contract/checks/observer.ts';
@@ -31,13 +32,16 @@ export interface ContractOptions {
   cases?: string;
   replicas?: string;
   readyTimeout?: string;
+  checkBudget?: string;
 }
 
 interface Plan {
   service: ReplaceableService;
   seed: number;
   cases: number;
-  start: () => Promise<ContractTarget>;
+  /** Each check's total time budget. */
+  budgetMs: number;
+  start: (signal: AbortSignal) => Promise<ContractTarget>;
   replay: string;
 }
 
@@ -55,16 +59,22 @@ export async function contractCommand(serviceName: string, o: ContractOptions, o
   let target: ContractTarget | undefined;
   try {
     out(`faultline contract ${plan.service}: checking it against services/contracts/${contractFileName(plan.service)}`);
-    target = await plan.start();
+    try {
+      target = await plan.start(stop.signal);
+    } catch (err) {
+      if (!(err instanceof InterruptedError)) throw err;
+      out('interrupted before any check: nothing was judged, everything it started is stopped');
+      return EXIT.interrupted;
+    }
     if (stop.signal.aborted) return EXIT.interrupted;
     out(`checking ${target.description} at ${target.replicas.join(', ')}${target.beside ? `, with ${target.beside}` : ''}`);
     const client = new ServiceClient(target.replicas, { timeoutMs: REQUEST_TIMEOUT_MS, signal: stop.signal });
     const ctx = await contractContext({ service: plan.service, seed: plan.seed, cases: plan.cases, client, ...(target.ledgerUrl ? { ledger: ledgerObserver(target.ledgerUrl) } : {}) });
-    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts)}; request ids start ${ctx.ids.prefix}`);
+    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts)}; request ids start ${ctx.ids.prefix}; each check within ${plan.budgetMs / 1000} s`);
     const results: CheckResult[] = [];
     let interrupted = false;
     try {
-      await runContractChecks(ctx, (r) => results.push(r));
+      await runContractChecks(ctx, (r) => results.push(r), undefined, plan.budgetMs);
     } catch (err) {
       if (!(err instanceof InterruptedError)) throw err;
       interrupted = true;
@@ -110,7 +120,9 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   const seed = seedFlag(o.seed) ?? 1;
   const cases = positiveNumber('--cases', o.cases, { integer: true, max: 100_000 }) ?? DEFAULT_CASES;
   const readyS = durationFlag('--ready-timeout', o.readyTimeout, { max: 600 });
-  const flags = ` --seed ${seed} --cases ${cases}`;
+  const budgetS = durationFlag('--check-budget', o.checkBudget, { max: 3600 });
+  const budgetMs = budgetS !== undefined ? budgetS * 1000 : defaultCheckBudgetMs(cases);
+  const flags = ` --seed ${seed} --cases ${cases}${budgetS !== undefined ? ` --check-budget ${budgetS}s` : ''}`;
   if (o.url !== undefined) {
     if (o.replicas !== undefined) throw new UsageError('--replicas: a URL is one replica; --replicas goes with --command');
     const problem = loopbackUrlProblem(o.url);
@@ -119,7 +131,7 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
     const r = replace[service];
     if (!r?.url) throw new UsageError(`--url ${o.url} is not usable`);
     const url = r.url;
-    return { service, seed, cases, start: () => urlTarget(service, url, r.health, (readyS ?? 5) * 1000), replay: `faultline contract ${service} --url ${url}${flags}` };
+    return { service, seed, cases, budgetMs, start: (signal) => urlTarget(service, url, r.health, (readyS ?? 5) * 1000, signal), replay: `faultline contract ${service} --url ${url}${flags}` };
   }
   const command = o.command as string;
   const replicas = o.replicas === undefined ? undefined : [/^\d+$/.test(o.replicas) ? `${service}=${o.replicas}` : o.replicas];
@@ -129,7 +141,7 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   if (!r) throw new UsageError(`--command ${command} is not usable`);
   if (readyS !== undefined) r.ready_timeout = readyS;
   const shown = o.replicas !== undefined ? ` --replicas ${o.replicas}` : '';
-  return { service, seed, cases, start: () => commandTarget(service, r, counts, seed), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
+  return { service, seed, cases, budgetMs, start: (signal) => commandTarget(service, r, counts, seed, undefined, signal), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
 }
 
 function shellQuote(s: string): string {

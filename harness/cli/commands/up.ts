@@ -5,7 +5,9 @@ import { rename, writeFile } from 'node:fs/promises';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
-import { UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
+import type { RunningTopology } from '../../topology/types.ts';
 import { seedFlag } from '../flags.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import { replacedText } from '../../report/sections/run.ts';
@@ -31,7 +33,22 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
   const replaced = replacedServices({ replace, topology: spec });
-  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace });
+  // One Ctrl-C stops it, while it starts too: the start is interrupted and what it had started is stopped.
+  const starting = new AbortController();
+  const interruptStart = (): void => starting.abort();
+  process.on('SIGINT', interruptStart);
+  process.on('SIGTERM', interruptStart);
+  let topology: RunningTopology;
+  try {
+    topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace, signal: starting.signal });
+  } catch (err) {
+    if (!(err instanceof StartInterrupted)) throw err;
+    out(`stopped: ${err.message}`);
+    return EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', interruptStart);
+    process.off('SIGTERM', interruptStart);
+  }
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
