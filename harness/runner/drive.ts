@@ -18,6 +18,7 @@ import { Recorders } from './recorders.ts';
 import { settle } from './settle.ts';
 import { checkRun } from './check-run.ts';
 import { faultsWithRecovery, writeRun } from './write-run.ts';
+import { processEvents } from './process-events.ts';
 import type { RunContext } from './context.ts';
 
 export async function drive(ctx: RunContext): Promise<Summary> {
@@ -90,6 +91,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
       checks,
       eventLoop: health.figures(),
       historyFile: path.basename(history.path),
+      processEvents: processEvents(topology, scenario, t0),
     },
     versions(),
   );
