@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { MAX_BODY, ServiceClient, SILENT_IN_A_ROW } from '../../harness/contract/checks/client.ts';
 import { CONTRACT_CHECKS, contractContext, contractPassed, runContractChecks } from '../../harness/contract/checks/index.ts';
 import { answered, type CheckResult } from '../../harness/contract/checks/types.ts';
+import { cli } from '../support/cli.ts';
 
 const servers: http.Server[] = [];
 after(async () => {
@@ -111,5 +112,18 @@ describe('the time budget of each contract check', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('faultline contract --check-budget: the table names the check whose budget ran out; exit 1; the replay keeps the budget', async () => {
+    const url = await serve(hangs);
+    const started = Date.now();
+    const r = await cli(['contract', 'ledger', '--url', url, '--check-budget', '1s', '--cases', '5'], 90_000);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /each check within 1 s/);
+    assert.match(r.stdout, /^ {2}routes +\(time budget\) +FAIL +1 +ran out of its time budget: 1 s for the whole routes check/m);
+    assert.match(r.stdout, /^FAIL {2}routes {2}\(time budget\)$/m);
+    assert.match(r.stdout, /the service stopped answering: 3 requests in a row got no answer/);
+    assert.match(r.stdout, /^replay: faultline contract ledger --url \S+ --seed 1 --cases 5 --check-budget 1s$/m);
+    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 });

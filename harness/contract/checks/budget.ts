@@ -24,7 +24,7 @@ export async function runWithinBudget(check: ContractCheck, ctx: CheckContext, b
       return [{ family: check.family, subject: '(time budget)', verdict: 'fail', requests: err.requests, detail: reason, failure: { reason, ...(err.exchange ? { exchange: err.exchange } : {}) } }];
     }
     if (err instanceof ServiceSilent) {
-      return [{ family: check.family, subject: '(all)', verdict: 'fail', requests: 0, detail: err.message, failure: { reason: err.message, ...(err.exchange ? { exchange: err.exchange } : {}) } }];
+      return [{ family: check.family, subject: '(all)', verdict: 'fail', requests: err.requests, detail: err.message, failure: { reason: err.message, ...(err.exchange ? { exchange: err.exchange } : {}) } }];
     }
     throw err;
   } finally {

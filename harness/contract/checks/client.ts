@@ -50,6 +50,8 @@ export class CheckBudgetExceeded extends Error {
 export class ServiceSilent extends Error {
   constructor(
     message: string,
+    /** Requests the check had sent. */
+    readonly requests: number,
     readonly exchange?: Exchange,
   ) {
     super(message);
@@ -96,7 +98,7 @@ export class ServiceClient {
 
   async send(o: SendOptions): Promise<Exchange> {
     if (this.options.signal?.aborted) throw new InterruptedError();
-    if (this.silent) throw new ServiceSilent(this.silent);
+    if (this.silent) throw new ServiceSilent(`the service stopped answering: ${this.silent}`, this.budget?.requests ?? 0);
     const budget = this.budget;
     const left = budget ? budget.endsAt - Date.now() : Infinity;
     if (budget && left <= 0) throw new CheckBudgetExceeded(budget.check, budget.ms, budget.requests);
@@ -116,7 +118,7 @@ export class ServiceClient {
     this.silentInARow = timedOut ? this.silentInARow + 1 : 0;
     if (this.silentInARow >= SILENT_IN_A_ROW) {
       this.silent = `${this.silentInARow} requests in a row got no answer within their time (the last: ${o.method} ${o.path} on ${this.replicas[replica]}: ${'error' in response ? response.error : 'cut off'})`;
-      throw new ServiceSilent(`the service stopped answering: ${this.silent}`, exchange);
+      throw new ServiceSilent(`the service stopped answering: ${this.silent}`, budget?.requests ?? 1, exchange);
     }
     if (budget && timedOut && timeoutMs < this.options.timeoutMs) throw new CheckBudgetExceeded(budget.check, budget.ms, budget.requests, exchange);
     return exchange;
