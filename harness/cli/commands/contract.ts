@@ -3,6 +3,9 @@
 // health route, every route it must serve (fixed examples, then requests generated from the schemas,
 // seeded), bad input, idempotency by content, the payment rules, and (informational) the HTTP-fault admin
 // route. Prints one row per check and, for each failure, the first offending request and response.
+// Every request is bounded (10 s for its whole answer, 16 MiB of body) and each check has a total time
+// budget (--check-budget; a minute per 100 --cases): a check that runs out fails, named, and a service
+// that leaves 3 requests in a row unanswered has the rest skipped. One Ctrl-C stops it at any point.
 // Exit 0: every check passed; 1: one failed; 2: bad usage; 3: the service could not be started or reached;
 // 130: interrupted (Ctrl-C; everything it started is stopped).
 import { describeAccounts } from '../../contract/checks/accounts.ts';
