@@ -46,7 +46,7 @@ async function check(url: string, o: { timeoutMs: number; budgetMs: number }): P
 
 describe('the time budget of each contract check', () => {
   it('a service that hangs every route fails the check whose budget ran out, by name, then is skipped as silent', async () => {
-    const { rows, ms } = await check(await serve(hangs), { timeoutMs: 10_000, budgetMs: 600 });
+    const { rows, ms } = await check(await serve(hangs), { timeoutMs: 10_000, budgetMs: 2000 });
     const byFamily = (f: string): CheckResult[] => rows.filter((r) => r.family === f);
     const health = byFamily('health');
     assert.ok(health.length === 1 && health[0]?.subject !== '(time budget)' && !/stopped answering/.test(health[0]?.detail ?? ''), `its health route answers: ${JSON.stringify(health)}`);
@@ -54,7 +54,7 @@ describe('the time budget of each contract check', () => {
     assert.equal(routes.length, 1);
     assert.equal(routes[0]?.verdict, 'fail');
     assert.equal(routes[0]?.subject, '(time budget)');
-    assert.match(routes[0]?.detail ?? '', /^ran out of its time budget: 0\.6 s for the whole routes check, spent after 1 request; the last request was cut off unanswered/);
+    assert.match(routes[0]?.detail ?? '', /^ran out of its time budget: 2 s for the whole routes check, spent after 1 request; the last request was cut off unanswered/);
     const cut = routes[0]?.failure?.exchange;
     assert.ok(cut && !answered(cut.response), 'the request that was cut off is shown');
     // Every budget cut is a request left unanswered: after SILENT_IN_A_ROW of them the service is silent.
@@ -66,7 +66,7 @@ describe('the time budget of each contract check', () => {
     const skipped = rows.filter((r) => r.verdict === 'skip');
     assert.ok(skipped.length >= 1 && skipped.every((r) => /not run: the service stopped answering/.test(r.detail)), JSON.stringify(skipped));
     assert.equal(contractPassed(rows), false);
-    assert.ok(ms >= 3 * 500 && ms < 20_000, `took ${ms} ms`);
+    assert.ok(ms >= (SILENT_IN_A_ROW - 1) * 2000 && ms < 30_000, `took ${ms} ms`);
   });
 
   it('without a budget cut, requests that time out in a row mark the service silent within one check', async () => {
@@ -117,13 +117,13 @@ describe('the time budget of each contract check', () => {
   it('faultline contract --check-budget: the table names the check whose budget ran out; exit 1; the replay keeps the budget', async () => {
     const url = await serve(hangs);
     const started = Date.now();
-    const r = await cli(['contract', 'ledger', '--url', url, '--check-budget', '1s', '--cases', '5'], 90_000);
+    const r = await cli(['contract', 'ledger', '--url', url, '--check-budget', '2s', '--cases', '5'], 90_000);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /each check within 1 s/);
-    assert.match(r.stdout, /^ {2}routes +\(time budget\) +FAIL +1 +ran out of its time budget: 1 s for the whole routes check/m);
+    assert.match(r.stdout, /each check within 2 s/);
+    assert.match(r.stdout, /^ {2}routes +\(time budget\) +FAIL +1 +ran out of its time budget: 2 s for the whole routes check/m);
     assert.match(r.stdout, /^FAIL {2}routes {2}\(time budget\)$/m);
     assert.match(r.stdout, /the service stopped answering: 3 requests in a row got no answer/);
-    assert.match(r.stdout, /^replay: faultline contract ledger --url \S+ --seed 1 --cases 5 --check-budget 1s$/m);
+    assert.match(r.stdout, /^replay: faultline contract ledger --url \S+ --seed 1 --cases 5 --check-budget 2s$/m);
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 });
