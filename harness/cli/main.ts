@@ -38,7 +38,7 @@ function build(setCode: (code: number) => void): Command {
     .option('--duration <duration>', 'measured traffic duration: 30s, 1m30s, 500ms (a bare number is seconds); scales the fault timeline')
     .option('--warmup <duration>', 'warm-up before the measured part, recorded but never gated (default: the scenario\'s, 5s; 0 = none)')
     .option('--rate <per-second>', 'open model arrival rate')
-    .option('--seed <n>', 'seed for traffic and accounts')
+    .option('--seed <n>', 'seed for traffic and accounts: 0 to 4294967295 (2^32 - 1)')
     .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']))
     .option('--standin', 'force card-network stand-in on')
     .option('--no-standin', 'switch card-network stand-in off')
@@ -75,7 +75,7 @@ function build(setCode: (code: number) => void): Command {
     .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']).default('hardened'))
     .option('--json <file>', 'also write the service URLs as JSON')
     .option('--toxiproxy-port <port>', 'port of the Toxiproxy-compatible API', '8474')
-    .option('--seed <n>', 'seed for the accounts', '1')
+    .option('--seed <n>', 'seed for the accounts: 0 to 4294967295 (2^32 - 1)', '1')
     .option('--replace <service=command>', REPLACE_HELP.replace, collect)
     .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
     .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
@@ -171,11 +171,12 @@ function build(setCode: (code: number) => void): Command {
     .argument('<service>', 'card-processor, ledger, ledger-store or feed')
     .option('--url <base>', 'your service, already running at this http://127.0.0.1:<port> address')
     .option('--command <cmd>', 'start your service with this command, as a run would (PORT, FAULTLINE_* variables, faultline\'s services around it)')
-    .option('--seed <n>', 'seed of the generated requests and of the seeded accounts (default 1)')
+    .option('--seed <n>', 'seed of the generated requests and of the seeded accounts: 0 to 4294967295 (default 1)')
     .option('--cases <n>', 'generated requests per route (default 100)')
     .option('--replicas <n>', 'replicas of a --command service: repeats of an idempotent request go to another one')
     .option('--ready-timeout <duration>', 'how long the service may take to answer its health route (default: 20s for --command, 5s for --url)')
     .option('--scenario <name>', 'a scenario (catalog name or file) you will run it in: an admin route its faults need must be there (repeatable)', collect)
+    .option('--check-budget <duration>', 'total time each check may take, e.g. 30s (default: 1m per 100 --cases); a check that runs out fails, named')
     .addHelpText(
       'after',
       [

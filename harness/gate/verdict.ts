@@ -5,7 +5,7 @@
 // - its own health broke a validity limit (the machine shaped the numbers), unless it lost or double-counted
 //   money: a broken money invariant is a failure whatever the machine did;
 // - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
-import type { BaselineDelta, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
+import type { BaselineDelta, ProcessEvent, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';
 import { evaluateThresholds, type Thresholds } from './thresholds.ts';
 
@@ -55,6 +55,13 @@ export function baselineLine(d: BaselineDelta): string {
   );
 }
 
+/** `ledger-store (replaced by command "node store.js", pid 412) died on its own at 2.4 s: killed by SIGKILL` */
+export function processExitLine(e: ProcessEvent): string {
+  const how = e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`;
+  const what = e.replaced_by ? `replaced by ${e.replaced_by}, pid ${e.pid}` : `pid ${e.pid}`;
+  return `${e.replica} (${what}) died on its own at ${e.at_s.toFixed(1)} s: ${how}; no fault stopped it`;
+}
+
 export function decide(summary: Summary, thresholds: Thresholds, baseline?: BaselineInput): Decision {
   const failures: string[] = [];
   const moneyLost: string[] = [];
@@ -64,6 +71,9 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
       failures.push(`fault ${fault.name} (${fault.fault} on ${fault.target}) never took effect${fault.error ? `: ${fault.error}` : ''}`);
     }
   }
+
+  // A replica that died on its own is what happened first: it names the process and how it ended.
+  for (const e of summary.process_events ?? []) if (!e.expected) failures.push(processExitLine(e));
 
   for (const inv of summary.invariants) {
     if (inv.ok) continue;

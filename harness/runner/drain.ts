@@ -1,5 +1,6 @@
 // After traffic: ask every card processor to flush its feed outbox, so the feed can be checked against
 // the ledger. A processor that cannot be reached is reported, not fatal: the checker will say what it saw.
+import { boundedJson } from '../http/bounded-body.ts';
 import type { TopologyControl } from '../topology/types.ts';
 
 export async function drainProcessors(topology: TopologyControl, deadlineMs: number, log: (line: string) => void): Promise<void> {
@@ -15,7 +16,7 @@ export async function drainProcessors(topology: TopologyControl, deadlineMs: num
             body: JSON.stringify({ deadline_ms: deadlineMs }),
             signal: AbortSignal.timeout(deadlineMs + 2000),
           });
-          const body = (await res.json()) as { drained?: boolean; pending?: number };
+          const body = (await boundedJson(res)) as { drained?: boolean; pending?: number };
           if (!body.drained) log(`${p.name}: ${body.pending ?? '?'} feed events still pending after drain`);
         } catch (err) {
           log(`${p.name}: drain failed: ${(err as Error).message}`);

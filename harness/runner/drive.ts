@@ -19,6 +19,7 @@ import { settle } from './settle.ts';
 import { checkRun } from './check-run.ts';
 import { trafficClock } from './traffic-clock.ts';
 import { faultsWithRecovery, writeRun } from './write-run.ts';
+import { processEvents } from './process-events.ts';
 import type { RunContext } from './context.ts';
 
 export async function drive(ctx: RunContext): Promise<Summary> {
@@ -93,6 +94,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
       checks,
       eventLoop: health.figures(),
       historyFile: path.basename(history.path),
+      processEvents: processEvents(topology, scenario, t0),
     },
     versions(),
   );

@@ -63,6 +63,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     processorIdempotencyByIdOnly: options.processorIdempotencyByIdOnly,
     replace: scenario.replace,
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
+    signal: options.signal,
   };
   if (options.mode === 'compose') {
     const { startComposeTopology } = await import('../topology/compose.ts');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DurationError, parseDuration } from './duration.ts';
 import { tolerancesSchema } from '../gate/baseline.ts';
 import { loopbackUrlProblem } from './loopback-url.ts';
+import { MAX_SEED, SEED_RANGE } from './seed.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -166,7 +167,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().min(1),
   /** Which failure story in shared/seeds this scenario is traced to. */
   story: z.string().default(''),
-  seed: z.number().int().nonnegative().default(1),
+  seed: z.number().refine((n) => Number.isInteger(n) && n >= 0 && n <= MAX_SEED, { message: `a seed is ${SEED_RANGE}` }).default(1),
   topology: topologySchema.default(topologySchema.parse({})),
   traffic: trafficSchema.default(trafficSchema.parse({})),
   network: networkSchema.default(networkSchema.parse({})),

@@ -28,6 +28,8 @@ export interface SummaryParts {
   command: string;
   versions: Summary['versions'];
   historyFile: string;
+  /** Ends of replicas' processes during the run. */
+  processEvents?: Summary['process_events'];
 }
 
 /** The summary of a finished (or interrupted) run, verdict not yet decided. */
@@ -73,6 +75,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     passed: false,
     reasons: [],
     command: p.command,
+    ...(p.processEvents ? { process_events: p.processEvents } : {}),
     versions: p.versions,
     files: { history: p.historyFile },
     ...(p.scenario.baseline_tolerances && Object.keys(p.scenario.baseline_tolerances).length > 0 ? { baseline_tolerances: p.scenario.baseline_tolerances } : {}),

@@ -227,6 +227,22 @@ export interface ReplacedService {
   replicas: number;
 }
 
+/** A replica's process that ended during the run: on its own (a crash, an OOM kill) or by a fault. */
+export interface ProcessEvent {
+  replica: string;
+  service: string;
+  pid: number;
+  /** Seconds from the start of the measured part (negative in the warm-up). */
+  at_s: number;
+  /** Its exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: string | null;
+  /** faultline ended it (a process fault, a restart); false: it died on its own, which fails the run. */
+  expected: boolean;
+  /** The user's service it was, when the mock was replaced: `command "node store.js"`. */
+  replaced_by?: string;
+}
+
 export interface Summary {
   scenario: string;
   description: string;
@@ -284,6 +300,8 @@ export interface Summary {
   reasons: string[];
   /** The command that repeats this run. */
   command: string;
+  /** Every end of a replica's process during the run (absent in summaries older than this field). */
+  process_events?: ProcessEvent[];
   versions: { faultline: string; node: string; platform: string };
   files: { history: string; report?: string; junit?: string };
 }

@@ -6,9 +6,10 @@ import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
 import { onInterrupt } from '../signals.ts';
-import { exitCodeFor, UsageError } from '../exit-codes.ts';
+import { EXIT, exitCodeFor, UsageError } from '../exit-codes.ts';
 import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
@@ -54,6 +55,13 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     out(`run folder: ${rel}${summary.files.report ? `  (report: ${path.join(rel, summary.files.report)})` : ''}`);
     await live?.linger(controller.signal);
     return exitCodeFor(summary);
+  } catch (err) {
+    // Ctrl-C before traffic: nothing was measured; every process the start had begun is stopped.
+    if (err instanceof StartInterrupted) {
+      process.stderr.write(`faultline: ${err.message}; nothing was measured\n`);
+      return EXIT.interrupted;
+    }
+    throw err;
   } finally {
     await live?.close();
     release();

@@ -13,6 +13,7 @@ import { runScenario } from '../../runner/run.ts';
 import { REPORTS_DIR, timestamp } from '../../runner/run-folder.ts';
 import { writeSuiteIndex, type SuiteRun } from '../../report/suite-index.ts';
 import { onInterrupt } from '../signals.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Summary } from '../../summary/types.ts';
 
@@ -53,10 +54,20 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
         return result;
       };
       out(`suite ${name}: ${label}…`);
-      let result = await runOnce(1);
+      let result: { summary: Summary; runDir: string };
+      try {
+        result = await runOnce(1);
+      } catch (err) {
+        if (!(err instanceof StartInterrupted)) throw err;
+        out(`  ${label}: ${err.message}; not run`); // Ctrl-C before its traffic: the suite ends with what it has
+        break;
+      }
       if (result.summary.verdict === 'inconclusive' && !result.summary.incomplete && !controller.signal.aborted) {
         out(`  ${label} was inconclusive (${result.summary.validity.reasons[0] ?? 'run health'}): running it once more`);
-        result = await runOnce(2);
+        result = await runOnce(2).catch((err: unknown) => {
+          if (err instanceof StartInterrupted) return result; // Ctrl-C before the rerun's traffic: the first run stands
+          throw err;
+        });
         if (result.summary.verdict === 'inconclusive') out(`  ${label} is inconclusive twice: this machine cannot give it a verdict now`);
       }
       runs.push(result);

@@ -5,7 +5,10 @@ import { rename, writeFile } from 'node:fs/promises';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
-import { UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
+import type { RunningTopology } from '../../topology/types.ts';
+import { seedFlag } from '../flags.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import { replacedText } from '../../report/sections/run.ts';
 import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
@@ -28,8 +31,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   if (!ROUTER_POLICIES.includes(router)) throw new UsageError(`--router must be one of ${ROUTER_POLICIES.join(', ')}, got "${options.router}"`);
   const toxiproxyPort = Number(options.toxiproxyPort ?? 8474);
   if (!Number.isInteger(toxiproxyPort) || toxiproxyPort < 0 || toxiproxyPort > 65535) throw new UsageError(`--toxiproxy-port must be a port number, got "${options.toxiproxyPort}"`);
-  const seed = Number(options.seed ?? 1);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
+  const seed = seedFlag(options.seed) ?? 1;
   const { replace, replicas } = replaceFlags(options);
   const metricsPort = metricsPortFlag(options.metricsPort);
   const spec = topologySchema.parse({ router });
@@ -37,10 +39,23 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   const replaced = replacedServices({ replace, topology: spec });
   // Bound before the pipeline starts: a taken port stops `up` before any process does (exit 3).
   const metrics = metricsPort === undefined ? null : await LiveUpMetrics.start({ port: metricsPort, router, seed });
-  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace }).catch(async (err: unknown) => {
+  // One Ctrl-C stops it, while it starts too: the start is interrupted and what it had started is stopped.
+  const starting = new AbortController();
+  const interruptStart = (): void => starting.abort();
+  process.on('SIGINT', interruptStart);
+  process.on('SIGTERM', interruptStart);
+  let topology: RunningTopology;
+  try {
+    topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace, signal: starting.signal });
+  } catch (err) {
     await metrics?.close();
-    throw err;
-  });
+    if (!(err instanceof StartInterrupted)) throw err;
+    out(`stopped: ${err.message}`);
+    return EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', interruptStart);
+    process.off('SIGTERM', interruptStart);
+  }
   metrics?.watch(topology);
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
