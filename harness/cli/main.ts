@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/errors.ts';
 import { collect } from './replace-flags.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
-const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError']);
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError']);
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -189,6 +189,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; anything else commander rejects is a usage error.
       return err.exitCode === 0 ? EXIT.passed : EXIT.usage;
+    }
+    if ((err as Error).name === 'ReadInterruptedError') {
+      // Ctrl-C while an input was still being read (a named pipe): nothing had started.
+      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      return EXIT.interrupted;
     }
     if (err instanceof ScenarioError || err instanceof UsageError || USAGE_ERRORS.has((err as Error).name)) {
       process.stderr.write(`faultline: ${(err as Error).message}\n`);

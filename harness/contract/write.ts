@@ -1,6 +1,7 @@
 // `npm run contracts`: regenerates services/contracts/<service>.openapi.json from the services' route schemas.
 // `npm run contracts -- --check` writes nothing and exits 1 naming every document that is out of date.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { CONTRACT_SERVICES } from './types.ts';
 import { CONTRACTS_DIR, contractFileName, contractPath } from './files.ts';
 import { openapiFor, serializeDocument } from './openapi.ts';
@@ -21,7 +22,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${shown}: up to date\n`);
       continue;
     }
-    await writeFile(contractPath(service), text);
+    await writeFileAtomic(contractPath(service), text);
     process.stdout.write(`${shown}: written (${Object.keys(JSON.parse(text).paths as object).length} paths)\n`);
   }
   if (stale.length > 0) {

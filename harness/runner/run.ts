@@ -21,7 +21,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Everything that can be wrong with the input is checked before anything starts.
   checkReplacements(scenario, options.mode);
-  const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000 }) : null;
+  const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000, signal: options.signal, log }) : null;
   const baseline = await loadBaseline(scenario, options);
 
   const runDir = await makeRunFolder(scenario.name, scenario.topology.router, options.out);

@@ -2,7 +2,8 @@
 // with a baseline, without running traffic again. Exit 1 when anything fails; the report and junit.xml
 // are rewritten so they show the gate's deltas.
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { existsSync } from 'node:fs';
 import type { Summary } from '../../summary/types.ts';
 import { decide, applyDecision } from '../../gate/verdict.ts';
@@ -33,7 +34,7 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
       }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
-  await writeFile(file, stringifyMasked(gated, 2) + '\n');
+  await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
   if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
   for (const t of gated.thresholds) out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'n/a'})`);
   for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);

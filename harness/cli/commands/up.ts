@@ -1,7 +1,7 @@
 // `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
 // service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
 // --replace / --replace-url put the user's own services in the mocks' places, as in `faultline run`.
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
@@ -60,12 +60,10 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   if (options.json) {
     const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
     // Written whole or not at all: a script polling for the file never reads half of it.
-    const partial = `${options.json}.${process.pid}.tmp`;
-    await writeFile(
-      partial,
+    await writeFileAtomic(
+      options.json,
       JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, replaced, services }, null, 2) + '\n',
     );
-    await rename(partial, options.json);
     out(`wrote ${options.json}`);
   }
   await stopped;
