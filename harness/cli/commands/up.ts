@@ -1,7 +1,9 @@
 // `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
 // service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
 // --replace / --replace-url put the user's own services in the mocks' places, as in `faultline run`.
+import path from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
@@ -28,6 +30,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   const seed = Number(options.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
   const { replace, replicas } = replaceFlags(options);
+  if (options.json) await prepareOutputFolder(path.dirname(path.resolve(options.json)), '--json'); // before anything starts
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
   const replaced = replacedServices({ replace, topology: spec });
