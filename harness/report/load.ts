@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { DEFAULT_VALIDITY_LIMITS } from '../gate/validity.ts';
 import type { AuthorizationCounts, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
-import { readSummaryFile, validateSummary } from '../summary/schema.ts';
+import { existsSync } from 'node:fs';
+import { readSummaryFile, SummaryError, validateSummary } from '../summary/schema.ts';
 
 export { SummaryError } from '../summary/schema.ts';
 
@@ -151,6 +152,7 @@ export function normalizeSummary(input: unknown, file = 'summary.json'): Summary
 /** Reads, checks and normalizes `<runDir>/summary.json`; a SummaryError names the file and the field. */
 export async function readSummary(runDir: string): Promise<Summary> {
   const file = join(runDir, 'summary.json');
+  if (!existsSync(file)) throw new SummaryError(`${file}: no summary.json in this run folder`);
   return normalizeSummary(await readSummaryFile(file), file);
 }
 

@@ -21,6 +21,19 @@ export interface TrafficResult {
   aborted: boolean;
   /** Seconds of the measured part that traffic covered: the duration, or less when it was stopped early. */
   measured_s: number;
+  /** The kinds of request the traffic could send: what a threshold's metric can be measured on. */
+  request_kinds: string[];
+}
+
+/** The request kinds a run's traffic holds: the closed model's authorizations, the mix's, or the replay's. */
+export function requestKinds(ctx: RunContext): string[] {
+  const { traffic } = ctx.scenario;
+  if (traffic.model === 'closed') return ['authorization'];
+  const replayed = (ctx.replayPlan as { info?: { kinds: Record<string, number> } } | null)?.info?.kinds;
+  if (replayed) return Object.entries(replayed).filter(([, n]) => n > 0).map(([kind]) => kind);
+  const mix: Array<[string, number]> = [['authorization', traffic.mix.authorizations], ['reversal', traffic.mix.reversals], ['balance', traffic.mix.balance], ['feed', traffic.mix.feed]];
+  const kinds = mix.filter(([, weight]) => weight > 0).map(([kind]) => kind);
+  return traffic.conflicting_retries > 0 ? [...kinds, 'conflicting_retry'] : kinds;
 }
 
 export interface TrafficHooks {
@@ -57,7 +70,7 @@ export async function runTraffic(ctx: RunContext, hooks: TrafficHooks): Promise<
       signal,
       onTick: (p) => hooks.onSecond(p.elapsed_ms),
     });
-    return { model: 'closed', target_rate: 0, achieved_rate: result.achieved_rate, sent: result.sent, dropped: 0, aborted: result.aborted, measured_s: measuredSeconds(hooks.t0, durationMs, result.aborted) };
+    return { model: 'closed', target_rate: 0, achieved_rate: result.achieved_rate, sent: result.sent, dropped: 0, aborted: result.aborted, measured_s: measuredSeconds(hooks.t0, durationMs, result.aborted), request_kinds: requestKinds(ctx) };
   }
   const plan = ctx.replayPlan ?? shifted(planTraffic({ seed: scenario.seed, traffic: scenario.traffic, accounts: hooks.accounts, durationS: scenario.warmup_s + scenario.traffic.duration_s }), -warmupMs);
   const result = await runOpenModel({
@@ -85,6 +98,7 @@ export async function runTraffic(ctx: RunContext, hooks: TrafficHooks): Promise<
     dropped: result.dropped,
     aborted,
     measured_s: measuredSeconds(hooks.t0, durationMs, aborted),
+    request_kinds: requestKinds(ctx),
   };
 }
 

@@ -153,6 +153,7 @@ export const summarySchema = object({
     late: count.optional(),
     dropped: count,
     sent: count,
+    request_kinds: list(text(64), 64).optional(),
   }).optional(),
   phases: list(phase).optional(),
   faults: list(fault, 1000).optional(),

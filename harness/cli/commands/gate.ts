@@ -32,7 +32,10 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
   await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
   if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
-  for (const t of gated.thresholds) out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'n/a'})`);
+  for (const t of gated.thresholds) {
+    if (t.not_applicable !== undefined) out(`n/a  ${t.metric} ${t.expression} (${t.not_applicable})`);
+    else out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'no data'})`);
+  }
   for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);
   out(`${gated.verdict.toUpperCase()}: ${gated.reasons.join('; ')}`);
   return exitCodeFor(gated);
