@@ -18,15 +18,23 @@ function noAppReads(summary: Summary): string | null {
   return null;
 }
 
-/** Why no phase of this name (and fault) exists in the run's schedule, or null when one does. */
-function missingPhase(summary: Summary, tags: MetricTags): string | null {
-  const phase = tags.phase ?? (tags.fault !== undefined ? 'during' : undefined);
-  if (phase === undefined) return null;
-  const exists = summary.phases.some((p) => p.name === phase && (tags.fault === undefined || p.fault === tags.fault));
-  if (exists) return null;
-  const of = tags.fault !== undefined ? ` of fault ${tags.fault}` : '';
-  const why = phase === 'before' ? ': its window starts at 0 s' : phase === 'after' ? ': its window lasts to the end of traffic' : '';
-  return `the run's schedule has no ${phase} phase${of}${why}`;
+/**
+ * Why the schedule cannot have this phase: a `before` phase of windows that start at 0 s, an `after` phase
+ * of windows that last to the end of traffic. Any other missing phase (a `during`, or phases lost from a
+ * summary) is data the run should have produced: null, and the threshold fails on no data.
+ */
+function impossiblePhase(summary: Summary, tags: MetricTags): string | null {
+  const phase = tags.phase;
+  if (phase !== 'before' && phase !== 'after') return null;
+  if (summary.phases.some((p) => p.name === phase && (tags.fault === undefined || p.fault === tags.fault))) return null;
+  const faults = summary.faults.filter((f) => tags.fault === undefined || f.name === tags.fault);
+  if (faults.length === 0) return null;
+  const names = faults.map((f) => f.name).join(', ');
+  if (phase === 'before' && faults.every((f) => f.scheduled_s <= 0)) return `the run's schedule has no before phase of ${names}: ${faults.length === 1 ? 'its window starts' : 'their windows start'} at 0 s`;
+  if (phase === 'after' && faults.every((f) => f.recovery_applicable === false || f.scheduled_end_s >= summary.duration_s)) {
+    return `the run's schedule has no after phase of ${names}: ${faults.length === 1 ? 'its window lasts' : 'their windows last'} to the end of traffic`;
+  }
+  return null;
 }
 
 /** The reason a run cannot produce `metric{tags}`, or null when it can. */
@@ -45,5 +53,5 @@ export function notApplicable(metric: string, tags: MetricTags, summary: Summary
     }
     return null;
   }
-  return missingPhase(summary, tags);
+  return impossiblePhase(summary, tags);
 }
