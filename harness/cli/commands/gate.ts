@@ -38,5 +38,6 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
   }
   for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);
   out(`${gated.verdict.toUpperCase()}: ${gated.reasons.join('; ')}`);
-  return exitCodeFor(gated);
+  // The gate was not interrupted: a stored interrupted run is inconclusive here (4), unless it lost money (1).
+  return exitCodeFor({ verdict: gated.verdict, incomplete: false });
 }
