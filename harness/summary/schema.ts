@@ -192,8 +192,8 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Checks a parsed summary.json; throws a SummaryError naming `file` and the first bad field. */
 export function validateSummary(raw: unknown, file: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SummaryError(`${file}: not a faultline summary: the file must hold a JSON object, got ${shown(raw)}`);
-  if (!('scenario' in raw) || !('authorizations' in raw)) throw new SummaryError(`${file}: not a faultline summary: it has no "scenario" or "authorizations"`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SummaryError(`${file}: not a faultline summary.json: the file must hold a JSON object, got ${shown(raw)}`);
+  if (!('scenario' in raw) || !('authorizations' in raw)) throw new SummaryError(`${file}: not a faultline summary.json: it has no "scenario" or "authorizations"`);
   const result = summarySchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
