@@ -71,6 +71,6 @@ export async function folderProblem(dir: string): Promise<string | null> {
  */
 export async function prepareOutputFolder(dir: string, flag: string): Promise<string> {
   const problem = await folderProblem(dir);
-  if (problem !== null) throw new OutputFolderError(`${flag} ${dir}: cannot write there: ${problem} (choose another ${flag})`);
+  if (problem !== null) throw new OutputFolderError(`${flag} ${dir}: cannot write there: ${problem}${flag.startsWith('--') ? ` (choose another ${flag})` : ''}`);
   return path.resolve(dir);
 }
