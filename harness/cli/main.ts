@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/errors.ts';
 import { collect } from './replace-flags.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
-const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError']);
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError']);
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -43,8 +43,8 @@ function build(setCode: (code: number) => void): Command {
     .option('--standin', 'force card-network stand-in on')
     .option('--no-standin', 'switch card-network stand-in off')
     .option('--out <dir>', 'run folder (default reports/runs/<time>-<scenario>)')
-    .option('--replay <file>', 'replay requests from a JSONL file instead of generating them')
-    .option('--speed <factor>', 'replay speed factor (2 = twice as fast)')
+    .option('--replay <file>', 'replay requests from a JSONL file (or a named pipe) instead of generating them; cut at --duration')
+    .option('--speed <factor>', 'replay speed factor, 0.01 to 100 (2 = twice as fast); --duration still ends the run')
     .addOption(new Option('--model <model>', 'load model').choices(['open', 'closed']))
     .option('--connections <n>', 'closed model: concurrent connections')
     .addOption(new Option('--mode <mode>', 'where the pipeline runs').choices(['embedded', 'compose']).default('embedded'))
@@ -211,6 +211,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; anything else commander rejects is a usage error.
       return err.exitCode === 0 ? EXIT.passed : EXIT.usage;
+    }
+    if ((err as Error).name === 'ReadInterruptedError') {
+      // Ctrl-C while an input was still being read (a named pipe): nothing had started.
+      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      return EXIT.interrupted;
     }
     if (err instanceof ScenarioError || err instanceof UsageError || USAGE_ERRORS.has((err as Error).name)) {
       process.stderr.write(`faultline: ${(err as Error).message}\n`);

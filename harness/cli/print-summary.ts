@@ -2,6 +2,7 @@
 // declines by reason (and the false ones), invariants, verdict.
 import type { DeclineSummary, Summary } from '../summary/types.ts';
 import { replacedText } from '../report/sections/run.ts';
+import { notApplicableLine } from '../gate/verdict.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -55,5 +56,6 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
   if (s.declines) for (const line of declineLines(s.declines)) out(line);
   const bad = s.invariants.filter((i) => !i.ok);
   out(`invariants: ${s.invariants.length - bad.length}/${s.invariants.length} hold${bad.length ? `; failing: ${bad.map((i) => `${i.name} (${i.offending.slice(0, 3).join(', ')})`).join('; ')}` : ''}`);
+  for (const t of s.thresholds) if (t.not_applicable !== undefined) out(notApplicableLine(t));
   out(`${s.verdict.toUpperCase()}: ${s.reasons.join('; ')}`);
 }

@@ -20,8 +20,9 @@
 // A fault that recovered in the baseline but never recovers now always fails; a metric present in only
 // one of the two runs is skipped. "Never recovered" is Infinity in memory and null in JSON. A scenario's
 // `baseline_tolerances` and a `--tolerances` file override any band, per family or per metric.
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { InputFileError, readInputText } from '../files/input-file.ts';
+import { readSummaryFile, SummaryError } from '../summary/schema.ts';
 import type { BaselineDelta, LatencySummary, PhaseSummary, Summary } from '../summary/types.ts';
 
 export interface Tolerance {
@@ -104,10 +105,10 @@ export function mergeTolerances(scenario: BaselineTolerances, file: BaselineTole
 export async function loadTolerances(file: string): Promise<BaselineTolerances> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(await readInputText(file, { maxBytes: 1024 * 1024, what: 'a tolerances file' }));
   } catch (err) {
-    const e = err as Error & { code?: string };
-    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
+    if (err instanceof InputFileError) throw new BaselineFileError(err.message);
+    throw new BaselineFileError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   return parseTolerances(raw, file);
 }
@@ -342,10 +343,10 @@ export function worseDirection(metric: string): 'lower' | 'higher' {
 export async function loadBaselineSummary(file: string): Promise<Summary> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = await readSummaryFile(file); // bounded, parsed and checked against the summary schema
   } catch (err) {
-    const e = err as Error & { code?: string };
-    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
+    if (err instanceof SummaryError) throw new BaselineFileError(err.message);
+    throw err;
   }
   const s = raw as Partial<Summary> | null;
   if (!s || typeof s !== 'object' || !s.authorizations || !Array.isArray(s.phases) || !Array.isArray(s.faults) || !s.latency_ms) {

@@ -42,7 +42,13 @@ function signed(metric: string, value: number): string {
   return value < 0 ? `−${text}` : `+${text}`;
 }
 
+/** "threshold app_success_rate rate>0.999 n/a: the closed model sends…", for a threshold a run cannot produce. */
+export function notApplicableLine(t: ThresholdResult): string {
+  return `threshold ${t.metric} ${t.expression} n/a: ${t.not_applicable ?? 'the run cannot produce this metric'}`;
+}
+
 export function thresholdLine(t: ThresholdResult): string {
+  if (t.not_applicable !== undefined) return notApplicableLine(t);
   const actual = t.actual === null && t.metric.startsWith('recovery_seconds') ? 'never recovered' : formatMetricValue(t.metric, t.actual);
   return `threshold ${t.metric} ${t.expression} failed: actual ${actual}`;
 }
@@ -113,9 +119,11 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
 
   const passed = lines.length === 0;
   if (passed) {
+    const na = thresholdResults.filter((t) => t.not_applicable !== undefined).length;
+    const judgedThresholds = thresholdResults.length - na;
     const parts = [
       `${summary.invariants.length} invariant${summary.invariants.length === 1 ? '' : 's'}`,
-      `${thresholdResults.length} threshold${thresholdResults.length === 1 ? '' : 's'}`,
+      `${judgedThresholds} threshold${judgedThresholds === 1 ? '' : 's'}${na > 0 ? ` (${na} more n/a: this run cannot produce ${na === 1 ? 'its metric' : 'their metrics'})` : ''}`,
     ];
     if (baselineResult) parts.push(`${baselineResult.deltas.length} baseline metrics`);
     lines.push(`all checks passed: ${parts.join(', ')}`);

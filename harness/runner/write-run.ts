@@ -1,6 +1,5 @@
 // The end of a run: its fault windows with recovery, its validity, its summary and verdict, written to
 // the run folder with the report (no card number in any of it).
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AggregateResult, FaultSummary, Summary } from '../summary/types.ts';
 import { withRecovery, successRateThreshold } from '../history/recovery.ts';
@@ -11,6 +10,7 @@ import { validityFigures } from '../summary/validity-figures.ts';
 import { writeReport } from '../report/report.ts';
 import { stringifyMasked } from '../../services/common/pan.ts';
 import { replacedServices } from '../scenario/replacements.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { RunContext } from './context.ts';
 
 /** Fault summaries with recovery; a window lasting to the end of traffic has none to measure. */
@@ -52,7 +52,7 @@ export async function writeRun(
   });
   summary = applyDecision(summary, decide(summary, scenario.thresholds, ctx.baseline));
   if (options.report !== false) summary.files = { ...summary.files, report: 'index.html', junit: 'junit.xml' };
-  await writeFile(path.join(ctx.runDir, 'summary.json'), stringifyMasked(summary, 2) + '\n');
+  await writeFileAtomic(path.join(ctx.runDir, 'summary.json'), stringifyMasked(summary, 2) + '\n');
   if (options.report !== false) await writeReport(ctx.runDir);
   return summary;
 }

@@ -19,7 +19,7 @@ export interface SummaryParts {
   startedAt: string;
   incomplete: boolean;
   aggregate: AggregateResult;
-  load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number };
+  load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number; request_kinds?: string[] };
   faults: FaultSummary[];
   advices: Summary['advices'];
   /** `figures`: what the checkers add beside their results (e.g. `declines`). */
@@ -57,6 +57,7 @@ export function assembleSummary(p: SummaryParts): Summary {
       late: agg.load.late,
       dropped: agg.load.dropped || p.load.dropped,
       sent: agg.load.sent || p.load.sent,
+      ...(p.load.request_kinds ? { request_kinds: p.load.request_kinds } : {}),
     },
     phases: agg.phases,
     faults: p.faults,

@@ -126,8 +126,11 @@ export interface DeclineSummary {
 export interface ThresholdResult {
   metric: string;
   expression: string;
+  /** True when met, or when not applicable (then `not_applicable` says why and nothing was judged). */
   ok: boolean;
   actual: number | null;
+  /** Why this run cannot produce the metric at all (e.g. the closed model makes no app reads): shown as n/a. */
+  not_applicable?: string;
 }
 
 export interface BaselineDelta {
@@ -270,6 +273,8 @@ export interface Summary {
     late: number;
     dropped: number;
     sent: number;
+    /** The kinds of request the run's traffic could send (authorization, reversal, balance, feed…); absent in older summaries. */
+    request_kinds?: string[];
   };
   phases: PhaseSummary[];
   faults: FaultSummary[];

@@ -151,6 +151,9 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
     return { service, seed, cases, scenarios, budgetMs, start: (signal) => urlTarget(service, url, r.health, (readyS ?? 5) * 1000, signal), replay: `faultline contract ${service} --url ${url}${flags}` };
   }
   const command = o.command as string;
+  // Checked here, under its own name: --replace's parser below would name --replace.
+  if (command.trim() === '') throw new UsageError(`--command must be the command that starts your service, e.g. --command "node my-ledger.js", got "${command}"`);
+  if (command.length > 4096) throw new UsageError(`--command must be at most 4096 characters, got ${command.length}`);
   const replicas = o.replicas === undefined ? undefined : [/^\d+$/.test(o.replicas) ? `${service}=${o.replicas}` : o.replicas];
   if (replicas && !(replicas[0] as string).startsWith(`${service}=`)) throw new UsageError(`--replicas ${o.replicas}: give the replicas of ${service}, e.g. --replicas 2`);
   const { replace, replicas: counts } = replaceFlags({ replace: [`${service}=${command}`], ...(replicas ? { replicas } : {}) });

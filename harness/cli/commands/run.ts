@@ -31,7 +31,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     replace,
     replicas,
   });
-  const speed = positiveNumber('--speed', o.speed, { max: 1000 });
+  const speed = speedFlag(o.speed);
   const live = await startLiveMetrics(o, scenario, (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
@@ -66,6 +66,18 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     await live?.close();
     release();
   }
+}
+
+/** --speed's range: 100× a recording's pace, or a hundredth of it (a 10 s recording then lasts 17 min). */
+export const SPEED_RANGE = { min: 0.01, max: 100 } as const;
+
+function speedFlag(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const speed = Number(raw);
+  if (!Number.isFinite(speed) || speed < SPEED_RANGE.min || speed > SPEED_RANGE.max) {
+    throw new UsageError(`--speed must be a number from ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (1 = as recorded, 2 = twice as fast), got "${String(raw)}"`);
+  }
+  return speed;
 }
 
 function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>): string {

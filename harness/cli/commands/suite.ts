@@ -4,8 +4,10 @@
 // run counts. Exit 1 if any run failed, else 4 if any stayed inconclusive, 130 if interrupted.
 // Inconclusive or interrupted runs are never written as baselines.
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { loadBaselineSummary } from '../../gate/baseline.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
@@ -28,7 +30,16 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
     planned.push({ label: run.label ?? run.scenario, scenario: applyOverrides(scenario, { router: run.router, standin: run.standin, duration: run.duration, rate: run.rate }) });
   }
   if (o.baselineDir && !existsSync(o.baselineDir)) throw new UsageError(`--baseline-dir ${o.baselineDir} does not exist`);
-  const suiteDir = path.resolve(o.out ?? path.join(REPORTS_DIR, 'suites', `${timestamp()}-${name}`));
+  // Every baseline is read and checked against the summary schema before the first run (exit 2 naming
+  // the file and the field), and every output folder is proven writable: nothing fails after an hour.
+  if (o.baselineDir) {
+    for (const { label } of planned) {
+      const file = path.join(o.baselineDir, `${label}.json`);
+      if (existsSync(file)) await loadBaselineSummary(file);
+    }
+  }
+  const suiteDir = await prepareOutputFolder(o.out ?? path.join(REPORTS_DIR, 'suites', `${timestamp()}-${name}`), '--out');
+  if (o.writeBaselines) await prepareOutputFolder(o.writeBaselines, '--write-baselines');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   const runs: SuiteRun[] = [];
@@ -78,7 +89,6 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
   }
   const index = await writeSuiteIndex(suiteDir, runs, `faultline suite ${name}`);
   if (o.writeBaselines) {
-    await mkdir(o.writeBaselines, { recursive: true });
     let written = 0;
     for (const [i, run] of runs.entries()) {
       const label = labels[i] ?? run.summary.scenario;
@@ -86,7 +96,8 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
         out(`  not written as a baseline: ${label} (${run.summary.incomplete ? 'interrupted' : 'inconclusive'})`);
         continue;
       }
-      await copyFile(path.join(run.runDir, 'summary.json'), path.join(o.writeBaselines, `${label}.json`));
+      // Replaced whole or not at all: a failed copy keeps the previous baseline.
+      await writeFileAtomic(path.join(o.writeBaselines, `${label}.json`), createReadStream(path.join(run.runDir, 'summary.json')));
       written++;
     }
     out(`wrote ${written} baselines to ${o.writeBaselines}`);

@@ -1,7 +1,9 @@
 // `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
 // service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
 // --replace / --replace-url put the user's own services in the mocks' places, as in `faultline run`.
-import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
@@ -34,6 +36,7 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   const seed = seedFlag(options.seed) ?? 1;
   const { replace, replicas } = replaceFlags(options);
   const metricsPort = metricsPortFlag(options.metricsPort);
+  if (options.json) await prepareOutputFolder(path.dirname(path.resolve(options.json)), '--json'); // before anything starts
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
   const replaced = replacedServices({ replace, topology: spec });
@@ -88,12 +91,10 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
     const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
     const endpointslices = `${topology.urls.discovery}/apis/discovery.k8s.io/v1/namespaces/${DEFAULT_NAMESPACE}/endpointslices`;
     // Written whole or not at all: a script polling for the file never reads half of it.
-    const partial = `${options.json}.${process.pid}.tmp`;
-    await writeFile(
-      partial,
+    await writeFileAtomic(
+      options.json,
       JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, endpointslices, replaced, services, ...(metrics ? { metrics: metrics.url } : {}) }, null, 2) + '\n',
     );
-    await rename(partial, options.json);
     out(`wrote ${options.json}`);
   }
   await stopped;
