@@ -14,7 +14,7 @@ export async function checkRun(
   scenario: Scenario,
   topology: RunningTopology,
   recorders: Recorders,
-  run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean },
+  run: { historyPath: string; pendingAdvices: string[]; undeliveredAdvices: string[]; interrupted: boolean },
 ): Promise<CheckReport> {
   const accounts = seedAccounts(scenario.seed, scenario.topology.accounts);
   const reader = createLedgerReader({ ledgerUrl: topology.urls.ledgerStore, feedUrl: topology.urls.feeds[0] ?? null });
@@ -25,6 +25,7 @@ export async function checkRun(
       accountIds: accounts.map((a) => a.id),
       checks: recorders.checks,
       advicesPending: run.pendingAdvices,
+      advicesUndelivered: run.undeliveredAdvices,
       interrupted: run.interrupted,
     });
   } finally {

@@ -1,6 +1,6 @@
 // One run, from first request to summary.json: traffic with the fault timeline on schedule (warm-up
-// first, time 0 at its end), then heal, settle (advices, drain), check the money, judge the run's own
-// health and its verdict, and write the run folder. An interrupted run (the signal) takes the same path
+// first, time 0 at its end), then heal, settle (advices, drain), check the money, judge the machine's
+// health (the driver, the fault plane, the CPU others took) and the verdict, and write the run folder. An interrupted run (the signal) takes the same path
 // with what it measured.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import { FaultTimeline } from './fault-timeline.ts';
 import { Progress } from './progress.ts';
 import { versions } from './versions.ts';
 import { DriverHealth } from './driver-health.ts';
+import { ForeignCpuSampler } from './foreign-cpu.ts';
 import { measuredStart, runTraffic } from './traffic.ts';
 import { scheduleDriverStall } from './driver-stall.ts';
 import { Recorders } from './recorders.ts';
@@ -37,11 +38,20 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   });
   const progress = options.progress === false ? null : new Progress();
   const health = new DriverHealth();
+  // Compose mode's containers run outside the driver's process tree: their CPU would read as foreign.
+  const foreignCpu =
+    topology.mode === 'embedded'
+      ? new ForeignCpuSampler({ roots: () => [process.pid, ...topology.replicas().filter((r) => r.runtime !== 'address' && r.pid > 0).map((r) => r.pid)] })
+      : null;
   const t0 = measuredStart(scenario.warmup_s);
-  const startHealth = setTimeout(() => health.start(), Math.max(0, t0 - performance.now()));
+  const startHealth = setTimeout(() => {
+    health.start();
+    foreignCpu?.start();
+  }, Math.max(0, t0 - performance.now()));
   const stall = options.driverStall ? scheduleDriverStall(t0, options.driverStall) : null;
 
   let traffic;
+  let foreignCpuFigures: Awaited<ReturnType<ForeignCpuSampler['stop']>> | undefined;
   try {
     timeline.start(t0);
     traffic = await runTraffic(ctx, {
@@ -65,13 +75,19 @@ export async function drive(ctx: RunContext): Promise<Summary> {
     health.stop();
     progress?.done();
     await timeline.healAll();
+    foreignCpuFigures = await foreignCpu?.stop().catch(() => null);
   }
   const interrupted = traffic.aborted || Boolean(options.signal?.aborted);
 
   const settled = await settle(network, topology, interrupted ? 2000 : scenario.drain_s * 1000, log, { extend: !interrupted });
   const history = await recorders.writer.close();
   const aggregate = recorders.aggregator.finish();
-  const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted });
+  const checks = await checkRun(scenario, topology, recorders, {
+    historyPath: history.path,
+    pendingAdvices: settled.pendingAdvices,
+    undeliveredAdvices: settled.undeliveredAdvices,
+    interrupted,
+  });
   const { advices } = settled.forward;
   return writeRun(
     ctx,
@@ -89,6 +105,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
       advices: { queued: advices.queued, delivered: advices.delivered, attempts: advices.attempts, pending: advices.pending },
       checks,
       eventLoop: health.figures(),
+      machine: { foreign_cpu: foreignCpuFigures ?? null, undelivered_advices: interrupted ? 0 : settled.undeliveredAdvices.length },
       historyFile: path.basename(history.path),
     },
     versions(),
