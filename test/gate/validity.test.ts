@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_VALIDITY_LIMITS, judgeValidity, validityLimits } from '../../harness/gate/validity.ts';
 import type { ValidityFigures } from '../../harness/summary/types.ts';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadScenario } from '../../harness/scenario/load.ts';
 
 const quiet: ValidityFigures = {
   event_loop_delay_ms: { p50: 0.1, p99: 2.5, max: 12 },
@@ -96,4 +100,15 @@ test('a fault that never took effect is not an activation-lateness reason (the v
 test('a run without faults has no pre-fault figure, and is valid', () => {
   const v = judgeValidity({ ...quiet, fault_activation: [], pre_fault: null }, validityLimits());
   assert.equal(v.ok, true);
+});
+
+test('a scenario still setting a removed pre-fault limit is refused, saying what to write instead; the foreign CPU limit is a share', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-limits-'));
+  const file = path.join(dir, 'old.yaml');
+  await writeFile(file, 'name: old-limits\ndescription: written for the pre-fault limits\nvalidity:\n  foreign_cpu_share: 0.4\n  pre_fault_latency_p50_ms: 250\n');
+  await assert.rejects(loadScenario(file), /old\.yaml:5: validity\.pre_fault_latency_p50_ms: removed: .*compared and fails.*authorization_latency\{phase:before\}/);
+  await writeFile(file, 'name: limits\ndescription: a looser foreign CPU limit\nvalidity: { foreign_cpu_share: 0.4 }\n');
+  assert.deepEqual((await loadScenario(file)).scenario.validity, { foreign_cpu_share: 0.4 });
+  await writeFile(file, 'name: limits\ndescription: not a share\nvalidity: { foreign_cpu_share: 1.5 }\n');
+  await assert.rejects(loadScenario(file), /validity\.foreign_cpu_share/);
 });
