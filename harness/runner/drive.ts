@@ -51,7 +51,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   const stall = options.driverStall ? scheduleDriverStall(t0, options.driverStall) : null;
 
   let traffic;
-  let foreignCpuFigures: Awaited<ReturnType<ForeignCpuSampler['stop']>> | undefined;
+  let foreignCpuFigures: ReturnType<ForeignCpuSampler['stop']> = null;
   try {
     timeline.start(t0);
     traffic = await runTraffic(ctx, {
@@ -75,7 +75,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
     health.stop();
     progress?.done();
     await timeline.healAll();
-    foreignCpuFigures = await foreignCpu?.stop().catch(() => null);
+    foreignCpuFigures = foreignCpu?.stop() ?? null;
   }
   const interrupted = traffic.aborted || Boolean(options.signal?.aborted);
 
@@ -105,7 +105,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
       advices: { queued: advices.queued, delivered: advices.delivered, attempts: advices.attempts, pending: advices.pending },
       checks,
       eventLoop: health.figures(),
-      machine: { foreign_cpu: foreignCpuFigures ?? null, undelivered_advices: interrupted ? 0 : settled.undeliveredAdvices.length },
+      machine: { foreign_cpu: foreignCpuFigures, undelivered_advices: interrupted ? 0 : settled.undeliveredAdvices.length },
       historyFile: path.basename(history.path),
     },
     versions(),

@@ -103,73 +103,96 @@ export interface ForeignCpuOptions {
   roots: () => readonly number[];
   /** Default 1000 ms. */
   intervalMs?: number;
+  /** The run's processes are found by a full scan of /proc every this many samples (default 5), and at start and stop. */
+  scanEvery?: number;
   /** Default: the real /proc. */
   reader?: ProcReader;
 }
 
-/** Samples from start() to stop(); stop() gives the figures (null when /proc could not be read twice). */
+/**
+ * Samples from start() to stop(); stop() gives the figures (null when /proc could not be read twice).
+ * Every second it reads /proc/stat and the run's own processes; every `scanEvery` samples it scans the
+ * whole of /proc to find the run's processes again (a replica restarted on a new port, a command's new
+ * child). A process born between scans joins the run's sum at the next one with all the CPU it used: the
+ * total is right, only which second it lands in moves.
+ */
 export class ForeignCpuSampler {
   readonly #roots: () => readonly number[];
   readonly #intervalMs: number;
+  readonly #scanEvery: number;
   readonly #reader: ProcReader;
   readonly #samples: CpuSample[] = [];
+  #members: number[] = [];
+  #sinceScan = Number.POSITIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
-  #inFlight: Promise<void> | null = null;
   #started = false;
 
   constructor(options: ForeignCpuOptions) {
     this.#roots = options.roots;
     this.#intervalMs = options.intervalMs ?? 1000;
+    this.#scanEvery = Math.max(1, options.scanEvery ?? 5);
     this.#reader = options.reader ?? procReader();
   }
 
-  async #sample(): Promise<CpuSample | null> {
-    const [machine, processes, pressureUs] = await Promise.all([this.#reader.machine(), this.#reader.processes(), this.#reader.pressureSomeUs()]);
-    if (!machine || !processes) return null;
-    let roots: readonly number[];
+  #rootPids(): readonly number[] {
     try {
-      roots = this.#roots();
+      return this.#roots();
     } catch {
-      roots = [process.pid];
+      return [process.pid];
     }
-    const run = runProcesses(processes, roots);
-    let cpu = 0;
-    for (const pid of run) cpu += (processes.get(pid) as ProcessCpu).cpu;
-    return { at: performance.now(), machine, run: cpu, processes: run.size, pressureUs };
   }
 
-  #take(): Promise<void> {
-    if (this.#inFlight) return this.#inFlight;
-    // A sample that cannot be read (no /proc) is skipped: with fewer than two, the figure is not measured.
-    this.#inFlight = this.#sample()
-      .then(
-        (s) => {
-          if (s) this.#samples.push(s);
-        },
-        () => undefined,
-      )
-      .finally(() => {
-        this.#inFlight = null;
-      });
-    return this.#inFlight;
+  /** The run's CPU now: from a full scan (which also refreshes who the run is), or from its known members. */
+  #runCpu(fullScan: boolean): { cpu: number; processes: number } | null {
+    if (fullScan) {
+      const all = this.#reader.processes();
+      if (!all) return null;
+      const run = runProcesses(all, this.#rootPids());
+      this.#members = [...run];
+      let cpu = 0;
+      for (const pid of run) cpu += (all.get(pid) as ProcessCpu).cpu;
+      return { cpu, processes: run.size };
+    }
+    let cpu = 0;
+    let alive = 0;
+    for (const pid of this.#members) {
+      const p = this.#reader.process(pid);
+      if (!p) continue; // gone: its parent's cutime takes its CPU once it is reaped
+      cpu += p.cpu;
+      alive++;
+    }
+    return { cpu, processes: alive };
+  }
+
+  #take(forceScan = false): void {
+    try {
+      const fullScan = forceScan || this.#sinceScan >= this.#scanEvery;
+      const machine = this.#reader.machine();
+      const run = machine ? this.#runCpu(fullScan) : null;
+      if (!machine || !run) return; // no /proc: with fewer than two samples the figure is not measured
+      if (fullScan) this.#sinceScan = 0;
+      this.#sinceScan++;
+      this.#samples.push({ at: performance.now(), machine, run: run.cpu, processes: run.processes, pressureUs: this.#reader.pressureSomeUs() });
+    } catch {
+      /* a sample that cannot be read is skipped */
+    }
   }
 
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    void this.#take();
-    this.#timer = setInterval(() => void this.#take(), this.#intervalMs);
+    this.#take(true);
+    this.#timer = setInterval(() => this.#take(), this.#intervalMs);
     this.#timer.unref();
   }
 
-  /** Stops sampling (one last sample first) and gives the figures. */
-  async stop(): Promise<ForeignCpuFigures | null> {
+  /** Stops sampling (one last sample, with a full scan, first) and gives the figures. */
+  stop(): ForeignCpuFigures | null {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     if (!this.#started) return null;
     this.#started = false;
-    if (this.#inFlight) await this.#inFlight;
-    await this.#take();
+    this.#take(true);
     return foreignCpuFigures(this.#samples);
   }
 }

@@ -99,7 +99,7 @@ test("real processes: a spinner in the run's tree is the run's, one beside it is
     s1pid = Number(((await out.next()).value as string).split(' ')[1]);
     const reader = procReader();
     const snapshot = async () => {
-      const [machine, procs] = await Promise.all([reader.machine(), reader.processes()]);
+      const [machine, procs] = [reader.machine(), reader.processes()];
       assert.ok(machine && procs);
       const run = runProcesses(procs, [driver.pid as number]);
       let cpu = 0;
@@ -107,7 +107,7 @@ test("real processes: a spinner in the run's tree is the run's, one beside it is
       return { machine, procs, run, cpu };
     };
     await sleep(300); // let both spinners get going
-    const sampler = new ForeignCpuSampler({ roots: () => [driver.pid as number], intervalMs: 250 });
+    const sampler = new ForeignCpuSampler({ roots: () => [driver.pid as number], intervalMs: 250, scanEvery: 3 });
     sampler.start();
     const a = await snapshot();
     assert.ok(a.run.has(driver.pid as number) && a.run.has(s1pid), 'the driver and its spinner are the run');
@@ -117,7 +117,7 @@ test("real processes: a spinner in the run's tree is the run's, one beside it is
     const s3jiffies = Number(s3line.split(' ')[1]) / 10_000; // µs -> clock ticks (USER_HZ 100)
     await sleep(300);
     const b = await snapshot();
-    const figures = await sampler.stop();
+    const figures = sampler.stop();
 
     const own = (snap: typeof a, pid: number): number => (snap.procs.get(pid) as ProcessCpu).cpu;
     const s1 = own(b, s1pid) - own(a, s1pid);
@@ -155,9 +155,61 @@ test('without /proc the figure is not measured (null), never a made-up 0', async
   const sampler = new ForeignCpuSampler({
     roots: () => [process.pid],
     intervalMs: 50,
-    reader: { machine: async () => null, processes: async () => null, pressureSomeUs: async () => null },
+    reader: { machine: () => null, processes: () => null, process: () => null, pressureSomeUs: () => null },
   });
   sampler.start();
   await sleep(120);
-  assert.equal(await sampler.stop(), null);
+  assert.equal(sampler.stop(), null);
+});
+
+test('the run is found by a full scan every few samples and read by its own processes in between; the totals stay exact', async () => {
+  // A fake /proc where each sample (one machine() read) is one tick: the machine does 200 jiffies per
+  // tick, half of them the run's. The driver (10) runs a replica (11); at tick 4 a new replica (12) is
+  // born; at tick 6 replica 11 exits and the driver reaps it (its CPU moves into the driver's cutime).
+  let tick = -1;
+  let scans = 0;
+  let lightReads = 0;
+  const state = (): Map<number, ProcessCpu> => {
+    const m = new Map<number, ProcessCpu>();
+    const add = (pid: number, ppid: number, cpu: number): void => void m.set(pid, { pid, ppid, session: 1, cpu });
+    add(1, 0, 0);
+    add(99, 1, tick * 100); // someone else: the other 100 jiffies of each tick
+    const r11 = Math.min(tick, 6) * 50; // 50 per tick until it exits at tick 6
+    const r12 = Math.max(0, tick - 4) * 50; // 50 per tick from tick 4
+    add(10, 1, Math.min(tick, 4) * 50 + (tick >= 6 ? r11 : 0)); // its own CPU (ticks 0-3), then 11's once reaped
+    if (tick < 6) add(11, 10, r11);
+    if (tick >= 4) add(12, 10, r12);
+    return m;
+  };
+  const sampler = new ForeignCpuSampler({
+    roots: () => [10],
+    intervalMs: 10,
+    scanEvery: 3,
+    reader: {
+      machine: () => {
+        tick++;
+        return { total: tick * 200, busy: tick * 200, cpus: 2 };
+      },
+      processes: () => {
+        scans++;
+        return state();
+      },
+      process: (pid) => {
+        lightReads++;
+        return state().get(pid) ?? null;
+      },
+      pressureSomeUs: () => null,
+    },
+  });
+  sampler.start();
+  while (tick < 9) await sleep(5);
+  const f = sampler.stop();
+  assert.ok(f);
+  // Run CPU over ticks 0..last: the driver's own (50 per tick for ticks 0-3, then it idles) + replica 11
+  // (50 per tick to tick 6, then in the driver's cutime) + replica 12 (50 per tick from tick 4).
+  const last = tick;
+  const run = 4 * 50 + Math.min(last, 6) * 50 + Math.max(0, last - 4) * 50;
+  assert.equal(f.run_share, Math.round((run / (last * 200)) * 10_000) / 10_000, JSON.stringify(f));
+  assert.ok(scans >= 2 && scans < last, `${scans} full scans for ${last} samples`);
+  assert.ok(lightReads > 0, 'the run was read by its own processes between scans');
 });
