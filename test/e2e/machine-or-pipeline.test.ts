@@ -73,7 +73,8 @@ test('a 300 ms slower pipeline fails against its baseline (exit 1, not 4); forei
   assert.equal(s.verdict, 'failed');
   assert.equal(s.validity.ok, true, s.validity.reasons.join('\n'));
   assert.ok((s.validity.figures.pre_fault?.latency_p50_ms ?? 0) > 250, `p50 before the first fault ${s.validity.figures.pre_fault?.latency_p50_ms} ms`);
-  assert.ok(s.reasons.some((r) => /^baseline authorization_latency_p50\{phase:before\} regressed/.test(r)), s.reasons.join('\n'));
+  // Which slices cross their band depends on how busy the machine was; at least one p50 does.
+  assert.ok(s.reasons.some((r) => /^baseline authorization_latency_p50\{phase:(before|after|during,fault:slow-ledger)\} regressed/.test(r)), s.reasons.join('\n'));
   assert.ok(!s.reasons.some((r) => /inconclusive/.test(r)), s.reasons.join('\n'));
   assert.match(slow.stdout, /^FAILED: /m);
 
