@@ -10,7 +10,11 @@ import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 export interface MachineCpu {
   /** Every jiffy of every core since boot (guest time is already inside user and nice). */
   total: number;
-  /** total minus idle and iowait: time some process (or the hypervisor's other guests: steal) used. */
+  /**
+   * Time processes used (user, nice, system) or a hypervisor gave to its other guests (steal). Interrupt
+   * time (irq, softirq) is left out: on a kernel that accounts it apart, most of it during a run is the
+   * run's own loopback traffic, which no process's CPU time includes.
+   */
   busy: number;
   /** Cores: the `cpuN` lines. */
   cpus: number;
@@ -50,7 +54,7 @@ export function parseProcStat(text: string): MachineCpu | null {
   // user nice system idle iowait irq softirq steal [guest guest_nice]: guest is counted in user already.
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = totals;
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
-  return { total, busy: total - idle - iowait, cpus: Math.max(1, cpus) };
+  return { total, busy: user + nice + system + steal, cpus: Math.max(1, cpus) };
 }
 
 /** Parses /proc/<pid>/stat: the command name may hold spaces and parentheses, so fields count from its last `)`. */

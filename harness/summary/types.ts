@@ -127,7 +127,7 @@ export interface FaultActivation {
  * CPU taken during the measured part by processes outside the run's own process tree (the driver, every
  * process it started, their descendants and the members of their sessions), from /proc/stat and
  * /proc/<pid>/stat sampled every second, as shares of the whole machine's CPU (every core; time stolen
- * by a hypervisor counts as busy, and as foreign). Shares are 0..1.
+ * by a hypervisor counts as busy, and as foreign; interrupt time as neither). Shares are 0..1.
  */
 export interface ForeignCpuFigures {
   /** Foreign CPU / all the machine's CPU over the measured part: what validity judges. */
@@ -136,7 +136,7 @@ export interface ForeignCpuFigures {
   max_second_share: number;
   /** The run's own processes' CPU / all the machine's CPU. */
   run_share: number;
-  /** Busy (not idle, not waiting for I/O) / all the machine's CPU. */
+  /** Busy (processes' user and system time, and steal) / all the machine's CPU. */
   busy_share: number;
   /** Cores the machine has (the CPU lines of /proc/stat). */
   cpus: number;
