@@ -40,7 +40,7 @@ function check(
 
 /** A figure shown for information: never held to a limit. */
 function info(id: string, label: string, value: number | null | undefined, text: (v: number) => string, detail: string, missing: string): HealthCheck {
-  const limit = 'information: thresholds and the baseline judge it';
+  const limit = 'none: information';
   if (!finite(value)) return { id, label, value: missing, limit, state: 'unmeasured', detail };
   return { id, label, value: text(value), limit, state: 'info', detail };
 }
@@ -104,7 +104,7 @@ export function healthChecks(summary: Summary): HealthCheck[] {
       'CPU taken by other processes',
       cpu?.share,
       (v) => pct(v, 1),
-      finite(l.foreign_cpu_share) ? `≤ ${pct(l.foreign_cpu_share, 0)} of the machine` : 'not set',
+      finite(l.foreign_cpu_share) ? `≤ ${pct(l.foreign_cpu_share, 0)}` : 'not set',
       (v) => v > cpuLimit,
       cpu
         ? [
@@ -135,7 +135,7 @@ export function healthChecks(summary: Summary): HealthCheck[] {
 
   const pre = f.pre_fault && f.pre_fault.authorizations > 0 ? f.pre_fault : null;
   const preDetail = pre
-    ? `before the first fault (${pre.start_s}–${pre.end_s} s, ${count(pre.authorizations)} authorizations)`
+    ? `before the first fault (${pre.start_s}–${pre.end_s} s, ${count(pre.authorizations)} authorizations): the pipeline’s own, judged by thresholds and the baseline`
     : summary.faults.length === 0
       ? 'no fault windows: the whole run is quiet'
       : 'no quiet phase before the first fault';
