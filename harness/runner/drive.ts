@@ -1,7 +1,7 @@
 // One run, from first request to summary.json: traffic with the fault timeline on schedule (warm-up
 // first, time 0 at its end), then heal, settle (advices, drain), check the money, judge the machine's
-// health (the driver, the fault plane, the CPU others took) and the verdict, and write the run folder. An interrupted run (the signal) takes the same path
-// with what it measured.
+// health (the driver, the fault plane, the CPU others took) and the verdict, and write the run folder.
+// An interrupted run (the signal) takes the same path with what it measured.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Toxiproxy } from 'toxiproxy-node-client';
