@@ -16,6 +16,8 @@ export interface LedgerCheckOptions {
   /** The run's checks, fed every history record while it ran. */
   checks: Checks;
   advicesPending: readonly string[];
+  /** Of the pending advices, those the harness never delivered to the issuer (unknown, not invalid). */
+  advicesUndelivered?: readonly string[];
   /** Read the feed's balances. Default: when the reader has a feed URL. */
   readFeed?: boolean;
   /** Look unknown authorizations up one by one (GET /v1/authorizations/:id). Default true; false uses the journal. */
@@ -45,6 +47,7 @@ export async function checkLedger(options: LedgerCheckOptions): Promise<CheckRep
     accounts,
     feedBalances,
     advicesPending: options.advicesPending,
+    advicesUndelivered: options.advicesUndelivered ?? [],
     authorizationStates,
     interrupted: options.interrupted === true,
     seeds: options.seeds,

@@ -29,6 +29,11 @@ export interface RunFacts {
   readonly feedBalances: readonly BalanceView[] | null;
   /** Advices (advice ids `adv-<authorization id>` or authorization ids) the network still had queued at the end. */
   readonly advicesPending: readonly string[];
+  /**
+   * Of the pending advices, those that never reached the issuer (faultline's own queue never got them out):
+   * their fate is `unknown`, never `invalid`. Absent: none.
+   */
+  readonly advicesUndelivered?: readonly string[];
   /** Ledger lookups of the unknown authorizations; absent: they are resolved from the journal's holds. */
   readonly authorizationStates?: ReadonlyMap<string, AuthorizationLookup>;
   /** The run was interrupted (Ctrl-C): what it could not settle is `unknown`, never `invalid`. */

@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/errors.ts';
 import { collect } from './replace-flags.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
-const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError']);
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError', 'OfferedRateError']);
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -46,9 +46,15 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
   const v = s.validity;
   if (v) {
     const f = v.figures;
+    const cpu = f.foreign_cpu;
+    const foreign = cpu
+      ? `, other processes' CPU ${(cpu.share * 100).toFixed(1)}% of the machine (limit ${((v.limits.foreign_cpu_share ?? Number.NaN) * 100).toFixed(0)}%; the run's own ${(cpu.run_share * 100).toFixed(1)}%)`
+      : cpu === null
+        ? ", other processes' CPU not measured"
+        : '';
     out(
       `run health: driver loop delay p99 ${f.event_loop_delay_ms.p99} ms, send lateness p99 ${f.send_lateness_ms.p99} ms ` +
-        `(${(f.send_lateness_ms.late_share * 100).toFixed(2)}% > 10 ms late)${v.ok ? ', within limits' : ''}`,
+        `(${(f.send_lateness_ms.late_share * 100).toFixed(2)}% > 10 ms late)${foreign}${v.ok ? ', within limits' : ''}`,
     );
     for (const r of v.reasons) out(`  distorted: ${r}`);
     for (const a of v.advice) out(`  what to do: ${a}`);

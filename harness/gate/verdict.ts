@@ -2,8 +2,10 @@
 // checker, the run is as bad as its worst check: invariants, thresholds, the baseline, faults that never
 // applied. Two things make a run inconclusive rather than failed, and an inconclusive run is never compared
 // with a baseline:
-// - its own health broke a validity limit (the machine shaped the numbers), unless it lost or double-counted
-//   money: a broken money invariant is a failure whatever the machine did;
+// - the machine's health broke a validity limit (the driver starved, faults applied late, other processes
+//   took the CPU, the driver never delivered what it owed), unless it lost or double-counted money: a
+//   broken money invariant is a failure whatever the machine did. The pipeline's own slowness or ill
+//   health on a healthy machine is never a reason to be inconclusive: thresholds and the baseline judge it;
 // - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
 import type { BaselineDelta, ProcessEvent, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';

@@ -40,6 +40,11 @@ export interface HistoryRecord {
   late: boolean;
   /** Never sent: the driver could not keep up (counted, never skipped silently). */
   dropped?: boolean;
+  /**
+   * Sent by the card network on its own after traffic (an advice or a timeout reversal from its
+   * store-and-forward queue): not an arrival of the schedule, so not in the load or lateness figures.
+   */
+  forwarded?: boolean;
   /** Ledger attempts the processor reported (retry amplification). */
   attempts?: number;
   /** For unknown authorizations, filled after the run from the ledger. */

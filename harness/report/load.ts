@@ -7,7 +7,7 @@
 // naming the file and the field (exit 2), never a crash further down.
 import { join } from 'node:path';
 import { DEFAULT_VALIDITY_LIMITS } from '../gate/validity.ts';
-import type { AuthorizationCounts, DeclineSummary, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
+import type { AuthorizationCounts, DeclineSummary, ForeignCpuFigures, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
 import { existsSync } from 'node:fs';
 import { readSummaryFile, SummaryError, validateSummary } from '../summary/schema.ts';
 
@@ -83,6 +83,25 @@ function warmupOf(raw: unknown): WarmupSummary {
   return { duration_s: num(w.duration_s), authorizations: counts(w.authorizations), latency_ms: { ...ZERO_LATENCY, ...w.latency_ms } };
 }
 
+/** The foreign CPU figure: absent in older summaries (left absent), null when it was not measured. */
+function foreignCpuOf(f: Partial<RunValidity['figures']>): Pick<RunValidity['figures'], 'foreign_cpu'> {
+  if (f.foreign_cpu === null) return { foreign_cpu: null };
+  if (!isObject(f.foreign_cpu)) return {};
+  const c = f.foreign_cpu as Partial<ForeignCpuFigures>;
+  return {
+    foreign_cpu: {
+      share: figure(c.share),
+      max_second_share: figure(c.max_second_share),
+      run_share: figure(c.run_share),
+      busy_share: figure(c.busy_share),
+      cpus: num(c.cpus),
+      samples: num(c.samples),
+      run_processes: num(c.run_processes),
+      pressure_some: typeof c.pressure_some === 'number' ? c.pressure_some : null,
+    },
+  };
+}
+
 function validityOf(raw: unknown): RunValidity {
   const v = (isObject(raw) ? raw : {}) as Partial<RunValidity>;
   const f = (isObject(v.figures) ? v.figures : {}) as Partial<RunValidity['figures']>;
@@ -103,6 +122,8 @@ function validityOf(raw: unknown): RunValidity {
             late_ms: typeof a.late_ms === 'number' ? a.late_ms : null,
           }))
         : [],
+      ...foreignCpuOf(f),
+      ...(typeof f.undelivered_advices === 'number' ? { undelivered_advices: f.undelivered_advices } : {}),
       pre_fault: pre
         ? {
             start_s: num(pre.start_s),

@@ -18,7 +18,7 @@ export async function checkRun(
   scenario: Scenario,
   topology: RunningTopology,
   recorders: Recorders,
-  run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean; clock: TrafficClock },
+  run: { historyPath: string; pendingAdvices: string[]; undeliveredAdvices: string[]; interrupted: boolean; clock: TrafficClock },
 ): Promise<CheckReport> {
   const accounts = seedAccounts(scenario.seed, scenario.topology.accounts);
   // After the drain every read is a lookup: 5 s for one answer is generous, and a hung service costs only that.
@@ -30,6 +30,7 @@ export async function checkRun(
       accountIds: accounts.map((a) => a.id),
       checks: recorders.checks,
       advicesPending: run.pendingAdvices,
+      advicesUndelivered: run.undeliveredAdvices,
       interrupted: run.interrupted,
       // What declines are judged against: the seeds (currency, card), the history's clock, the stand-in rules.
       seeds: accounts,

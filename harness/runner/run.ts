@@ -11,6 +11,7 @@ import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/ba
 import type { BaselineInput } from '../gate/verdict.ts';
 import { readReplay } from '../traffic/requests/replay.ts';
 import { makeRunFolder } from './run-folder.ts';
+import { checkOfferedRate } from './offered-rate.ts';
 import { drive } from './drive.ts';
 import type { RunContext, RunOptions, RunResult } from './context.ts';
 
@@ -23,6 +24,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   checkReplacements(scenario, options.mode);
   const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000, signal: options.signal, log }) : null;
   if (replayPlan) log(replayCoverage(replayPlan.duration_ms / 1000 - scenario.warmup_s, scenario.traffic.duration_s, replayPlan.speed));
+  checkOfferedRate(scenario, replayPlan); // a rate this machine cannot drive: refused, not silently capped
   const baseline = await loadBaseline(scenario, options);
 
   const runDir = await makeRunFolder(scenario.name, scenario.topology.router, options.out);

@@ -6,7 +6,7 @@ import { withRecovery, successRateThreshold } from '../history/recovery.ts';
 import { decide, applyDecision } from '../gate/verdict.ts';
 import { judgeValidity, validityLimits } from '../gate/validity.ts';
 import { assembleSummary, type SummaryParts } from '../summary/assemble.ts';
-import { validityFigures } from '../summary/validity-figures.ts';
+import { validityFigures, type MachineFigures } from '../summary/validity-figures.ts';
 import { writeReport } from '../report/report.ts';
 import { stringifyMasked } from '../../services/common/pan.ts';
 import { replacedServices } from '../scenario/replacements.ts';
@@ -26,12 +26,16 @@ export function faultsWithRecovery(ctx: RunContext, timeline: Omit<FaultSummary,
 
 export async function writeRun(
   ctx: RunContext,
-  parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & { eventLoop: Summary['validity']['figures']['event_loop_delay_ms'] },
+  parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & {
+    eventLoop: Summary['validity']['figures']['event_loop_delay_ms'];
+    /** What the machine did besides the driver: foreign CPU, advices the driver never delivered. */
+    machine?: MachineFigures;
+  },
   versions: Summary['versions'],
 ): Promise<Summary> {
   const { scenario, options } = ctx;
-  const { eventLoop, ...rest } = parts;
-  const validity = judgeValidity(validityFigures(eventLoop, parts.aggregate, parts.faults), validityLimits(scenario.validity));
+  const { eventLoop, machine, ...rest } = parts;
+  const validity = judgeValidity(validityFigures(eventLoop, parts.aggregate, parts.faults, machine), validityLimits(scenario.validity));
   let summary = assembleSummary({
     ...rest,
     scenario: {

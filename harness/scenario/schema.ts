@@ -127,9 +127,14 @@ export const thresholdsSchema = z
   .record(bounded(SCENARIO_LIMITS.name), z.array(bounded(SCENARIO_LIMITS.name).min(1)).min(1).max(SCENARIO_LIMITS.expressionsPerThreshold))
   .refine((t) => Object.keys(t).length <= SCENARIO_LIMITS.thresholds, { message: `at most ${SCENARIO_LIMITS.thresholds} threshold metrics` });
 
+/** A validity limit that no longer exists: refused with what to write instead. */
+const removedPreFaultLimit = z.undefined({
+  error: "removed: the pipeline's own health before its first fault never makes a run inconclusive any more, it is compared and fails; hold it to a number with a threshold such as 'issuer_success_rate{phase:before}' or 'authorization_latency{phase:before}'",
+});
+
 /**
- * The limits of a run's own health (see harness/runner/validity.ts for the defaults and why). Break one
- * and the verdict is `inconclusive`: the machine, not the pipeline, shaped the numbers.
+ * The limits of the machine's health during a run (see harness/gate/validity.ts for the defaults and
+ * why). Break one and the verdict is `inconclusive`: the machine, not the pipeline, shaped the numbers.
  */
 export const validityLimitsSchema = z.strictObject({
   event_loop_delay_p99_ms: z.number().positive().optional(),
@@ -137,8 +142,10 @@ export const validityLimitsSchema = z.strictObject({
   send_lateness_p99_ms: z.number().positive().optional(),
   late_share: z.number().min(0).max(1).optional(),
   fault_activation_late_ms: z.number().positive().optional(),
-  pre_fault_issuer_success_rate: z.number().min(0).max(1).optional(),
-  pre_fault_latency_p50_ms: z.number().positive().optional(),
+  /** Largest share (0..1) of the machine's CPU that processes outside the run may take. */
+  foreign_cpu_share: z.number().min(0).max(1).optional(),
+  pre_fault_issuer_success_rate: removedPreFaultLimit.optional(),
+  pre_fault_latency_p50_ms: removedPreFaultLimit.optional(),
 });
 
 /** The mocks a user's own service can take the place of (discovery stays faultline's: it is the fault plane's). */

@@ -182,7 +182,9 @@ export class CardNetwork {
       const result = (res.body as { result?: unknown } | undefined)?.result;
       return { status: res.status, result: typeof result === 'string' ? result : undefined };
     }
-    return { status: res.status, error: failureOf(res, 'network->processor').error };
+    // Never written and no word from the pipeline (its own timer, or the client): it stayed in the driver.
+    const reached = res.status !== 0 || res.written || (res.cause !== 'timeout' && res.cause !== 'other');
+    return { status: res.status, error: failureOf(res, 'network->processor').error, reached };
   }
 
   /** Advices and timeout reversals: queued, delivered, attempts, pending, rejected (the runner's forward report). */
@@ -193,6 +195,11 @@ export class CardNetwork {
   /** The advices and timeout reversals not yet accepted. */
   pendingForwards(): ForwardMessage[] {
     return this.#queue.pending();
+  }
+
+  /** Of those, the ones that never reached the issuer: the harness itself never delivered them. */
+  undeliveredForwards(): ForwardMessage[] {
+    return this.#queue.undelivered();
   }
 
   /**
