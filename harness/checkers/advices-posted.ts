@@ -2,7 +2,14 @@
 // the authorization also got a hold) for the authorization id. An advice the network still holds at the
 // end is a failure too — unless the run was interrupted: then it could not be delivered, and it is
 // `unknown`, never a failed invariant. Advice ids are `adv-<authorization id>`; offending ids are
-// authorization ids. Reads the shared folds (outcomes, tally) and the pending advices.
+// authorization ids. Reads the shared folds (outcomes, tally, id ownership) and the pending advices.
+//
+// One exception, judged from the same evidence as idempotency-conflicts-refused (id-ownership.ts): an
+// advice the issuer refused (409) because a conflicting retry took its authorization id first — the ledger
+// holds the retry's content under the id — was rightly refused: posting it would take money under one
+// authorization from two accounts. It is counted and named in the detail as a reconciliation exception
+// (the network approved it in stand-in, the issuer has no posting for it), not as a lost advice.
+import type { HistoryRecord } from '../history/record.ts';
 import type { InvariantResult } from '../summary/types.ts';
 import type { OutcomeIndex } from '../history/outcomes.ts';
 import type { CheckContext, Checker } from './checker.ts';
@@ -19,12 +26,21 @@ export function adviceAuthorizationId(id: string, outcomes: OutcomeIndex): strin
 
 export class AdvicesPostedCheck implements Checker {
   readonly name = ADVICES_POSTED;
+  /** Advices the issuer refused for good with 409, by authorization id: the refusal's code. */
+  private readonly refused = new Map<string, string>();
 
-  result({ outcomes, tally, advicesPending, interrupted }: CheckContext): InvariantResult {
+  /** Folds one history record: advices refused with 409 (few). */
+  record(r: HistoryRecord): void {
+    if (r.kind !== 'advice' || r.outcome !== 'error' || r.status !== 409 || r.authorization_id === undefined) return;
+    this.refused.set(r.authorization_id, r.reason ?? 'conflict');
+  }
+
+  result({ outcomes, tally, advicesPending, interrupted, owners }: CheckContext): InvariantResult {
     const pendingIds = new Set(advicesPending.map((id) => adviceAuthorizationId(id, outcomes)));
     const pending = new Offenders();
     const dropped = new Offenders();
     const twice = new Offenders();
+    const takenFirst = new Offenders();
     const all = new Offenders();
     let standins = 0;
     outcomes.forEach((id, outcome) => {
@@ -36,8 +52,12 @@ export class AdvicesPostedCheck implements Checker {
         pending.add(id);
         if (!interrupted) all.add(id);
       } else if (posted === 0) {
-        dropped.add(id);
-        all.add(id);
+        if (this.refused.has(id) && owners.owner(id) === 'retry') {
+          takenFirst.add(id);
+        } else {
+          dropped.add(id);
+          all.add(id);
+        }
       } else if (posted > 1) {
         twice.add(id);
         all.add(id);
@@ -54,13 +74,21 @@ export class AdvicesPostedCheck implements Checker {
         all.add(id);
       }
     }
-    const detail =
-      `${standins} stand-in approvals: ` +
-      [
-        describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count),
-        describe('never posted', dropped.ids, dropped.count),
-        describe('posted more than once', twice.ids, twice.count),
-      ].join('; ');
+    const parts = [
+      describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count),
+      describe('never posted', dropped.ids, dropped.count),
+      describe('posted more than once', twice.ids, twice.count),
+    ];
+    if (takenFirst.count > 0) {
+      parts.push(
+        describe(
+          "refused (409) because a conflicting retry took the authorization id first: the ledger holds the retry's content under it (exceptions for reconciliation, not lost)",
+          takenFirst.ids,
+          takenFirst.count,
+        ),
+      );
+    }
+    const detail = `${standins} stand-in approvals: ${parts.join('; ')}`;
     return invariantResult(ADVICES_POSTED, all, detail, { unknown: interrupted && pending.count > 0 });
   }
 }

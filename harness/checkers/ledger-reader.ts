@@ -4,10 +4,15 @@
 //   authorization states (GET /v1/authorizations/:id; 404 = the ledger never heard of it),
 //   and the feed/balance API's balances (GET <feed>/v1/accounts/:id/balance by default).
 // Every request has a timeout and is retried a little on connection errors and 5xx; a failure is a
-// LedgerReadError naming the URL.
+// LedgerReadError naming the URL. Every answer is read against its contract (the ledger's and the feed's
+// response schemas, and the id asked for): an answer outside it is a LedgerReadError, never a number the
+// checkers would then compare.
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
+import { accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
+import { balanceViewSchema } from '../../services/feed/schemas.ts';
+import { answerProblem, echoProblem } from '../../services/common/answer-contract.ts';
 
 export interface LedgerReaderOptions {
   /** Base URL of the ledger (any replica or the store: they speak the same routes). */
@@ -118,7 +123,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
     for (;;) {
       const url = join(options.ledgerUrl, `/v1/journal?after=${after}&limit=${pageSize}`);
       const page = await getJson<JournalPage>(url, false);
-      if (!page || !Array.isArray(page.entries)) throw new LedgerReadError(url, 'the answer is not a journal page');
+      const problem = answerProblem(journalPageSchema, page);
+      if (!page || problem) throw new LedgerReadError(url, `the answer is not a journal page: ${problem ?? 'empty'}`);
       yield* page.entries;
       if (page.next === null || page.next === undefined) return;
       if (page.next <= after) throw new LedgerReadError(url, `the cursor did not advance (next ${page.next})`);
@@ -138,7 +144,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/accounts/${encodeURIComponent(id)}`);
         const view = await getJson<AccountView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(accountViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's view: ${problem ?? 'empty'}`);
         return view;
       });
     },
@@ -147,7 +154,10 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       await mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/authorizations/${encodeURIComponent(id)}`);
         try {
-          states.set(id, await getJson<AuthorizationState>(url, true));
+          const state = await getJson<AuthorizationState>(url, true);
+          const problem = state === null ? null : (answerProblem(authorizationStateSchema, state) ?? echoProblem(state, 'authorization_id', id));
+          if (problem) throw new LedgerReadError(url, `the answer is not the authorization's state: ${problem}`);
+          states.set(id, state);
         } catch (err) {
           states.set(id, err instanceof LedgerReadError ? err : new LedgerReadError(url, String(err)));
         }
@@ -160,7 +170,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(feedUrl, feedPath(id));
         const view = await getJson<BalanceView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(balanceViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's balance: ${problem ?? 'empty'}`);
         return view;
       });
     },

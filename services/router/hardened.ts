@@ -1,5 +1,6 @@
 // The hardened policy: what a resilient mesh client does with the same discovery.
-// - Lenient reading: `subsets: null` == empty; a malformed object only affects its own service.
+// - Lenient reading: `subsets: null` == empty; a malformed object only affects its own service (its requests
+//   fail as bad_answer); a list or watch event that is not a Kubernetes answer at all is a failed list (bad_answer).
 // - Last-known-good: when a service's endpoints go empty (null, [], deleted, missing from a list) it keeps
 //   routing to the last non-empty set for up to lkgMaxAgeMs, then fails with discovery_empty/_null.
 // - A watch that sends nothing, not even a bookmark, for watchIdleTimeoutMs is dead: re-list, re-watch.
@@ -18,7 +19,7 @@ import { causeOfError } from '../common/failure.ts';
 import { createRng, hashSeed, type Rng } from '../common/random.ts';
 import { Balancer, type Cursor } from './balancer.ts';
 import { Counters } from './counters.ts';
-import { DiscoveryClient, type WatchHandle } from './discovery-client.ts';
+import { DiscoveryBadAnswer, DiscoveryClient, type WatchHandle } from './discovery-client.ts';
 import { EndpointTable, type Endpoint } from './endpoint-table.ts';
 import { endpointsName, parseLenient, type ResolvedAddress } from './endpoints-parser.ts';
 import { RetryBudget } from './retry-budget.ts';
@@ -71,6 +72,8 @@ export class HardenedRouter implements Router {
   private services = new Map<string, HardenedService>();
   private listedOnce = false;
   private unavailable: string | null = null;
+  /** Why discovery is unavailable: it could not be reached, or it answered outside the Kubernetes API. */
+  private unavailableCause: Cause = 'discovery_unavailable';
   private resourceVersion = '';
   private watch: WatchHandle | null = null;
   private watchConnected = false;
@@ -246,8 +249,11 @@ export class HardenedRouter implements Router {
 
   private discoveryFailure(service: string, s: HardenedService | undefined): RouteError {
     if (!this.listedOnce && this.services.size === 0) {
-      return new RouteError(`no endpoints for ${service}: ${this.unavailable ?? 'discovery not listed yet'}`, 'processor->discovery', 'discovery_unavailable', 0);
+      const cause = this.unavailable ? this.unavailableCause : 'discovery_unavailable';
+      return new RouteError(`no endpoints for ${service}: ${this.unavailable ?? 'discovery not listed yet'}`, 'processor->discovery', cause, 0);
     }
+    // Endpoints whose subsets are not a list (lenient reading: that service only): discovery's answer is at fault.
+    if (s?.shape === 'invalid') return new RouteError(`no endpoints for ${service}: discovery serves subsets that are not a list`, 'processor->discovery', 'bad_answer', 0);
     if (s?.shape === 'null') return new RouteError(`no endpoints for ${service}: discovery serves subsets: null`, 'processor->discovery', 'discovery_null', 0);
     const why = s === undefined ? 'unknown to discovery' : s.emptySince > 0 ? `empty for ${Math.round(performance.now() - s.emptySince)} ms` : 'empty';
     return new RouteError(`no endpoints for ${service}: ${why}`, 'processor->discovery', 'discovery_empty', 0);
@@ -316,6 +322,7 @@ export class HardenedRouter implements Router {
       if (generation !== this.generation) return;
       this.stats.listFailures++;
       this.unavailable = (err as Error).message;
+      this.unavailableCause = err instanceof DiscoveryBadAnswer ? 'bad_answer' : 'discovery_unavailable';
       this.scheduleCycle(generation);
       return;
     }
