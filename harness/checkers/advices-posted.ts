@@ -28,11 +28,26 @@ export class AdvicesPostedCheck implements Checker {
   readonly name = ADVICES_POSTED;
   /** Advices the issuer refused for good with 409, by authorization id: the refusal's code. */
   private readonly refused = new Map<string, string>();
+  /** Advices not delivered, by authorization id: where and why their last attempt failed (`hop cause`). */
+  private readonly lastFailure = new Map<string, string>();
 
-  /** Folds one history record: advices refused with 409 (few). */
+  /** Folds one history record: advices that were not delivered (few, unless the issuer is down). */
   record(r: HistoryRecord): void {
-    if (r.kind !== 'advice' || r.outcome !== 'error' || r.status !== 409 || r.authorization_id === undefined) return;
-    this.refused.set(r.authorization_id, r.reason ?? 'conflict');
+    if (r.kind !== 'advice' || r.outcome !== 'error' || r.authorization_id === undefined) return;
+    if (r.status === 409) this.refused.set(r.authorization_id, r.reason ?? 'conflict');
+    if (r.error) this.lastFailure.set(r.authorization_id, `${r.error.hop} ${r.error.cause}`);
+  }
+
+  /** "last failure: processor->ledger bad_answer ×956" for the pending advices, most frequent first. */
+  private whyPending(ids: Iterable<string>): string {
+    const counts = new Map<string, number>();
+    for (const id of ids) {
+      const why = this.lastFailure.get(id);
+      if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
+    }
+    if (counts.size === 0) return '';
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return ` — last delivery failed at ${top.map(([why, n]) => `${why} ×${n}`).join(', ')}`;
   }
 
   result({ outcomes, tally, advicesPending, interrupted, owners }: CheckContext): InvariantResult {
@@ -75,7 +90,8 @@ export class AdvicesPostedCheck implements Checker {
       }
     }
     const parts = [
-      describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count),
+      describe(interrupted ? 'advices not delivered before the interruption (unknown)' : 'advices still pending', pending.ids, pending.count) +
+        this.whyPending(pendingIds),
       describe('never posted', dropped.ids, dropped.count),
       describe('posted more than once', twice.ids, twice.count),
     ];

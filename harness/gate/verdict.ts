@@ -3,11 +3,12 @@
 // applied. Two things make a run inconclusive rather than failed, and an inconclusive run is never compared
 // with a baseline:
 // - its own health broke a validity limit (the machine shaped the numbers), unless it lost or double-counted
-//   money: a broken money invariant is a failure whatever the machine did;
+//   money or a hop answered outside its contract (bad_answer): those are failures whatever the machine did;
 // - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
 import type { BaselineDelta, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';
 import { evaluateThresholds, type Thresholds } from './thresholds.ts';
+import { badAnswerLines, issuerSilentLine } from './bad-answers.ts';
 
 export interface BaselineInput {
   summary: Summary;
@@ -74,6 +75,12 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     else if (!summary.incomplete) failures.push(line);
   }
 
+  // Answers outside a contract fail the run whatever the machine did (bad-answers.ts); an issuer that
+  // answered nothing fails it like a threshold.
+  const contractBroken = badAnswerLines(summary);
+  const silent = issuerSilentLine(summary);
+  if (silent) failures.push(silent);
+
   const thresholdResults = evaluateThresholds(thresholds, summary);
   const thresholdLines = thresholdResults.filter((t) => !t.ok).map(thresholdLine);
 
@@ -82,9 +89,9 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
   if (summary.incomplete) inconclusiveWhy.push('run incomplete: it was interrupted, so the checks cover only what was measured and what it could not settle is unknown');
   if (!validityOk) for (const r of summary.validity.reasons) inconclusiveWhy.push(`run inconclusive: ${r}`);
 
-  // Money lost is a failure whatever else happened.
-  if (moneyLost.length > 0) {
-    const reasons = [...moneyLost, ...failures, ...thresholdLines, ...inconclusiveWhy];
+  // Money lost, or a broken contract, is a failure whatever else happened.
+  if (moneyLost.length > 0 || contractBroken.length > 0) {
+    const reasons = [...moneyLost, ...contractBroken, ...failures, ...thresholdLines, ...inconclusiveWhy];
     return { verdict: 'failed', passed: false, reasons, thresholds: thresholdResults };
   }
   if (inconclusiveWhy.length > 0) {
