@@ -3,7 +3,7 @@
 // network's idempotency key and content (fingerprint.ts), judged by the ledger store.
 // A refusal the ledger decided (a reused key with other content, a reversal over what is held, another
 // currency) is a LedgerRefusal, answered to the network as the same 4xx; any other failure is a HopFailure.
-// Every 200 is read against the ledger's contract (ledger-answers.ts): an answer outside it (`{}`, a missing
+// Every 200 is read against the ledger's contract (ledger/answer-checks.ts): an answer outside it (`{}`, a missing
 // or mistyped field, an unknown result, a body that is not JSON, another status than 200) is HopFailure
 // `bad_answer` on processor->ledger (502), never a decline. A bad answer to a write may have committed (the
 // ledger accepted the request and said something unreadable), so it is settled like a reset after sending.
@@ -20,7 +20,7 @@ import type {
   ReleaseResponse,
 } from '../ledger/contract.ts';
 import { BOOK_ERROR_STATUS, type LedgerErrorBody } from '../ledger/book-errors.ts';
-import { holdAnswer, idempotencyRecordAnswer, postingAnswer, releaseAnswer, type AnswerCheck } from './ledger-answers.ts';
+import { holdAnswer, idempotencyRecordAnswer, postingAnswer, releaseAnswer, type AnswerCheck } from '../ledger/answer-checks.ts';
 import type { Cause, Hop, HopFailureBody } from '../common/failure.ts';
 import type { Router } from '../router/index.ts';
 import { RouteError } from '../router/index.ts';

@@ -1,15 +1,11 @@
-// What the processor accepts as the ledger's answer to each write: the ledger's own response schema
-// (services/ledger/schemas.ts: required fields, types, the result's enum, the account view) and that the
-// answer is about what was asked (the same request_id and authorization, the same account, the amount a
-// release says it moved). Anything else is a bad answer: a technical failure of the ledger hop, never a
-// decline (ledger-calls.ts turns it into HopFailure `bad_answer`).
-import type {
-  HoldRequest,
-  IdempotencyRecordRequest,
-  PostingRequest,
-  ReleaseRequest,
-} from '../ledger/contract.ts';
-import { holdResponseSchema, idempotencyRecordResponseSchema, postingResponseSchema, releaseResponseSchema } from '../ledger/schemas.ts';
+// What a client accepts as the ledger's answer to each write: the ledger's own response schema (schemas.ts:
+// required fields, types, the result's enum, the account view) and that the answer is about what was asked
+// (the same request_id and authorization, the same account, the amount a release says it moved). Anything
+// else is a bad answer: a technical failure of the hop, never a decline. Two clients read them: the card
+// processor (card-processor/ledger-calls.ts: HopFailure processor->ledger `bad_answer`) and a ledger replica
+// reading its store (replica-plugin.ts: 502 ledger->store `bad_answer`).
+import type { HoldRequest, IdempotencyRecordRequest, PostingRequest, ReleaseRequest } from './contract.ts';
+import { holdResponseSchema, idempotencyRecordResponseSchema, postingResponseSchema, releaseResponseSchema } from './schemas.ts';
 import { answerProblem, echoProblem } from '../common/answer-contract.ts';
 
 /** Why an answer is not one the ledger's contract allows for `request`, or null when it is. */
