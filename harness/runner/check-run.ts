@@ -8,6 +8,7 @@ import type { CheckReport } from '../checkers/compose.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { rewriteHistoryResolutions } from './resolutions.ts';
+import { waitForQuietLedger } from './quiet-ledger.ts';
 import type { Recorders } from './recorders.ts';
 
 export async function checkRun(
@@ -15,8 +16,11 @@ export async function checkRun(
   topology: RunningTopology,
   recorders: Recorders,
   run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean },
+  log: (line: string) => void = () => {},
 ): Promise<CheckReport> {
   const accounts = seedAccounts(scenario.seed, scenario.topology.accounts);
+  // Late writes (a starved pipeline's backlog) land before the checks read, not while they read.
+  await waitForQuietLedger(topology.urls.ledgerStore, { quietMs: 1000, deadlineMs: run.interrupted ? 2000 : 15_000 }, log);
   const reader = createLedgerReader({ ledgerUrl: topology.urls.ledgerStore, feedUrl: topology.urls.feeds[0] ?? null });
   let checks: CheckReport;
   try {

@@ -71,7 +71,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
   const settled = await settle(network, topology, interrupted ? 2000 : scenario.drain_s * 1000, log, { extend: !interrupted });
   const history = await recorders.writer.close();
   const aggregate = recorders.aggregator.finish();
-  const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted });
+  const checks = await checkRun(scenario, topology, recorders, { historyPath: history.path, pendingAdvices: settled.pendingAdvices, interrupted }, log);
   const { advices } = settled.forward;
   return writeRun(
     ctx,
