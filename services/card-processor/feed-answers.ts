@@ -4,7 +4,12 @@
 // (the feed applies events idempotently by event_id), so a feed that answers `200 {}` never passes for one
 // that took the events.
 import { eventsResponseSchema } from '../feed/schemas.ts';
-import { answerProblem } from '../common/answer-contract.ts';
+import { answerProblem, precompileAnswers } from '../common/answer-contract.ts';
+
+/** Compiles the feed's answer schema: call before serving. */
+export function prepareFeedAnswerCheck(): void {
+  precompileAnswers(eventsResponseSchema);
+}
 
 /** Why the feed's answer to a batch of `sent` events is outside its contract, or null. */
 export function eventsAnswerProblem(body: unknown, sent: number): string | null {

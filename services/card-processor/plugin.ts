@@ -23,7 +23,8 @@ import { FeedOutbox } from './feed-outbox.ts';
 import { adviceResponseSchema, authorizationResponseSchema, hopFailureSchema, refusalSchema, reversalResponseSchema } from './schemas.ts';
 import { HopFailure, LedgerCalls, LedgerRefusal } from './ledger-calls.ts';
 import { AmbiguousWrites } from './ambiguous-writes.ts';
-import { eventsAnswerProblem } from './feed-answers.ts';
+import { eventsAnswerProblem, prepareFeedAnswerCheck } from './feed-answers.ts';
+import { prepareLedgerAnswerChecks } from '../ledger/answer-checks.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
 import { seedAccounts, type AccountSeed } from '../common/accounts.ts';
@@ -81,6 +82,9 @@ function ambiguous(err: unknown): boolean {
 
 export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = async (app, opts) => {
   const router = opts.router;
+  // The answer checks compile now, before the first request, not on the first answer under load.
+  prepareLedgerAnswerChecks();
+  prepareFeedAnswerCheck();
   const ledger = new LedgerCalls(router, opts.ledgerDeadlineMs ?? 1500);
   const cards = new Map<string, AccountSeed>();
   for (const account of seedAccounts(opts.seed, opts.accounts)) cards.set(account.id, account);

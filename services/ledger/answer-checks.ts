@@ -6,7 +6,12 @@
 // reading its store (replica-plugin.ts: 502 ledger->store `bad_answer`).
 import type { HoldRequest, IdempotencyRecordRequest, PostingRequest, ReleaseRequest } from './contract.ts';
 import { holdResponseSchema, idempotencyRecordResponseSchema, postingResponseSchema, releaseResponseSchema } from './schemas.ts';
-import { answerProblem, echoProblem } from '../common/answer-contract.ts';
+import { answerProblem, echoProblem, precompileAnswers } from '../common/answer-contract.ts';
+
+/** Compiles the write answers' schemas: call before serving (a first compile under load stalls the loop). */
+export function prepareLedgerAnswerChecks(): void {
+  precompileAnswers(holdResponseSchema, releaseResponseSchema, postingResponseSchema, idempotencyRecordResponseSchema);
+}
 
 /** Why an answer is not one the ledger's contract allows for `request`, or null when it is. */
 export type AnswerCheck = (body: unknown) => string | null;

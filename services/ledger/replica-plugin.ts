@@ -24,7 +24,7 @@ import {
   releaseResponseSchema,
 } from './schemas.ts';
 import { StoreClient, StoreHopError, type StoreAnswer } from './store-client.ts';
-import { holdAnswer, idempotencyRecordAnswer, postingAnswer, releaseAnswer, type AnswerCheck } from './answer-checks.ts';
+import { holdAnswer, idempotencyRecordAnswer, postingAnswer, prepareLedgerAnswerChecks, releaseAnswer, type AnswerCheck } from './answer-checks.ts';
 import type { HoldRequest, IdempotencyRecordRequest, PostingRequest, ReleaseRequest } from './contract.ts';
 
 export interface LedgerReplicaOptions {
@@ -46,6 +46,7 @@ export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = asy
     await store.close();
   });
   keepRawJson(app);
+  prepareLedgerAnswerChecks(); // before serving: a first compile under load would stall the replica
 
   const relay = async (reply: FastifyReply, call: Promise<StoreAnswer>, check?: AnswerCheck, what = ''): Promise<FastifyReply> => {
     try {

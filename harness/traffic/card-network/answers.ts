@@ -8,7 +8,7 @@
 import type { AuthorizationResponse } from '../../../services/card-processor/contract.ts';
 import { adviceResponseSchema, authorizationResponseSchema, reversalResponseSchema } from '../../../services/card-processor/schemas.ts';
 import { balanceViewSchema, feedPageSchema } from '../../../services/feed/schemas.ts';
-import { answerProblem, echoProblem } from '../../../services/common/answer-contract.ts';
+import { answerProblem, echoProblem, precompileAnswers } from '../../../services/common/answer-contract.ts';
 import { CAUSES, HOPS, mayHaveCommitted, type Cause, type HopFailureBody, type Hop } from '../../../services/common/failure.ts';
 import type { HttpResult } from './http-client.ts';
 
@@ -25,6 +25,11 @@ function isHopFailure(body: unknown): body is HopFailureBody {
   if (typeof body !== 'object' || body === null) return false;
   const b = body as { hop?: unknown; cause?: unknown };
   return typeof b.hop === 'string' && (HOPS as readonly string[]).includes(b.hop) && typeof b.cause === 'string' && (CAUSES as readonly string[]).includes(b.cause);
+}
+
+/** Compiles every schema the network reads answers with: call before traffic (the card network does). */
+export function prepareAnswerChecks(): void {
+  precompileAnswers(authorizationResponseSchema, adviceResponseSchema, reversalResponseSchema, balanceViewSchema, feedPageSchema);
 }
 
 const first = (...problems: (string | null)[]): string | null => problems.find((p) => p !== null) ?? null;

@@ -29,7 +29,7 @@ import type { NetworkSpec } from '../../scenario/schema.ts';
 import type { SendTiming } from '../load/send-timing.ts';
 import type { PlannedRequest } from '../requests/planned-request.ts';
 import { AdviceQueue, type AttemptResult, type ForwardMessage, type QueueCounts } from './advice-queue.ts';
-import { failureOf, forwardAnswerProblem } from './answers.ts';
+import { failureOf, forwardAnswerProblem, prepareAnswerChecks } from './answers.ts';
 import { droppedRecord } from './dropped.ts';
 import { adviceMessage, forwardRecord, timeoutReversalMessage, type QueuedMessage } from './forwards.ts';
 import { HttpClient } from './http-client.ts';
@@ -82,6 +82,7 @@ export class CardNetwork {
   readonly #inFlight = new Map<string, Promise<HistoryRecord>>();
 
   constructor(opts: CardNetworkOptions) {
+    prepareAnswerChecks(); // before the first send: compiling on the first answer would stall the driver
     this.#network = opts.network;
     this.#processors = new HttpClient(opts.processorUrls, { connections: opts.connections });
     this.#feeds = opts.feedUrls && opts.feedUrls.length > 0 ? new HttpClient(opts.feedUrls, { connections: opts.connections }) : undefined;
