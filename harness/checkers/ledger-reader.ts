@@ -7,10 +7,15 @@
 // on connection errors and 5xx (not on a timeout: a service that did not answer one read after the run
 // has drained is hung). Once a service failed so, the reads still queued for it fail at once with the
 // same reason, and all reads together have a deadline: a hung or flooding service ends the reads in
-// seconds, not minutes. A failure is a LedgerReadError naming the URL.
+// seconds, not minutes. A failure is a LedgerReadError naming the URL. Every answer is read against its contract (the ledger's and the feed's
+// response schemas, and the id asked for): an answer outside it is a LedgerReadError, never a number the
+// checkers would then compare.
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
+import { accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
+import { balanceViewSchema } from '../../services/feed/schemas.ts';
+import { answerProblem, echoProblem } from '../../services/common/answer-contract.ts';
 
 export interface LedgerReaderOptions {
   /** Base URL of the ledger (any replica or the store: they speak the same routes). */
@@ -161,7 +166,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
     for (;;) {
       const url = join(options.ledgerUrl, `/v1/journal?after=${after}&limit=${pageSize}`);
       const page = await getJson<JournalPage>(url, false);
-      if (!page || !Array.isArray(page.entries)) throw new LedgerReadError(url, 'the answer is not a journal page');
+      const problem = answerProblem(journalPageSchema, page);
+      if (!page || problem) throw new LedgerReadError(url, `the answer is not a journal page: ${problem ?? 'empty'}`);
       yield* page.entries;
       if (page.next === null || page.next === undefined) return;
       if (page.next <= after) throw new LedgerReadError(url, `the cursor did not advance (next ${page.next})`);
@@ -181,7 +187,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/accounts/${encodeURIComponent(id)}`);
         const view = await getJson<AccountView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(accountViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's view: ${problem ?? 'empty'}`);
         return view;
       });
     },
@@ -190,7 +197,10 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       await mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/authorizations/${encodeURIComponent(id)}`);
         try {
-          states.set(id, await getJson<AuthorizationState>(url, true));
+          const state = await getJson<AuthorizationState>(url, true);
+          const problem = state === null ? null : (answerProblem(authorizationStateSchema, state) ?? echoProblem(state, 'authorization_id', id));
+          if (problem) throw new LedgerReadError(url, `the answer is not the authorization's state: ${problem}`);
+          states.set(id, state);
         } catch (err) {
           states.set(id, err instanceof LedgerReadError ? err : new LedgerReadError(url, String(err)));
         }
@@ -203,7 +213,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(feedUrl, feedPath(id));
         const view = await getJson<BalanceView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(balanceViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's balance: ${problem ?? 'empty'}`);
         return view;
       });
     },

@@ -3,13 +3,14 @@
 // applied. Two things make a run inconclusive rather than failed, and an inconclusive run is never compared
 // with a baseline:
 // - the machine's health broke a validity limit (the driver starved, faults applied late, other processes
-//   took the CPU, the driver never delivered what it owed), unless it lost or double-counted money: a
-//   broken money invariant is a failure whatever the machine did. The pipeline's own slowness or ill
-//   health on a healthy machine is never a reason to be inconclusive: thresholds and the baseline judge it;
+//   took the CPU, the driver never delivered what it owed), unless it lost or double-counted money or a hop
+//   answered outside its contract (bad_answer): those are failures whatever the machine did. The pipeline's
+//   own slowness or ill health on a healthy machine is never a reason to be inconclusive: thresholds and the baseline judge it;
 // - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
 import type { BaselineDelta, ProcessEvent, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';
 import { evaluateThresholds, type Thresholds } from './thresholds.ts';
+import { badAnswerLines, issuerSilentLine } from './bad-answers.ts';
 
 export interface BaselineInput {
   summary: Summary;
@@ -92,6 +93,12 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     else if (!summary.incomplete) failures.push(line);
   }
 
+  // Answers outside a contract fail the run whatever the machine did (bad-answers.ts); an issuer that
+  // answered nothing fails it like a threshold.
+  const contractBroken = badAnswerLines(summary);
+  const silent = issuerSilentLine(summary);
+  if (silent) failures.push(silent);
+
   const thresholdResults = evaluateThresholds(thresholds, summary);
   const thresholdLines = thresholdResults.filter((t) => !t.ok).map(thresholdLine);
 
@@ -100,9 +107,9 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
   if (summary.incomplete) inconclusiveWhy.push('run incomplete: it was interrupted, so the checks cover only what was measured and what it could not settle is unknown');
   if (!validityOk) for (const r of summary.validity.reasons) inconclusiveWhy.push(`run inconclusive: ${r}`);
 
-  // Money lost is a failure whatever else happened.
-  if (moneyLost.length > 0) {
-    const reasons = [...moneyLost, ...failures, ...thresholdLines, ...inconclusiveWhy];
+  // Money lost, or a broken contract, is a failure whatever else happened.
+  if (moneyLost.length > 0 || contractBroken.length > 0) {
+    const reasons = [...moneyLost, ...contractBroken, ...failures, ...thresholdLines, ...inconclusiveWhy];
     return { verdict: 'failed', passed: false, reasons, thresholds: thresholdResults };
   }
   if (inconclusiveWhy.length > 0) {

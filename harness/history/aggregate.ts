@@ -235,7 +235,8 @@ export class HistoryAggregator {
         this.sent++;
         if (r.sent_ms > this.lastSentMs) this.lastSentMs = r.sent_ms;
         if (r.late) this.late++;
-        const behind = r.sent_ms - r.intended_ms;
+        // A conflicting retry's wait for its original is the network's rule, not the driver falling behind.
+        const behind = r.sent_ms - (r.waited_ms ?? 0) - r.intended_ms;
         this.lateness.record(behind);
         if (behind > this.lateToleranceMs) this.lateBeyondTolerance++;
       }

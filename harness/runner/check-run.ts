@@ -12,6 +12,7 @@ import { nameAddresses } from './process-events.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { rewriteHistoryResolutions } from './resolutions.ts';
+import { waitForQuietLedger } from './quiet-ledger.ts';
 import type { Recorders } from './recorders.ts';
 
 export async function checkRun(
@@ -19,8 +20,11 @@ export async function checkRun(
   topology: RunningTopology,
   recorders: Recorders,
   run: { historyPath: string; pendingAdvices: string[]; undeliveredAdvices: string[]; interrupted: boolean; clock: TrafficClock },
+  log: (line: string) => void = () => {},
 ): Promise<CheckReport> {
   const accounts = seedAccounts(scenario.seed, scenario.topology.accounts);
+  // Late writes (a starved pipeline's backlog) land before the checks read, not while they read.
+  await waitForQuietLedger(topology.urls.ledgerStore, { quietMs: 1000, deadlineMs: run.interrupted ? 2000 : 15_000 }, log);
   // After the drain every read is a lookup: 5 s for one answer is generous, and a hung service costs only that.
   const reader = createLedgerReader({ ledgerUrl: topology.urls.ledgerStore, feedUrl: topology.urls.feeds[0] ?? null, timeoutMs: 5000 });
   let checks: CheckReport;

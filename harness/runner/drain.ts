@@ -16,8 +16,12 @@ export async function drainProcessors(topology: TopologyControl, deadlineMs: num
             body: JSON.stringify({ deadline_ms: deadlineMs }),
             signal: AbortSignal.timeout(deadlineMs + 2000),
           });
-          const body = (await boundedJson(res)) as { drained?: boolean; pending?: number };
-          if (!body.drained) log(`${p.name}: ${body.pending ?? '?'} feed events still pending after drain`);
+          const body = (await boundedJson(res)) as { drained?: boolean; pending?: number; unsettled_writes?: number };
+          if (!body.drained) {
+            const writes = typeof body.unsettled_writes === 'number' ? body.unsettled_writes : 0;
+            const events = typeof body.pending === 'number' ? body.pending - writes : '?';
+            log(`${p.name}: still pending after drain: ${events} feed events, ${writes} ledger writes whose outcome it never learnt`);
+          }
         } catch (err) {
           log(`${p.name}: drain failed: ${(err as Error).message}`);
         }

@@ -92,7 +92,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
     undeliveredAdvices: settled.undeliveredAdvices,
     interrupted,
     clock: clock.finish(),
-  });
+  }, log);
   const { advices } = settled.forward;
   return writeRun(
     ctx,

@@ -37,6 +37,8 @@ export interface ForwardMessage {
   last_error?: { hop: Hop; cause: Cause };
   /** The issuer's `result` (posted / captured / released / refunded / nothing_to_reverse). */
   result?: string;
+  /** The refusal's code when the issuer rejected it for good (4xx), e.g. `authorization_conflict`. */
+  refusal_code?: string;
 }
 
 /** What one delivery attempt got back. */
@@ -44,12 +46,15 @@ export interface AttemptResult {
   status: number;
   /** The issuer's `result` field, when it answered 2xx. */
   result?: string;
+  /** Set when the attempt failed, a 2xx outside the contract (bad_answer) included: not an acceptance. */
   error?: { hop: Hop; cause: Cause };
   /**
    * False when the attempt never left the driver: no answer, and the request was never written (it
    * waited for a connection, or its own timer gave up first). Default true.
    */
   reached?: boolean;
+  /** The refusal's `code` when the issuer answered 4xx (e.g. `authorization_conflict`). */
+  code?: string;
 }
 
 export interface QueueCounts {
@@ -88,7 +93,9 @@ export interface DeliveryOptions {
 /** Sends one message with a time budget; must not reject. */
 export type Deliver = (message: ForwardMessage, timeoutMs: number) => Promise<AttemptResult>;
 
-const isRetryable = (status: number): boolean => status === 0 || status >= 500 || status === 408 || status === 429 || (status >= 300 && status < 400);
+/** A 2xx that failed is a bad answer (outside the contract): retried, as the issuer may not have taken it. */
+const isRetryable = (status: number): boolean =>
+  status === 0 || status >= 500 || status === 408 || status === 429 || (status >= 200 && status < 400);
 
 export class AdviceQueue {
   readonly #messages = new Map<string, ForwardMessage>();
@@ -200,14 +207,17 @@ export class AdviceQueue {
     }
     if (result.reached !== false) message.reached = true;
     message.last_status = result.status;
-    if (result.status >= 200 && result.status < 300) {
+    if (result.status >= 200 && result.status < 300 && result.error === undefined) {
       message.state = 'delivered';
       this.#delivered++;
       message.result = result.result;
       message.last_error = undefined;
     } else {
-      message.last_error = result.error;
-      if (!isRetryable(result.status)) message.state = 'rejected';
+      message.last_error = result.error ?? { hop: 'network->processor', cause: 'other' };
+      if (!isRetryable(result.status)) {
+        message.state = 'rejected';
+        if (result.code !== undefined) message.refusal_code = result.code;
+      }
     }
     if (message.state !== 'pending') {
       message.settled_ms = now();

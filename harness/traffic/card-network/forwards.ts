@@ -85,6 +85,8 @@ export function forwardRecord(m: ForwardMessage, faults: string[]): HistoryRecor
   };
   if (m.card_last4 !== undefined) record.card_last4 = m.card_last4;
   if (m.result !== undefined) record.reason = m.result;
+  // A rejected advice or reversal names the issuer's refusal (e.g. authorization_conflict): the checkers read it.
+  else if (m.state === 'rejected' && m.refusal_code !== undefined) record.reason = m.refusal_code;
   if (m.state !== 'delivered') record.error = m.last_error ?? { hop: 'network->processor', cause: 'other' };
   return record;
 }

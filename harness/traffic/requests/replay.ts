@@ -68,6 +68,7 @@ const lineSchemas = {
       kind: { const: 'conflicting_retry' },
       body: authorizationRequestSchema,
       original_amount: { type: 'integer', minimum: 1 },
+      original_account_id: { type: 'string', minLength: 1, maxLength: 64, pattern: idPattern },
       changed: { type: 'array', minItems: 1, maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 64 } },
     },
   },
@@ -323,7 +324,14 @@ export function replayLine(req: PlannedRequest): string {
     case 'reversal':
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body });
     case 'conflicting_retry':
-      return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body, original_amount: req.original_amount, changed: req.changed });
+      return JSON.stringify({
+        offset_ms: req.offset_ms,
+        kind: req.kind,
+        body: req.body,
+        original_amount: req.original_amount,
+        ...(req.original_account_id !== undefined ? { original_account_id: req.original_account_id } : {}),
+        changed: req.changed,
+      });
     default:
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, account_id: req.account_id, id: req.id });
   }
