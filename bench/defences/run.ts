@@ -5,7 +5,9 @@
 // once more. It writes matrix.md (the README's table) and matrix.json beside the run folders.
 //
 //   npm run defences -- [--defence <name>]... [--scenario <name>]... [--baseline-dir reports/baselines]
-//                       [--out <dir>] [--duration <d>] [--warmup <d>] [--no-control]
+//                       [--out <dir>] [--duration <d>] [--warmup <d>] [--rate <per-second>] [--no-control]
+// (--duration, --warmup and --rate are for quick tries on a busy machine: the baselines were measured at the
+// scenarios' own length and rate, so a gate against them reads shortened runs only roughly.)
 //
 // Exit 0: every defence asked for was caught (its run failed its gate) and every control passed; 1: a
 // defence was not caught by a conclusive run, or a control failed (the gate would be a false alarm);
@@ -38,11 +40,12 @@ export interface MatrixArgs {
   out: string | null;
   duration?: number;
   warmup?: number;
+  rate?: number;
   control: boolean;
 }
 
 const USAGE = `usage: npm run defences -- [--defence <name>]... [--scenario <name>]... [--baseline-dir <dir>] [--out <dir>]
-                            [--duration <d>] [--warmup <d>] [--no-control]
+                            [--duration <d>] [--warmup <d>] [--rate <per-second>] [--no-control]
 defences: ${DEFENCES.join(', ')}`;
 
 export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
@@ -73,7 +76,12 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
     else if (a === '--out') args.out = path.resolve(value(i++, a));
     else if (a === '--duration') args.duration = seconds(a, value(i++, a), false);
     else if (a === '--warmup') args.warmup = seconds(a, value(i++, a), true);
-    else if (a === '--no-control') args.control = false;
+    else if (a === '--rate') {
+      const raw = value(i++, a);
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0 || n > 50_000) throw new MatrixUsageError(`--rate must be a positive number up to 50000, got "${raw}"`);
+      args.rate = n;
+    } else if (a === '--no-control') args.control = false;
     else if (a === '--help' || a === '-h') throw new MatrixUsageError(USAGE);
     else throw new MatrixUsageError(`unknown argument "${a}"\n${USAGE}`);
   }
@@ -149,7 +157,7 @@ export async function runMatrix(args: MatrixArgs): Promise<number> {
       if (controller.signal.aborted) break;
       const loaded = scenarios.get(cell.scenario) as Scenario;
       const routerTuning = cell.defence ? parseRouterTuning({ [cell.defence]: 'off' }) : undefined;
-      const scenario = applyOverrides(loaded, { duration: args.duration, warmup: args.warmup, routerTuning });
+      const scenario = applyOverrides(loaded, { duration: args.duration, warmup: args.warmup, rate: args.rate, routerTuning });
       const baselineFile = path.join(args.baselineDir, `${cell.scenario}.json`);
       const baseline = existsSync(baselineFile) ? baselineFile : null;
       const label = `${cell.scenario}-${cell.defence ? `no-${cell.defence.replaceAll('_', '-')}` : 'control'}`;
@@ -158,6 +166,7 @@ export async function runMatrix(args: MatrixArgs): Promise<number> {
         `npx faultline run ${cell.scenario} --seed ${scenario.seed}` +
         (args.duration !== undefined ? ` --duration ${args.duration}s` : '') +
         (args.warmup !== undefined ? ` --warmup ${args.warmup}s` : '') +
+        (args.rate !== undefined ? ` --rate ${args.rate}` : '') +
         (tuning ? ` --router-tuning ${tuning}` : '') +
         (baseline ? ` --baseline ${path.relative(process.cwd(), baseline)}` : '');
       const once = async (attempt: number): Promise<{ summary: Summary; runDir: string }> => {
