@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { buildReport } from '../../harness/report/report.ts';
 import { printSummary } from '../../harness/cli/print-summary.ts';
 import { normalizeSummary } from '../../harness/report/load.ts';
+import { sideLabel } from '../../harness/report/compare.ts';
+import { suiteName } from '../../harness/report/junit.ts';
 import { monzoSummary } from './fixtures.ts';
 import { tempRuns, type TempRuns } from './helpers.ts';
 
@@ -41,5 +43,13 @@ describe('report: router tuning', () => {
     const { router_tuning: _drop, ...older } = tuned;
     assert.deepEqual(normalizeSummary(older).router_tuning, {});
     assert.deepEqual(normalizeSummary(tuned).router_tuning, { last_known_good: 'off', attempt_timeout_ms: 300 });
+  });
+
+  it('tells a tuned run from the same run untuned in a comparison and in JUnit', () => {
+    const plain = monzoSummary({ router: 'hardened' });
+    assert.equal(sideLabel(tuned, plain), 'hardened, last_known_good=off, attempt_timeout_ms=300');
+    assert.equal(sideLabel(plain, tuned), 'hardened, default tuning');
+    assert.equal(suiteName(tuned), 'monzo-2017 [hardened, last_known_good=off, attempt_timeout_ms=300]');
+    assert.equal(suiteName(plain), 'monzo-2017 [hardened]');
   });
 });
