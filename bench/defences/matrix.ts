@@ -10,9 +10,12 @@ export interface MatrixCell {
 }
 
 export const DEFENCE_MATRIX: Readonly<Record<DefenceName, readonly MatrixCell[]>> = {
-  ejection: [{ scenario: 'control-plane-timeout', expect: 'the moved pod\'s dead address stays in rotation while discovery hangs: refusals and retries' }],
+  ejection: [
+    { scenario: 'stale-discovery', expect: 'between re-lists the moved pods\' dead addresses stay in rotation: refusals, retries, failures' },
+    { scenario: 'rolling-deploy-sigterm', expect: 'a terminated pod\'s address stays in rotation until it leaves discovery: refusals and retries' },
+  ],
   last_known_good: [{ scenario: 'empty-endpoints', expect: 'no ledger endpoint while discovery serves none: issuer success falls, stand-in takes over' }],
-  retry_budget: [{ scenario: 'reset-after-commit', expect: 'unbounded retries of reset holds: retry amplification above its band' }],
+  retry_budget: [{ scenario: 'ledger-outage', expect: 'every failed hold tried three times against a failing ledger: retry amplification' }],
   attempt_timeout: [{ scenario: 'stalled-requests', expect: 'a stalled hold runs to the call deadline instead of being retried: issuer success falls' }],
   watch_idle_timeout: [{ scenario: 'stale-discovery', expect: 'the stalled watch is never noticed: the moved ledger pods are never found' }],
   retries: [{ scenario: 'draining-pods', expect: 'a draining pod\'s 503 is the answer: issuer success falls' }],

@@ -43,7 +43,7 @@ describe('defence matrix', () => {
         const { scenario } = await loadScenario(c.scenario);
         assert.equal(scenario.topology.router, 'hardened');
         assert.deepEqual(scenario.topology.router_tuning, {});
-        if (['empty-endpoints', 'draining-pods', 'stalled-requests'].includes(c.scenario)) {
+        if (['empty-endpoints', 'draining-pods', 'stalled-requests', 'ledger-outage'].includes(c.scenario)) {
           assert.ok(scenario.traffic.duration_s <= 40 && scenario.traffic.rate === 200, `${c.scenario}: at most 40 s of traffic at 200/s, like the others`);
         }
       }
