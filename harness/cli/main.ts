@@ -55,6 +55,12 @@ function build(setCode: (code: number) => void): Command {
     .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
     .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
     .option('--metrics-port <port>', METRICS_HELP.port)
+    .option(
+      '--router-tuning <key=value,...>',
+      'switch a defence of the hardened router off or set a knob, over the scenario\'s topology.router_tuning (repeatable): ' +
+        'ejection, last_known_good, retry_budget, attempt_timeout, watch_idle_timeout, retries, lenient_parsing =off|on; knobs e.g. attempt_timeout_ms=300',
+      collect,
+    )
     .option('--metrics-linger <duration>', 'after the run, serve the final metrics until scraped, at most this long (default 15s; 0 = close at once)')
     .action(async (scenario: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.ts');

@@ -1,7 +1,7 @@
 // The summary printed at the end of `faultline run`: what was replaced, outcomes, success per phase,
 // declines by reason (and the false ones), invariants, verdict.
 import type { DeclineSummary, Summary } from '../summary/types.ts';
-import { replacedText } from '../report/sections/run.ts';
+import { replacedText, routerTuningLine } from '../report/sections/run.ts';
 import { notApplicableLine } from '../gate/verdict.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
@@ -33,6 +33,7 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
   out('');
   out(`${s.scenario}  router=${s.router}  stand-in=${s.standin ? 'on' : 'off'}  seed=${s.seed}  ${s.duration_s}s (+${s.warmup?.duration_s ?? 0}s warm-up, not gated)${s.incomplete ? '  (INCOMPLETE)' : ''}`);
   if (s.replaced?.length) out(`replaced: ${s.replaced.map(replacedText).join('; ')}`);
+  if (s.router_tuning && Object.keys(s.router_tuning).length > 0) out(`router tuning: ${routerTuningLine(s.router_tuning)}`);
   out(`authorizations ${a.total}: approved ${a.approved}, declined ${a.declined}, stand-in ${a.standin_approved}/${a.standin_declined}, failed ${a.failed}, unknown ${a.unknown}`);
   const answered = a.approved + a.declined;
   out(`success rate ${pct(a.success_rate)} (issuer ${pct(a.issuer_success_rate)}), approval rate ${pct(answered > 0 ? a.approved / answered : null)}   latency p50 ${s.latency_ms.p50} ms, p99 ${s.latency_ms.p99} ms, max ${s.latency_ms.max} ms`);

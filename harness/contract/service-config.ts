@@ -22,6 +22,14 @@ export const CONFIG_FIELDS: Readonly<Record<ReplaceableService, readonly ConfigF
   'card-processor': [
     replica('card-processor-1'),
     { name: 'router', type: '"naive" | "hardened"', meaning: "the mesh client policy of faultline's processor (how it reads discovery)", passed: true, mockOnly: true },
+    {
+      name: 'router_tuning',
+      type: 'object, e.g. {"ejection": "off", "attempt_timeout_ms": 300}; {} in a default run',
+      meaning:
+        "the tuning override of faultline's hardened router: defences switched \"off\" (ejection, last_known_good, retry_budget, attempt_timeout, watch_idle_timeout, retries, lenient_parsing) and knobs set",
+      passed: true,
+      mockOnly: true,
+    },
     { name: 'discoveryUrl', type: 'string (URL)', meaning: 'the discovery stub, through its proxy (also FAULTLINE_DISCOVERY_URL): resolve `ledger` and `feed` there', passed: true },
     { name: 'namespace', type: 'string, "payments"', meaning: 'the namespace in discovery (also FAULTLINE_NAMESPACE)', passed: true },
     seed,

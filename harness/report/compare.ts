@@ -37,6 +37,8 @@ export function sideLabel(s: Summary, other: Summary): string {
   if (s.scenario !== other.scenario) return `${s.scenario} (${s.router})`;
   if (s.router !== other.router) return `${s.router}${s.standin === other.standin ? '' : s.standin ? ' + stand-in' : ', no stand-in'}`;
   if (s.standin !== other.standin) return s.standin ? 'stand-in on' : 'stand-in off';
+  const tuning = (x: Summary): string => Object.entries(x.router_tuning ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+  if (tuning(s) !== tuning(other)) return `${s.router}, ${tuning(s) || 'default tuning'}`;
   return `seed ${s.seed}`;
 }
 

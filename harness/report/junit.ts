@@ -19,7 +19,8 @@ interface TestCase {
 }
 
 export function suiteName(summary: Summary): string {
-  return `${summary.scenario} [${summary.router}${summary.standin ? '' : ', no stand-in'}]`;
+  const tuning = Object.entries(summary.router_tuning ?? {}).map(([k, v]) => `, ${k}=${v}`).join('');
+  return `${summary.scenario} [${summary.router}${tuning}${summary.standin ? '' : ', no stand-in'}]`;
 }
 
 /** The `run validity` testcase's <error>, or undefined when the run was healthy and complete. */

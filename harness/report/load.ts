@@ -24,6 +24,9 @@ const num = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
 /** A figure that may be missing: NaN (shown as "not measured"), never a made-up 0. */
 const figure = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** The router tuning override: string and number values only; {} for older summaries. */
+const routerTuningOf = (v: unknown): Record<string, string | number> =>
+  isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number')) : {};
 
 function counts(raw: unknown): AuthorizationCounts {
   const a = (isObject(raw) ? raw : {}) as Partial<AuthorizationCounts>;
@@ -165,6 +168,7 @@ export function normalizeSummary(input: unknown, file = 'summary.json'): Summary
     description: s.description ?? '',
     seed: n(s.seed),
     router: s.router ?? 'hardened',
+    router_tuning: routerTuningOf(s.router_tuning),
     standin: s.standin ?? true,
     mode: s.mode ?? 'embedded',
     replaced: s.replaced ?? [],

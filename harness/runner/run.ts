@@ -7,6 +7,8 @@ import type { RunningTopology } from '../topology/types.ts';
 import { startEmbeddedTopology } from '../topology/embedded.ts';
 import { preflightReplacements } from '../topology/replacement-preflight.ts';
 import { checkReplacements } from '../scenario/validate.ts';
+import { checkRouterTuning } from '../scenario/router-tuning.ts';
+import { routerTuningText } from '../../services/router/tuning-override.ts';
 import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/baseline.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
 import { readReplay } from '../traffic/requests/replay.ts';
@@ -22,6 +24,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Everything that can be wrong with the input is checked before anything starts.
   checkReplacements(scenario, options.mode);
+  checkRouterTuning(scenario, options.mode);
   const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000, signal: options.signal, log }) : null;
   if (replayPlan) log(replayCoverage(replayPlan.duration_ms / 1000 - scenario.warmup_s, scenario.traffic.duration_s, replayPlan.speed));
   checkOfferedRate(scenario, replayPlan); // a rate this machine cannot drive: refused, not silently capped
@@ -30,7 +33,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const runDir = await makeRunFolder(scenario.name, scenario.topology.router, options.out);
   const startedAt = new Date().toISOString();
   log(
-    `faultline: ${scenario.name} (router ${scenario.topology.router}, stand-in ${scenario.network.standin.enabled ? 'on' : 'off'}, seed ${scenario.seed}, ` +
+    `faultline: ${scenario.name} (router ${scenario.topology.router}${tuningNote(scenario)}, stand-in ${scenario.network.standin.enabled ? 'on' : 'off'}, seed ${scenario.seed}, ` +
       `warm-up ${scenario.warmup_s} s) -> ${path.relative(process.cwd(), runDir) || runDir}`,
   );
 
@@ -81,4 +84,10 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     return startComposeTopology(scenario, opts);
   }
   return startEmbeddedTopology(scenario.topology, opts);
+}
+
+/** `, tuned ejection=off` when the router has a tuning override. */
+function tuningNote(scenario: Scenario): string {
+  const text = routerTuningText(scenario.topology.router_tuning);
+  return text ? ` tuned ${text}` : '';
 }

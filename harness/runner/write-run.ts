@@ -43,6 +43,7 @@ export async function writeRun(
       description: scenario.description,
       seed: scenario.seed,
       router: scenario.topology.router,
+      router_tuning: scenario.topology.router_tuning,
       standin: scenario.network.standin.enabled,
       duration_s: scenario.traffic.duration_s,
       baseline_tolerances: scenario.baseline_tolerances,

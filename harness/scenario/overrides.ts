@@ -1,9 +1,10 @@
 // Overrides applied to a loaded scenario (from command-line flags or a suite entry): duration (which
 // scales the fault timeline with it), warm-up, rate, seed, router, stand-in, load model, replacements
-// and replica counts. The values are already checked (harness/cli/flags.ts and replace-flags.ts parse the
+// replica counts and the router tuning (merged over the scenario's, the flag winning). The values are already checked (harness/cli/flags.ts and replace-flags.ts parse the
 // flags); runner/run.ts checks the replacements against the fault timeline before anything starts.
 import type { Scenario, Replacements, RouterPolicy } from './schema.ts';
 import { settleReplicaCounts, type ScaledService } from './replacements.ts';
+import { mergeRouterTuning, type RouterTuning } from '../../services/router/tuning-override.ts';
 
 export interface ScenarioOverrides {
   /** Seconds. */
@@ -20,6 +21,8 @@ export interface ScenarioOverrides {
   replace?: Replacements;
   /** Replica counts per scaled service (a command replacement is started this many times). */
   replicas?: Partial<Record<ScaledService, number>>;
+  /** Router tuning (checked) merged over the scenario's `topology.router_tuning`, defence by defence. */
+  routerTuning?: RouterTuning;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -33,6 +36,7 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   if (o.rate !== undefined) next.traffic.rate = o.rate;
   if (o.seed !== undefined) next.seed = o.seed;
   if (o.router !== undefined) next.topology.router = o.router;
+  if (o.routerTuning !== undefined) next.topology.router_tuning = mergeRouterTuning(next.topology.router_tuning, o.routerTuning);
   if (o.standin !== undefined) next.network.standin.enabled = o.standin;
   if (o.model !== undefined) next.traffic.model = o.model;
   if (o.connections !== undefined) next.traffic.connections = o.connections;

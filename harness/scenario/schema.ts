@@ -6,6 +6,7 @@ import { tolerancesSchema } from '../gate/baseline.ts';
 import { loopbackUrlProblem } from './loopback-url.ts';
 import { MAX_SEED, SEED_RANGE } from './seed.ts';
 import { MAX_DESCRIPTION_CHARS } from '../summary/schema.ts';
+import { routerTuningSchema } from './router-tuning.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -52,6 +53,11 @@ export const topologySchema = z.strictObject({
   ledgers: positiveInt.max(8).default(2),
   feeds: positiveInt.max(4).default(1),
   router: z.enum(ROUTER_POLICIES).default('hardened'),
+  /**
+   * The hardened router's tuning override: defences switched off (`ejection: off`) and knobs set
+   * (`attempt_timeout_ms: 300`); see services/router/tuning-override.ts. None by default.
+   */
+  router_tuning: routerTuningSchema.default({}),
   accounts: positiveInt.max(100_000).default(1000),
   /** Extra services registered in discovery with no replicas (a service scaled to zero). */
   scaled_to_zero: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).max(64).default([]),

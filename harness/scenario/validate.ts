@@ -7,6 +7,7 @@ import { allowedTargets } from './targets.ts';
 import { isScaled, replacementEntries, replacementFaultProblem, SCALED_SERVICES, settleReplicaCounts } from './replacements.ts';
 import { faultKind, FAULT_KINDS } from '../faults/registry.ts'; // down a layer: faults/ imports nothing from scenario/
 import { validateThresholds } from '../gate/thresholds.ts';
+import { routerTuningProblem } from './router-tuning.ts';
 
 export type LineOf = (path: Array<string | number>) => number | undefined;
 
@@ -37,6 +38,8 @@ export function validateScenario(input: unknown, file: string, lineOf: LineOf = 
   }
   const scenario = parsed.data;
   settleReplicaCounts(scenario.topology, scenario.replace);
+  const tuningProblem = routerTuningProblem(scenario);
+  if (tuningProblem) throw new ScenarioError(file, 'topology.router_tuning', tuningProblem, lineOf(['topology', 'router_tuning']));
   const duration = scenario.traffic.duration_s;
   const names = new Set<string>();
   scenario.faults.forEach((f, i) => {

@@ -9,6 +9,7 @@ export interface SummaryParts {
     description: string;
     seed: number;
     router: Summary['router'];
+    router_tuning?: Summary['router_tuning'];
     standin: boolean;
     duration_s: number;
     baseline_tolerances?: Summary['baseline_tolerances'];
@@ -40,6 +41,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     description: p.scenario.description,
     seed: p.scenario.seed,
     router: p.scenario.router,
+    router_tuning: { ...p.scenario.router_tuning },
     standin: p.scenario.standin,
     mode: p.mode,
     replaced: p.replaced ?? [],

@@ -291,6 +291,11 @@ export interface Summary {
   description: string;
   seed: number;
   router: 'naive' | 'hardened';
+  /**
+   * The hardened router's tuning override (scenario `topology.router_tuning` and --router-tuning): defences
+   * switched "off" and knobs set, e.g. {"ejection": "off"}; {} when none (absent in summaries older than this field).
+   */
+  router_tuning?: Record<string, string | number>;
   standin: boolean;
   mode: 'embedded' | 'compose';
   /** Mocks replaced by the user's own services; [] when none (absent in summaries older than this field). */

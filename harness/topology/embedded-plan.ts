@@ -77,6 +77,7 @@ export function servicePlan(spec: TopologySpec, opts: StartTopologyOptions, deps
       {
         replica: name,
         router: spec.router,
+        router_tuning: spec.router_tuning,
         discoveryUrl: deps.discoveryUrl,
         namespace: DEFAULT_NAMESPACE,
         seed: opts.seed,

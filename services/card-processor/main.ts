@@ -2,13 +2,15 @@
 import { createApp } from '../common/app.ts';
 import { readServiceConfig, serve } from '../common/serve.ts';
 import { DEFAULT_ACCOUNT_COUNT } from '../common/accounts.ts';
-import { createRouter } from '../router/index.ts';
+import { createRouter, hardenedTuningInput, parseRouterTuning, type RouterTuning } from '../router/index.ts';
 import { cardProcessorPlugin } from './plugin.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
 
 interface ProcessorConfig {
   replica?: string;
   router?: 'naive' | 'hardened';
+  /** The hardened router's tuning override: defences switched off, knobs set (services/router/tuning-override.ts). */
+  router_tuning?: unknown;
   discoveryUrl: string;
   namespace?: string;
   seed?: number;
@@ -25,9 +27,21 @@ if (!config.discoveryUrl) {
   process.stderr.write('card-processor: FAULTLINE_CONFIG needs discoveryUrl\n');
   process.exit(2);
 }
+let routerTuning: RouterTuning;
+try {
+  routerTuning = parseRouterTuning(config.router_tuning);
+} catch (err) {
+  process.stderr.write(`card-processor: FAULTLINE_CONFIG router_tuning: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+if (config.router === 'naive' && Object.keys(routerTuning).length > 0) {
+  process.stderr.write('card-processor: FAULTLINE_CONFIG router_tuning tunes the hardened router; router is naive\n');
+  process.exit(2);
+}
 const replica = config.replica ?? 'card-processor-1';
 const router = await createRouter({
   policy: config.router ?? 'hardened',
+  tuning: hardenedTuningInput(routerTuning),
   discoveryUrl: config.discoveryUrl,
   namespace: config.namespace,
   services: ['ledger', 'feed'],

@@ -8,7 +8,10 @@
 //   a service whose slices go one by one is never seen with only some of them (which would leave
 //   last-known-good holding a fraction of the endpoints). A change is applied when the next one starts, on
 //   a bookmark, or once the lines that arrived together are read: never later than Endpoints would be.
-// It tells the router what it learns (listed / changed); what to route to is the router's business.
+// Two of these are defences the tuning can switch off (defences.ts): watch_idle_timeout (then a silent
+// watch is trusted forever) and lenient_parsing (then a null or malformed object is a parse error that
+// poisons resolution, as linkerd 1.x did, until a list parses cleanly; re-listed with the same backoff).
+// It tells the router what it learns (listed / changed / poisoned); what to route to is the router's business.
 import type { Cause } from '../common/failure.ts';
 import { createRng, hashSeed, type Rng } from '../common/random.ts';
 import { DiscoveryBadAnswer, DiscoveryClient, type WatchHandle } from './discovery-client.ts';
@@ -21,6 +24,8 @@ export interface ResolverEvents {
   listed(updates: readonly ServiceUpdate[], now: number): void;
   /** A watch event changed these services. */
   changed(updates: readonly ServiceUpdate[], now: number): void;
+  /** Lenient parsing off: an object could not be parsed; nothing resolves until a list parses cleanly (then `listed`). */
+  poisoned(message: string, now: number): void;
 }
 
 export interface ResolverOptions {
@@ -38,6 +43,8 @@ export class HardenedResolver {
   private unavailable: string | null = null;
   /** Why discovery is unavailable: it could not be reached, or it answered outside the Kubernetes API. */
   private unavailableCause: Cause = 'discovery_unavailable';
+  /** Lenient parsing off: the parse error that poisoned resolution, until a list parses cleanly. */
+  private poison: string | null = null;
   private resourceVersion = '';
   private watch: WatchHandle | null = null;
   private watchConnected = false;
@@ -59,7 +66,7 @@ export class HardenedResolver {
     private readonly events: ResolverEvents,
   ) {
     this.client = new DiscoveryClient(opts.discoveryUrl, opts.namespace, opts.tuning.discoveryApi);
-    this.source = resolutionSource(opts.tuning.discoveryApi);
+    this.source = this.newSource();
     this.jitter = createRng(hashSeed('router-backoff', opts.seed));
     this.idleTimer = setInterval(() => this.checkIdle(), Math.max(20, Math.min(250, opts.tuning.watchIdleTimeoutMs / 4)));
     this.idleTimer.unref();
@@ -92,18 +99,19 @@ export class HardenedResolver {
     this.cycleTimer = null;
     this.closeWatch();
     this.pending = new Map();
-    this.source = resolutionSource(this.opts.tuning.discoveryApi);
+    this.source = this.newSource();
     this.listedOnce = false;
     this.unavailable = null;
+    this.poison = null;
     this.resourceVersion = '';
     this.failures = 0;
   }
 
   snapshot(now: number, meshRestarts: number): ResolutionSnapshot {
     return {
-      state: this.unavailable ? 'unavailable' : this.listedOnce ? 'ok' : 'starting',
+      state: this.poison ? 'poisoned' : this.unavailable ? 'unavailable' : this.listedOnce ? 'ok' : 'starting',
       api: this.source.api,
-      ...(this.unavailable ? { error: this.unavailable } : {}),
+      ...(this.poison || this.unavailable ? { error: this.poison ?? this.unavailable ?? '' } : {}),
       resourceVersion: this.resourceVersion,
       ...this.stats,
       meshRestarts,
@@ -143,10 +151,30 @@ export class HardenedResolver {
     }
     if (generation !== this.generation) return;
     this.unavailable = null;
-    this.events.listed(this.source.fromList(list.items), performance.now());
+    let updates: ServiceUpdate[];
+    try {
+      updates = this.source.fromList(list.items);
+    } catch (err) {
+      this.poisonWith(err, generation);
+      return;
+    }
+    this.poison = null;
+    this.events.listed(updates, performance.now());
     this.listedOnce = true;
     this.resourceVersion = list.resourceVersion;
     this.openWatch(generation);
+  }
+
+  private newSource(): ResolutionSource {
+    return resolutionSource(this.opts.tuning.discoveryApi, { strict: !this.opts.tuning.defences.lenient_parsing });
+  }
+
+  /** A strict reading failed: resolution is poisoned until a list parses cleanly; re-list with backoff. */
+  private poisonWith(err: unknown, generation: number): void {
+    this.poison = err instanceof Error ? err.message : String(err);
+    this.pending = new Map();
+    this.events.poisoned(this.poison, performance.now());
+    this.scheduleCycle(generation);
   }
 
   private scheduleCycle(generation: number): void {
@@ -199,7 +227,15 @@ export class HardenedResolver {
     const rv = typeof value === 'string' ? value : '';
     if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
       if (this.pending.size > 0 && rv !== this.pendingRv) this.flush();
-      for (const update of this.source.fromEvent(type, object)) this.pending.set(update.name, update);
+      let updates: ServiceUpdate[];
+      try {
+        updates = this.source.fromEvent(type, object);
+      } catch (err) {
+        this.stats.watchRestarts++;
+        this.poisonWith(err, generation);
+        return;
+      }
+      for (const update of updates) this.pending.set(update.name, update);
       this.pendingRv = rv;
     } else {
       this.flush();
@@ -222,6 +258,7 @@ export class HardenedResolver {
   }
 
   private checkIdle(): void {
+    if (!this.opts.tuning.defences.watch_idle_timeout) return;
     if (!this.watch || !this.watchConnected) return;
     if (performance.now() - this.lastWatchEventAt <= this.opts.tuning.watchIdleTimeoutMs) return;
     this.stats.idleRestarts++;

@@ -17,6 +17,8 @@
 // - 5xx: an idempotent request's 5xx is retried, and if the last attempt is still 5xx the call fails with
 //   RouteError http_5xx (or the deeper hop/cause the upstream's body names). A non-idempotent request's
 //   5xx is not retried and is returned as a RouteResult. 4xx is always a RouteResult.
+// Each of the seven defences (ejection, last_known_good, retry_budget, attempt_timeout, watch_idle_timeout,
+// retries, lenient_parsing) can be switched off through tuning.defences; defences.ts says what off means.
 import type { Cause, Hop } from '../common/failure.ts';
 import { causeOfError } from '../common/failure.ts';
 import { createRng, hashSeed } from '../common/random.ts';
@@ -30,8 +32,9 @@ import { RetryBudget } from './retry-budget.ts';
 import { RouteError, deeperFailure } from './route-error.ts';
 import { callWithDeadline, type UpstreamAnswer } from './upstream-call.ts';
 import {
-  HARDENED_DEFAULTS,
+  hardenedTuning,
   type HardenedTuning,
+  type HardenedTuningInput,
   type RouteRequest,
   type RouteResult,
   type Router,
@@ -57,7 +60,7 @@ export interface HardenedRouterOptions {
   services: string[];
   hop: (service: string) => Hop;
   seed: number;
-  tuning: Partial<HardenedTuning>;
+  tuning: HardenedTuningInput;
   startupWaitMs: number;
 }
 
@@ -76,13 +79,21 @@ export class HardenedRouter implements Router {
   private readonly sweepTimer: NodeJS.Timeout;
   private closed = false;
   private meshRestarts = 0;
+  /** Lenient parsing off: the parse error that poisoned resolution, until a list parses cleanly. */
+  private poison: string | null = null;
   private readonly counters = new Counters();
 
   constructor(private readonly opts: HardenedRouterOptions) {
-    this.tuning = { ...HARDENED_DEFAULTS, ...opts.tuning };
+    this.tuning = hardenedTuning(opts.tuning);
     this.resolver = new HardenedResolver(
       { discoveryUrl: opts.discoveryUrl, namespace: opts.namespace, seed: opts.seed, tuning: this.tuning },
-      { listed: (updates, now) => this.listed(updates, now), changed: (updates, now) => this.changed(updates, now) },
+      {
+        listed: (updates, now) => this.listed(updates, now),
+        changed: (updates, now) => this.changed(updates, now),
+        poisoned: (message) => {
+          this.poison = message;
+        },
+      },
     );
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
     this.balancer = new Balancer(this.tuning.balancer, createRng(hashSeed('router', opts.seed)));
@@ -99,6 +110,7 @@ export class HardenedRouter implements Router {
     const start = performance.now();
     this.counters.requests++;
     this.budget.onRequest(start);
+    if (this.poison !== null) throw this.counters.fail(new RouteError(`resolver failed: ${this.poison}`, 'processor->discovery', 'discovery_null', 0));
     const entry = this.services.get(service);
     const endpoints = entry ? this.usable(entry, start) : EMPTY;
     if (entry === undefined || endpoints.length === 0) throw this.counters.fail(this.discoveryFailure(service, entry));
@@ -121,7 +133,7 @@ export class HardenedRouter implements Router {
       let error: unknown;
       ep.inFlight++;
       try {
-        answer = await callWithDeadline(ep, req, Math.min(this.tuning.attemptTimeoutMs, remaining));
+        answer = await callWithDeadline(ep, req, this.tuning.defences.attempt_timeout ? Math.min(this.tuning.attemptTimeoutMs, remaining) : remaining);
       } catch (err) {
         error = err;
       } finally {
@@ -158,6 +170,7 @@ export class HardenedRouter implements Router {
     if (this.closed) return;
     this.meshRestarts++;
     this.resolver.reset();
+    this.poison = null;
     this.services = new Map();
     const old = this.table;
     this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
@@ -175,7 +188,7 @@ export class HardenedRouter implements Router {
         services[name] = { endpoints: [], source: 'none', subsets: 'absent' };
         continue;
       }
-      const usable = this.usable(s, now);
+      const usable = this.poison === null ? this.usable(s, now) : EMPTY;
       const snap: ServiceSnapshot = {
         endpoints: usable.map((e) => e.view(now)),
         source: s.live.length > 0 ? 'live' : usable.length > 0 ? 'last_known_good' : 'none',
@@ -191,6 +204,7 @@ export class HardenedRouter implements Router {
       resolution: this.resolver.snapshot(now, this.meshRestarts),
       services,
       counters: this.counters.snapshot(),
+      tuning: this.tuning,
     };
   }
 
@@ -206,7 +220,7 @@ export class HardenedRouter implements Router {
 
   private usable(s: HardenedService, now: number): readonly Endpoint[] {
     if (s.live.length > 0) return s.live;
-    if (s.lastKnownGood.length > 0) {
+    if (s.lastKnownGood.length > 0 && this.tuning.defences.last_known_good) {
       if (now - s.emptySince <= this.tuning.lkgMaxAgeMs) return s.lastKnownGood;
       s.lastKnownGood = EMPTY;
     }
@@ -244,7 +258,7 @@ export class HardenedRouter implements Router {
 
   private noteConnectionFailure(ep: Endpoint): void {
     ep.consecutiveFailures++;
-    if (ep.consecutiveFailures >= this.tuning.ejectAfterFailures) {
+    if (this.tuning.defences.ejection && ep.consecutiveFailures >= this.tuning.ejectAfterFailures) {
       const now = performance.now();
       if (!ep.isEjected(now)) this.counters.ejections++;
       ep.ejectedUntil = now + this.tuning.ejectionMs;
@@ -253,10 +267,10 @@ export class HardenedRouter implements Router {
   }
 
   private mayRetry(attempts: number, deadline: number): boolean {
-    if (attempts >= this.tuning.maxAttempts) return false;
+    if (!this.tuning.defences.retries || attempts >= this.tuning.maxAttempts) return false;
     const now = performance.now();
     if (deadline - now < 1) return false;
-    if (!this.budget.tryRetry(now)) {
+    if (this.tuning.defences.retry_budget && !this.budget.tryRetry(now)) {
       this.counters.retriesDeniedByBudget++;
       return false;
     }
@@ -277,6 +291,7 @@ export class HardenedRouter implements Router {
 
   /** A fresh list: every service it shows takes its state; the others are gone (bridged by last-known-good). */
   private listed(updates: readonly ServiceUpdate[], now: number): void {
+    this.poison = null;
     const seen = new Set<string>();
     for (const u of updates) {
       seen.add(u.name);

@@ -7,12 +7,24 @@ import { defaultHop } from './route-error.ts';
 import type { Router, RouterOptions } from './types.ts';
 
 export { RouteError } from './route-error.ts';
-export { HARDENED_DEFAULTS, NAIVE_DEFAULTS } from './types.ts';
+export { HARDENED_DEFAULTS, NAIVE_DEFAULTS, hardenedTuning } from './types.ts';
+export { DEFENCES, DEFENCE_SPECS, isDefenceName, type DefenceName, type DefenceSwitches } from './defences.ts';
+export {
+  RouterTuningError,
+  describeDefencesOff,
+  hardenedTuningInput,
+  mergeRouterTuning,
+  parseRouterTuning,
+  parseRouterTuningText,
+  routerTuningText,
+  type RouterTuning,
+} from './tuning-override.ts';
 export type {
   BalancerKind,
   DiscoveryApi,
   EndpointView,
   HardenedTuning,
+  HardenedTuningInput,
   NaiveTuning,
   ResolutionSnapshot,
   RouteRequest,

@@ -1,9 +1,10 @@
 // What the hardened resolver reads, per API, turned into one shape: the services a list or a watch event
 // tells about, each with its whole set of addresses. Endpoints say it in one object per service; slices
 // in several, joined here by their kubernetes.io/service-name label (a service's addresses are the union
-// of its slices'; it is gone when its last slice is).
-import { endpointsName, parseLenient, type ResolvedAddress } from './endpoints-parser.ts';
-import { parseSlice, sliceIdentity, type ParsedSlice } from './slices-parser.ts';
+// of its slices'; it is gone when its last slice is). Lenient by default (null == empty); a strict source
+// (lenient parsing switched off) throws on a null or malformed object, as linkerd 1.x did.
+import { endpointsName, parseLenient, parseStrict, type ParsedEndpoints, type ResolvedAddress } from './endpoints-parser.ts';
+import { parseSlice, parseSliceStrict, sliceIdentity, type ParsedSlice } from './slices-parser.ts';
 import type { DiscoveryApi, SubsetsShape } from './types.ts';
 
 export interface ServiceUpdate {
@@ -27,11 +28,16 @@ const NONE: readonly ResolvedAddress[] = Object.freeze([]) as readonly ResolvedA
 
 class EndpointsSource implements ResolutionSource {
   readonly api = 'endpoints';
+  private readonly parse: (object: unknown) => ParsedEndpoints | undefined;
+
+  constructor(strict: boolean) {
+    this.parse = strict ? parseStrict : parseLenient;
+  }
 
   fromList(items: readonly unknown[]): ServiceUpdate[] {
     const out: ServiceUpdate[] = [];
     for (const item of items) {
-      const parsed = parseLenient(item);
+      const parsed = this.parse(item);
       if (parsed) out.push(parsed);
     }
     return out;
@@ -42,13 +48,18 @@ class EndpointsSource implements ResolutionSource {
       const name = endpointsName(object);
       return name === undefined ? [] : [{ name, addresses: NONE, shape: 'absent' }];
     }
-    const parsed = parseLenient(object);
+    const parsed = this.parse(object);
     return parsed ? [parsed] : [];
   }
 }
 
 class SlicesSource implements ResolutionSource {
   readonly api = 'endpointslices';
+  private readonly parse: (object: unknown) => ParsedSlice | undefined;
+
+  constructor(strict: boolean) {
+    this.parse = strict ? parseSliceStrict : parseSlice;
+  }
   /** service → slice name → what that slice says. */
   private byService = new Map<string, Map<string, ParsedSlice>>();
   private serviceOfSlice = new Map<string, string>();
@@ -57,7 +68,7 @@ class SlicesSource implements ResolutionSource {
     this.byService = new Map();
     this.serviceOfSlice = new Map();
     for (const item of items) {
-      const parsed = parseSlice(item);
+      const parsed = this.parse(item);
       if (parsed) this.put(parsed);
     }
     return [...this.byService.keys()].map((service) => this.joined(service));
@@ -74,7 +85,7 @@ class SlicesSource implements ResolutionSource {
       this.serviceOfSlice.delete(id.slice);
     }
     if (type !== 'DELETED') {
-      const parsed = parseSlice(object);
+      const parsed = this.parse(object);
       if (parsed) this.put(parsed);
     }
     return [...touched].map((service) => this.joined(service));
@@ -113,6 +124,8 @@ class SlicesSource implements ResolutionSource {
   }
 }
 
-export function resolutionSource(api: DiscoveryApi): ResolutionSource {
-  return api === 'endpoints' ? new EndpointsSource() : new SlicesSource();
+/** strict: a null or malformed object throws (lenient parsing off); the default reads it as empty. */
+export function resolutionSource(api: DiscoveryApi, options: { strict?: boolean } = {}): ResolutionSource {
+  const strict = options.strict === true;
+  return api === 'endpoints' ? new EndpointsSource(strict) : new SlicesSource(strict);
 }

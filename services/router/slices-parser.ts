@@ -55,6 +55,31 @@ export function sliceIdentity(object: unknown): { slice: string; service: string
   return { slice, service };
 }
 
+/** A slice a strict reader cannot read: `endpoints: null` (or missing, or not a list). */
+export class SliceParseError extends Error {
+  override readonly name = 'SliceParseError';
+  constructor(
+    readonly slice: string,
+    readonly service: string,
+    what: string,
+  ) {
+    super(`EndpointSlice "${slice}" of service "${service}" has ${what}`);
+  }
+}
+
+/**
+ * A strict reading (what a client without lenient parsing does): `endpoints: null`, missing or not a list
+ * throws SliceParseError instead of reading as empty. A slice that is not a Service's is still skipped.
+ */
+export function parseSliceStrict(object: unknown): ParsedSlice | undefined {
+  const id = sliceIdentity(object);
+  if (!id) return undefined;
+  const endpoints = (object as RawSlice).endpoints;
+  if (endpoints === null || endpoints === undefined) throw new SliceParseError(id.slice, id.service, `endpoints: ${endpoints === null ? 'null' : 'missing'}`);
+  if (!Array.isArray(endpoints)) throw new SliceParseError(id.slice, id.service, 'endpoints that are not a list');
+  return parseSlice(object);
+}
+
 export function parseSlice(object: unknown): ParsedSlice | undefined {
   const id = sliceIdentity(object);
   if (!id) return undefined;

@@ -1,6 +1,7 @@
 // The router's public shapes: what a caller asks (RouteRequest), gets (RouteResult), the tuning knobs
 // of each policy, and the snapshot it shows on /__admin/router.
 import type { Cause, Hop } from '../common/failure.ts';
+import { ALL_DEFENCES_ON, type DefenceName, type DefenceSwitches } from './defences.ts';
 
 export type RouterPolicy = 'naive' | 'hardened';
 export type BalancerKind = 'round_robin' | 'least_loaded';
@@ -55,7 +56,12 @@ export interface HardenedTuning {
   /** The request's deadline when it gives none. */
   defaultDeadlineMs: number;
   connectionsPerEndpoint: number;
+  /** Each defence on (true) or switched off (false): what "off" means is in defences.ts. All on by default. */
+  defences: DefenceSwitches;
 }
+
+/** What a caller may give: any knob, and any defence switched (the others stay on). */
+export type HardenedTuningInput = Partial<Omit<HardenedTuning, 'defences'>> & { defences?: Partial<Record<DefenceName, boolean>> };
 
 export interface NaiveTuning {
   balancer: BalancerKind;
@@ -93,7 +99,13 @@ export const HARDENED_DEFAULTS: Readonly<HardenedTuning> = Object.freeze({
   attemptTimeoutMs: 500,
   defaultDeadlineMs: 2_000,
   connectionsPerEndpoint: 64,
+  defences: ALL_DEFENCES_ON,
 });
+
+/** The defaults with `input` over them, defence by defence. */
+export function hardenedTuning(input: HardenedTuningInput = {}): HardenedTuning {
+  return { ...HARDENED_DEFAULTS, ...input, defences: Object.freeze({ ...HARDENED_DEFAULTS.defences, ...input.defences }) };
+}
 
 export const NAIVE_DEFAULTS: Readonly<NaiveTuning> = Object.freeze({
   balancer: 'round_robin',
@@ -114,7 +126,7 @@ export interface RouterOptions {
   /** The hop a service's failures are attributed to. Default `processor->{service}` when that is a known hop. */
   hop?: (service: string) => Hop;
   seed?: number;
-  tuning?: Partial<HardenedTuning>;
+  tuning?: HardenedTuningInput;
   naive?: Partial<NaiveTuning>;
   /** How long createRouter() and restart() wait for the first list before returning anyway. Default 3000. */
   startupWaitMs?: number;
@@ -142,7 +154,7 @@ export interface ServiceSnapshot {
 }
 
 export interface ResolutionSnapshot {
-  /** poisoned: naive only, a parse failure broke every service. */
+  /** poisoned: a parse failure broke every service (naive; hardened with lenient_parsing off). */
   state: 'starting' | 'ok' | 'poisoned' | 'unavailable';
   /** The API it resolves from. */
   api: DiscoveryApi;
@@ -176,6 +188,8 @@ export interface RouterSnapshot {
   resolution: ResolutionSnapshot;
   services: Record<string, ServiceSnapshot>;
   counters: RouterCounters;
+  /** Hardened: the tuning in force, defaults filled (which defences are on, every knob). */
+  tuning?: HardenedTuning;
 }
 
 export interface Router {

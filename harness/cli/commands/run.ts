@@ -13,12 +13,15 @@ import { StartInterrupted } from '../../topology/errors.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
+import { routerTuningFlag } from '../router-tuning-flag.ts';
+import { routerTuningText } from '../../../services/router/tuning-override.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
   if (o.replay === undefined && o.speed !== undefined) throw new UsageError('--speed applies to --replay only');
   const seed = seedFlag(o.seed);
   const { replace, replicas } = replaceFlags(o, loaded.replace);
+  const routerTuning = routerTuningFlag(o.routerTuning);
   const scenario = applyOverrides(loaded, {
     duration: durationFlag('--duration', o.duration, { max: 3600 }),
     warmup: durationFlag('--warmup', o.warmup, { max: 600, allowZero: true }),
@@ -30,6 +33,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     connections: positiveNumber('--connections', o.connections, { integer: true, max: 1000 }),
     replace,
     replicas,
+    routerTuning,
   });
   const speed = speedFlag(o.speed);
   const live = await startLiveMetrics(o, scenario, (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded');
@@ -44,7 +48,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
       baseline: o.baseline as string | undefined,
       tolerances: o.tolerances as string | undefined,
       report: o.report !== false,
-      command: repeatCommand(nameOrFile, scenario.seed, scenario.topology.router, scenario.network.standin.enabled, o),
+      command: repeatCommand(nameOrFile, scenario.seed, scenario.topology.router, scenario.network.standin.enabled, o, routerTuningText(routerTuning ?? {})),
       signal: controller.signal,
       driverStall: stallFromEnv(process.env.FAULTLINE_TEST_DRIVER_STALL),
       metrics: live?.metrics,
@@ -80,7 +84,7 @@ function speedFlag(raw: unknown): number | undefined {
   return speed;
 }
 
-function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>): string {
+function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>, routerTuning = ''): string {
   const parts = ['npx faultline run', name, `--seed ${seed}`, `--router ${router}`, standin ? '--standin' : '--no-standin'];
   for (const flag of ['duration', 'warmup', 'rate', 'replay', 'speed', 'model', 'connections', 'mode', 'baseline'] as const) {
     if (o[flag] !== undefined && !(flag === 'mode' && o[flag] === 'embedded')) parts.push(`--${flag} ${String(o[flag])}`);
@@ -88,6 +92,7 @@ function repeatCommand(name: string, seed: number, router: string, standin: bool
   for (const [flag, key] of [['--replace', 'replace'], ['--replace-url', 'replaceUrl'], ['--replicas', 'replicas']] as const) {
     for (const value of (o[key] as string[] | undefined) ?? []) parts.push(`${flag} ${shellQuote(value)}`);
   }
+  if (routerTuning) parts.push(`--router-tuning ${shellQuote(routerTuning)}`);
   return parts.join(' ');
 }
 

@@ -2,6 +2,7 @@
 import type { Summary, Verdict } from '../../summary/types.ts';
 import { count, ms, pct, rate, rateClass } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { routerTuningLine } from './run.ts';
 
 export interface Status {
   label: 'PASSED' | 'FAILED' | 'INCONCLUSIVE';
@@ -41,6 +42,7 @@ export function header(summary: Summary, nav: ReadonlyArray<readonly [string, st
     <p class="desc">${summary.description}</p>
     <div class="meta">
       <span>router <b>${summary.router}</b></span>
+      ${tuningSpan(summary)}
       <span>stand-in <b>${summary.standin ? 'on' : 'off'}</b></span>
       <span>seed <b>${summary.seed}</b></span>
       <span>duration <b>${summary.duration_s} s</b></span>
@@ -137,4 +139,14 @@ export function kpis(summary: Summary): SafeHtml {
   ${kpi('Invariants', invFailed ? `${invFailed} failed` : 'all hold', `${summary.invariants.length} money checks`, invFailed ? 'bad' : 'good')}
   ${kpi('Achieved rate', rate(summary.load.achieved_rate), `target ${summary.load.target_rate > 0 ? rate(summary.load.target_rate) : '–'}, ${summary.load.model} model`)}
 </div>`;
+}
+
+/** The router tuning override in the header (defences switched off stand out): nothing when none. */
+function tuningSpan(summary: Summary): SafeHtml | '' {
+  const entries = Object.entries(summary.router_tuning ?? {});
+  if (entries.length === 0) return '';
+  const off = entries.filter(([, v]) => v === 'off').map(([k]) => k);
+  return html`<span title="${routerTuningLine(summary.router_tuning)}" data-router-tuning>router tuning <b>${entries.map(([k, v]) => `${k}=${v}`).join(', ')}</b>${
+    off.length ? html` <b class="warn">(${off.length === 1 ? 'defence' : 'defences'} off: ${off.join(', ')})</b>` : ''
+  }</span>`;
 }

@@ -1,7 +1,16 @@
-// How to repeat the run: scenario, seed, router, stand-in, the mocks replaced by the user's own services,
-// versions and the one command.
+// How to repeat the run: scenario, seed, router (and its tuning override), stand-in, the mocks replaced by
+// the user's own services, versions and the one command.
 import type { ReplacedService, Summary } from '../../summary/types.ts';
+import { DEFENCE_SPECS, isDefenceName } from '../../../services/router/defences.ts';
 import { html, type SafeHtml } from '../html.ts';
+
+/** `ejection=off, attempt_timeout_ms=300 (ejection off: no endpoint is ever ejected: …)`; '' when none. */
+export function routerTuningLine(tuning: Record<string, string | number> | undefined): string {
+  const entries = Object.entries(tuning ?? {});
+  if (entries.length === 0) return '';
+  const off = entries.filter(([k, v]) => isDefenceName(k) && v === 'off').map(([k]) => `${k} off: ${isDefenceName(k) ? DEFENCE_SPECS[k].off : ''}`);
+  return `${entries.map(([k, v]) => `${k}=${v}`).join(', ')}${off.length ? ` (${off.join('; ')})` : ''}`;
+}
 
 /** `ledger by command "node my-ledger.js" (2 replicas)` or `card-processor by URL http://127.0.0.1:9000`. */
 export function replacedText(r: ReplacedService): string {
@@ -18,6 +27,7 @@ export function runSection(summary: Summary): SafeHtml {
     ['description', summary.description],
     ['seed', String(summary.seed)],
     ['router policy', summary.router],
+    ['router tuning', routerTuningLine(summary.router_tuning) || 'none: every defence on, default knobs'],
     ['stand-in', summary.standin ? 'on' : 'off'],
     ['mode', summary.mode],
     ['replaced', summary.replaced?.length ? summary.replaced.map(replacedText).join('; ') : 'none: every service is faultline\'s mock'],
