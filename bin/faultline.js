@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so the TypeScript sources run as they are, then hands over to the CLI.
-import { register } from 'tsx/esm/api';
-register();
+// Entry point: loads the CLI (a cached bundle of the TypeScript sources, or the sources under tsx:
+// bin/cli-bundle.mjs), then hands over to it.
+import { loadCli } from './cli-bundle.mjs';
+
+const { maskStream, main } = await loadCli();
 // No full card number reaches the terminal or a CI log: everything printed is masked (last four kept).
-const { maskStream } = await import('../services/common/pan.ts');
 maskStream(process.stdout);
 maskStream(process.stderr);
-const { main } = await import('../harness/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

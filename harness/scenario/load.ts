@@ -39,6 +39,20 @@ function yamlLines(text: string): { data: unknown; lineOf: LineOf } {
   return { data: doc.toJS(), lineOf };
 }
 
+let tsxRegistered: Promise<void> | null = null;
+
+/**
+ * Lets a TypeScript scenario be imported. Under tsx (tests, `FAULTLINE_NO_BUNDLE`) it already can; the CLI's
+ * bundle (bin/cli-bundle.mjs) cannot, so it registers tsx once, the first time it loads one.
+ */
+function typeScriptLoader(): Promise<void> {
+  if (!(globalThis as { __faultlineBundled?: boolean }).__faultlineBundled) return Promise.resolve();
+  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  });
+  return tsxRegistered;
+}
+
 export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scenario; file: string }> {
   const file = resolveScenarioPath(nameOrFile);
   if (!existsSync(file)) {
@@ -49,6 +63,7 @@ export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scen
   if (file.endsWith('.ts')) {
     let mod: { default?: unknown };
     try {
+      await typeScriptLoader();
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (err) {
       throw new ScenarioError(rel, '', `cannot load: ${(err as Error).message}`);

@@ -110,8 +110,8 @@ describe('faultline faults against a Toxiproxy API', () => {
     await assert.rejects(topology.terminate('ledger-1', { deregisterFirst: false }), /not supported against a remote Toxiproxy/);
   });
 
-  test('a network.latency window from 0.5 s to 1.5 s: the toxic is on both ledger proxies during it and gone after', { timeout: 30_000 }, async () => {
-    const file = await scenarioFile(dir, 'remote-latency', [latencyWindow(0.5, 1.5)]);
+  test('a network.latency window from 0.5 s to 3 s: the toxic is on both ledger proxies during it and gone after', { timeout: 30_000 }, async () => {
+    const file = await scenarioFile(dir, 'remote-latency', [latencyWindow(0.5, 3)]);
     const lines: Array<{ at: number; line: string }> = [];
     const samples: Sample[] = [];
     let done = false;
@@ -134,15 +134,16 @@ describe('faultline faults against a Toxiproxy API', () => {
     assert.ok(t0 !== undefined && applied && healed, `expected start, took-effect and healed lines:\n${lines.map((l) => l.line).join('\n')}`);
     const appliedS = Number(/took effect at ([0-9.]+)s/.exec(applied.line)?.[1]);
     const healedS = Number(/healed at ([0-9.]+)s/.exec(healed.line)?.[1]);
-    assert.ok(appliedS >= 0.5 && appliedS < 1.2, `took effect at ${appliedS} s`);
-    assert.ok(healedS >= 1.5 && healedS < 2.5, `healed at ${healedS} s`);
+    // Room for a loaded 2-core machine: in time, but late by up to 2 s (a wait on a starved event loop).
+    assert.ok(appliedS >= 0.5 && appliedS < 2.5, `took effect at ${appliedS} s`);
+    assert.ok(healedS >= 3 && healedS < 5, `healed at ${healedS} s`);
 
     const both = (s: Sample): boolean => PROXIES.every((p) => s.toxics[p]?.includes('slow-ledger:latency'));
     const none = (s: Sample): boolean => PROXIES.every((p) => (s.toxics[p] ?? []).length === 0);
     // Before the window (answered well before 0.5 s): no toxic. During it: on both proxies. After the heal: none.
     const earlier = samples.filter((s) => s.at < t0 + 400);
     assert.ok(earlier.every(none), 'no toxic before the window');
-    assert.ok(samples.filter((s) => s.startedAt > applied.at && s.at < t0 + 1400).some(both), 'the toxic on both ledger proxies during the window');
+    assert.ok(samples.filter((s) => s.startedAt > applied.at && s.at < t0 + 2900).some(both), 'the toxic on both ledger proxies during the window');
     assert.ok(samples.filter((s) => s.startedAt > healed.at).every(none), 'no toxic after the heal');
     assert.deepEqual(await toxicsNow(), { 'ledger-1': [], 'ledger-2': [] });
   });

@@ -1,0 +1,39 @@
+// The CLI runs from a pre-built bundle of its sources (harness/build/cached-bundle.mjs): loading ~300 TypeScript
+// modules through the tsx loader cost every `faultline` command over a second of CPU before it did anything.
+// The bundle is rebuilt when a source file changes; FAULTLINE_NO_BUNDLE=1, or a failed build, runs the
+// sources under tsx instead. Scenario files written in TypeScript are still read through tsx, registered when
+// the first one is loaded (harness/scenario/load.ts).
+import { fileURLToPath } from 'node:url';
+import { bundlePath, cachedBundle, sourceUrls } from '../harness/build/cached-bundle.mjs';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ENTRIES = ['harness/cli/main.ts', 'services/common/pan.ts'];
+
+/** The CLI's modules: from the bundle, or from the sources under tsx. */
+export async function loadCli() {
+  if (!process.env.FAULTLINE_NO_BUNDLE) {
+    try {
+      const dir = await cachedBundle({
+        root: ROOT,
+        name: 'cli',
+        dirs: ['harness', 'services'],
+        entries: ENTRIES,
+        // Packages stay external (loaded from node_modules as usual); each command is its own chunk, so a
+        // command loads only what it uses. Source maps keep stack traces pointing at the .ts lines.
+        options: { packages: 'external', splitting: true, sourcemap: 'linked', plugins: [sourceUrls] },
+      });
+      process.setSourceMapsEnabled(true);
+      globalThis.__faultlineBundled = true;
+      const pan = await import(bundlePath(dir, ENTRIES[1]));
+      const cli = await import(bundlePath(dir, ENTRIES[0]));
+      return { maskStream: pan.maskStream, main: cli.main };
+    } catch (err) {
+      process.stderr.write(`faultline: building the CLI bundle failed, running the sources with tsx instead: ${err.message}\n`);
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  const pan = await import('../services/common/pan.ts');
+  const cli = await import('../harness/cli/main.ts');
+  return { maskStream: pan.maskStream, main: cli.main };
+}

@@ -1,0 +1,96 @@
+// One esbuild bundle (or a set of them) cached under node_modules/.cache/faultline/<name>-<key>, where the key
+// stamps the size and mtime of every source file it is built from, the lock file and the Node version: an edit
+// rebuilds it on the next start, an unchanged checkout reuses it. Plain JavaScript, because bin/faultline.js
+// loads it before anything can read TypeScript. Used for the service processes (harness/topology/service-bundle.ts)
+// and for the CLI itself (bin/cli-bundle.mjs).
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Every source file (.ts, .mjs, .json) under dir, recursively: what a bundle can be built from. */
+async function sourceFiles(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sourceFiles(full)));
+    else if (/\.(ts|mjs|json)$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * The cache key of a bundle built from the source files under `dirs` (relative to root).
+ * @param {string} root @param {readonly string[]} dirs @returns {Promise<string>}
+ */
+export async function sourceStamp(root, dirs) {
+  const files = (await Promise.all(dirs.map((d) => sourceFiles(path.join(root, d))))).flat().sort();
+  files.push(path.join(root, 'package-lock.json'));
+  const stats = await Promise.all(files.map((f) => stat(f).catch(() => null)));
+  const hash = createHash('sha256');
+  files.forEach((file, i) => hash.update(`${path.relative(root, file)}:${stats[i]?.size ?? 0}:${stats[i]?.mtimeMs ?? 0}\n`));
+  hash.update(process.version);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * An esbuild plugin that gives every bundled module its own `import.meta.url` (the source file's URL), so
+ * paths a module finds next to itself (the scenario catalog, the contracts, the report's assets) still resolve
+ * from inside a bundle. The expression is rewritten in code and strings alike: spell it apart in a string.
+ */
+export const sourceUrls = {
+  name: 'faultline-source-urls',
+  /** @param {import('esbuild').PluginBuild} build */
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'ts' };
+      // On the first line, so line numbers (and the source map) stay the module's own.
+      const url = `const __faultlineSourceUrl = ${JSON.stringify(pathToFileURL(args.path).href)};`;
+      return { contents: url + source.replace(/import\.meta\.url/g, '__faultlineSourceUrl'), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * Builds (once per key) and returns the folder holding the bundles of `entries` (paths relative to root; each
+ * lands at the same relative path with .mjs). A concurrent start building the same key never sees half a
+ * bundle: it is built in a private folder, then renamed into place.
+ * @param {{ root: string, name: string, dirs: readonly string[], entries: readonly string[],
+ *           options?: import('esbuild').BuildOptions }} spec
+ * @returns {Promise<string>}
+ */
+export async function cachedBundle(spec) {
+  const key = await sourceStamp(spec.root, spec.dirs);
+  const dir = path.join(spec.root, 'node_modules', '.cache', 'faultline', `${spec.name}-${key}`);
+  if (spec.entries.every((e) => existsSync(bundlePath(dir, e)))) return dir;
+  const { build } = await import('esbuild');
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await build({
+      entryPoints: spec.entries.map((e) => path.join(spec.root, e)),
+      outbase: spec.root,
+      outdir: tmp,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+      banner: { js: "import { createRequire as __faultlineRequire } from 'node:module'; const require = __faultlineRequire(import.meta.url);" },
+      ...spec.options,
+    });
+    await rename(tmp, dir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    if (!spec.entries.every((e) => existsSync(bundlePath(dir, e)))) throw err; // else another process won the race
+  }
+  return dir;
+}
+
+/** Where an entry's bundle is in a bundle folder. @param {string} dir @param {string} entry */
+export function bundlePath(dir, entry) {
+  return path.join(dir, entry.replace(/\.ts$/, '.mjs'));
+}
