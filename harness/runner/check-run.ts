@@ -13,7 +13,7 @@ import type { Recorders } from './recorders.ts';
 
 export async function checkRun(
   scenario: Scenario,
-  topology: RunningTopology,
+  topology: { urls: Pick<RunningTopology['urls'], 'ledgerStore' | 'feeds'> },
   recorders: Recorders,
   run: { historyPath: string; pendingAdvices: string[]; interrupted: boolean; clock: TrafficClock },
 ): Promise<CheckReport> {

@@ -28,6 +28,8 @@ export interface SummaryParts {
   command: string;
   versions: Summary['versions'];
   historyFile: string;
+  /** Where the load came from when another tool sent it (`faultline check`). */
+  loadSource?: Summary['load_source'];
 }
 
 /** The summary of a finished (or interrupted) run, verdict not yet decided. */
@@ -75,6 +77,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     command: p.command,
     versions: p.versions,
     files: { history: p.historyFile },
+    ...(p.loadSource ? { load_source: p.loadSource } : {}),
     ...(p.scenario.baseline_tolerances && Object.keys(p.scenario.baseline_tolerances).length > 0 ? { baseline_tolerances: p.scenario.baseline_tolerances } : {}),
   };
 }

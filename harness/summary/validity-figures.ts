@@ -4,7 +4,8 @@
 import type { AggregateResult, FaultSummary, ValidityFigures } from './types.ts';
 
 export function validityFigures(eventLoop: ValidityFigures['event_loop_delay_ms'], aggregate: AggregateResult, faults: readonly FaultSummary[]): ValidityFigures {
-  const fault_activation = faults.map((f) => ({
+  // A timeline another process applied (`faultline check`) has no activation measured here: not in the figures.
+  const fault_activation = faults.filter((f) => !f.applied_elsewhere).map((f) => ({
     fault: f.name,
     scheduled_s: f.scheduled_s,
     late_ms: f.applied_s === null ? null : Math.round((f.applied_s - f.scheduled_s) * 1000 * 1000) / 1000,
