@@ -1,7 +1,8 @@
 // Where the bench writes. A run's output goes under reports/bench/runs/ (ignored by git), so running the
 // bench never changes a tracked file; the committed snapshot the README quotes (reports/bench/snapshot.*)
 // is rewritten only by `npm run bench -- --snapshot`.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../harness/files/atomic-write.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchMarkdown } from './markdown.ts';
@@ -20,7 +21,8 @@ export function defaultRunDir(at: Date, quick: boolean): string {
 export async function writeResult(base: string, result: BenchResult): Promise<{ json: string; md: string }> {
   await mkdir(path.dirname(base), { recursive: true });
   const files = { json: `${base}.json`, md: `${base}.md` };
-  await writeFile(files.json, JSON.stringify(result, null, 2) + '\n');
-  await writeFile(files.md, benchMarkdown(result));
+  // The snapshot is rewritten in place: whole or not at all.
+  await writeFileAtomic(files.json, JSON.stringify(result, null, 2) + '\n');
+  await writeFileAtomic(files.md, benchMarkdown(result));
   return files;
 }

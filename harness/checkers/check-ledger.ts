@@ -2,8 +2,11 @@
 // authorizations' states, then streams the journal through a LedgerReader into the run's checks (which
 // folded the history while the run went), and judges every invariant.
 // Call it after traffic has drained: a write landing while it reads shows up as a disagreement.
+// A feed that cannot be read (hung, gone, flooding) leaves the ledger's invariants checked and makes
+// feed-agrees unknown, saying why.
 import type { RunFacts } from './checker.ts';
 import type { CheckReport, Checks } from './compose.ts';
+import { FEED_AGREES } from './feed-agrees.ts';
 import type { LedgerReader } from './ledger-reader.ts';
 
 export interface LedgerCheckOptions {
@@ -13,6 +16,8 @@ export interface LedgerCheckOptions {
   /** The run's checks, fed every history record while it ran. */
   checks: Checks;
   advicesPending: readonly string[];
+  /** Of the pending advices, those the harness never delivered to the issuer (unknown, not invalid). */
+  advicesUndelivered?: readonly string[];
   /** Read the feed's balances. Default: when the reader has a feed URL. */
   readFeed?: boolean;
   /** Look unknown authorizations up one by one (GET /v1/authorizations/:id). Default true; false uses the journal. */
@@ -28,15 +33,21 @@ export interface LedgerCheckOptions {
 export async function checkLedger(options: LedgerCheckOptions): Promise<CheckReport> {
   const { reader, checks } = options;
   const readFeed = options.readFeed ?? reader.hasFeed;
+  let feedError: string | null = null;
+  const unreadFeed = (err: unknown): null => {
+    feedError = (err as Error).message ?? String(err);
+    return null;
+  };
   const [accounts, feedBalances, authorizationStates] = await Promise.all([
     reader.accounts(options.accountIds),
-    readFeed ? reader.feedBalances(options.accountIds) : Promise.resolve(null),
+    readFeed ? reader.feedBalances(options.accountIds).catch(unreadFeed) : Promise.resolve(null),
     options.lookupUnknowns === false ? Promise.resolve(undefined) : reader.authorizationStates([...checks.outcomes.ids('unknown')]),
   ]);
   const pass = checks.journal({
     accounts,
     feedBalances,
     advicesPending: options.advicesPending,
+    advicesUndelivered: options.advicesUndelivered ?? [],
     authorizationStates,
     interrupted: options.interrupted === true,
     seeds: options.seeds,
@@ -44,5 +55,8 @@ export async function checkLedger(options: LedgerCheckOptions): Promise<CheckRep
     standIn: options.standIn,
   });
   for await (const e of reader.journal()) pass.entry(e);
-  return pass.finish();
+  const report = pass.finish();
+  if (feedError === null) return report;
+  const detail = `the feed/balance API could not be read (${feedError}): agreement with the ledger unknown`;
+  return { ...report, invariants: report.invariants.map((inv) => (inv.name === FEED_AGREES ? { ...inv, detail } : inv)) };
 }

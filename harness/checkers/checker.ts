@@ -10,8 +10,9 @@
 //   figures  figures()           optional: what the checker adds to summary.json beside its result
 //
 // Folds several checkers need are computed once and handed over in the context: each authorization's
-// outcome (from the history) and the authorization tally (from the journal), and the unknown
-// authorizations' resolution (from both, or from the ledger's lookups).
+// outcome (from the history) and the authorization tally (from the journal), the unknown
+// authorizations' resolution (from both, or from the ledger's lookups), and who owns each authorization id
+// a conflicting retry reused (from both: id-ownership.ts).
 import type { AccountView, JournalEntry } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
 import type { HistoryRecord } from '../history/record.ts';
@@ -20,6 +21,7 @@ import type { AccountSeed } from '../../services/common/accounts.ts';
 import type { InvariantResult, Summary } from '../summary/types.ts';
 import type { AuthorizationTally } from './authorization-tally.ts';
 import type { AuthorizationLookup, UnknownResolution } from './resolve-unknowns.ts';
+import type { IdOwnership } from './id-ownership.ts';
 
 /** What the harness reads once after the run, before it streams the journal. */
 export interface RunFacts {
@@ -29,6 +31,11 @@ export interface RunFacts {
   readonly feedBalances: readonly BalanceView[] | null;
   /** Advices (advice ids `adv-<authorization id>` or authorization ids) the network still had queued at the end. */
   readonly advicesPending: readonly string[];
+  /**
+   * Of the pending advices, those that never reached the issuer (faultline's own queue never got them out):
+   * their fate is `unknown`, never `invalid`. Absent: none.
+   */
+  readonly advicesUndelivered?: readonly string[];
   /** Ledger lookups of the unknown authorizations; absent: they are resolved from the journal's holds. */
   readonly authorizationStates?: ReadonlyMap<string, AuthorizationLookup>;
   /** The run was interrupted (Ctrl-C): what it could not settle is `unknown`, never `invalid`. */
@@ -63,6 +70,8 @@ export interface CheckContext extends RunFacts {
   readonly tally: AuthorizationTally;
   /** The unknown authorizations, resolved against the ledger. */
   readonly unknowns: UnknownResolution;
+  /** Who owns each authorization id a conflicting retry reused (from the history and the journal's holds). */
+  readonly owners: IdOwnership;
 }
 
 /** One money invariant. Every hook but result() is optional; a checker is used for one run only. */

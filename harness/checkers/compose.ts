@@ -14,6 +14,7 @@ import type { HistoryRecord } from '../history/record.ts';
 import { OutcomeIndex } from '../history/outcomes.ts';
 import type { InvariantResult, Summary } from '../summary/types.ts';
 import { AuthorizationTally } from './authorization-tally.ts';
+import { IdOwnership } from './id-ownership.ts';
 import type { CheckContext, Checker, CheckerFigures, RunFacts } from './checker.ts';
 import { createCheckers } from './registry.ts';
 import { resolveUnknowns, resolveUnknownsFromJournal, type Resolution } from './resolve-unknowns.ts';
@@ -48,6 +49,8 @@ type EntryFold = Checker & Required<Pick<Checker, 'entry'>>;
 export class Checks {
   /** Each authorization's outcome: the history fold every checker shares (bounded: one small int per id). */
   readonly outcomes = new OutcomeIndex();
+  /** Who owns each reused authorization id: a history fold here, a journal fold in the pass. */
+  readonly owners = new IdOwnership();
   readonly checkers: readonly Checker[];
   private readonly recordFolds: readonly RecordFold[];
 
@@ -60,13 +63,14 @@ export class Checks {
   /** Folds one history record (bound: hand it to whatever emits records). */
   readonly record = (r: HistoryRecord): void => {
     this.outcomes.add(r);
+    this.owners.record(r);
     const folds = this.recordFolds;
     for (let i = 0; i < folds.length; i++) folds[i].record(r);
   };
 
   /** The journal pass, once the run is over and its facts were read. */
   journal(facts: RunFacts): JournalPass {
-    return new JournalPass(this.checkers, this.outcomes, facts);
+    return new JournalPass(this.checkers, this.outcomes, facts, this.owners);
   }
 }
 
@@ -80,12 +84,14 @@ export class JournalPass {
     private readonly checkers: readonly Checker[],
     private readonly outcomes: OutcomeIndex,
     private readonly facts: RunFacts,
+    private readonly owners: IdOwnership = new IdOwnership(),
   ) {
     this.entryFolds = checkers.filter((c): c is EntryFold => c.entry !== undefined);
   }
 
   entry(e: JournalEntry): void {
     this.tally.entry(e);
+    this.owners.entry(e);
     const folds = this.entryFolds;
     for (let i = 0; i < folds.length; i++) folds[i].entry(e, this.facts);
   }
@@ -96,7 +102,7 @@ export class JournalPass {
     const unknowns = facts.authorizationStates
       ? resolveUnknowns(unknownIds, facts.authorizationStates)
       : resolveUnknownsFromJournal(unknownIds, tally);
-    const ctx: CheckContext = { ...facts, outcomes, tally, unknowns };
+    const ctx: CheckContext = { ...facts, outcomes, tally, unknowns, owners: this.owners };
     const invariants = this.checkers.map((c) => c.result(ctx));
     const validity = composeValidity(invariants);
     const figures: CheckerFigures = {};

@@ -36,6 +36,7 @@ function factsOf(input: AsyncCheckInput): RunFacts {
     accounts: input.accounts,
     feedBalances: input.feedBalances,
     advicesPending: input.advicesPending,
+    advicesUndelivered: input.advicesUndelivered ?? [],
     authorizationStates: input.authorizationStates,
     interrupted: input.interrupted === true,
     seeds: input.seeds,

@@ -3,19 +3,31 @@
 //   the accounts (GET /v1/accounts/:id, with bounded concurrency),
 //   authorization states (GET /v1/authorizations/:id; 404 = the ledger never heard of it),
 //   and the feed/balance API's balances (GET <feed>/v1/accounts/:id/balance by default).
-// Every request has a timeout and is retried a little on connection errors and 5xx; a failure is a
-// LedgerReadError naming the URL.
+// Every request has a timeout for its whole answer (body included) and a body cap, and is retried a little
+// on connection errors and 5xx (not on a timeout: a service that did not answer one read after the run
+// has drained is hung). Once a service failed so, the reads still queued for it fail at once with the
+// same reason, and all reads together have a deadline: a hung or flooding service ends the reads in
+// seconds, not minutes. A failure is a LedgerReadError naming the URL. Every answer is read against its contract (the ledger's and the feed's
+// response schemas, and the id asked for): an answer outside it is a LedgerReadError, never a number the
+// checkers would then compare.
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
+import { accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
+import { balanceViewSchema } from '../../services/feed/schemas.ts';
+import { answerProblem, echoProblem } from '../../services/common/answer-contract.ts';
 
 export interface LedgerReaderOptions {
   /** Base URL of the ledger (any replica or the store: they speak the same routes). */
   ledgerUrl: string;
   /** Base URL of the feed/balance API, when it is to be read. */
   feedUrl?: string | null;
-  /** Per request. Default 10 000 ms. */
+  /** Per request, its whole answer. Default 10 000 ms. */
   timeoutMs?: number;
+  /** All reads of this reader together. Default 300 000 ms. */
+  deadlineMs?: number;
+  /** The largest answer body read (a journal page of 1000 entries is about 300 KB). Default 16 MiB. */
+  maxBodyBytes?: number;
   /** Requests in flight at once for per-id reads. Default 16. */
   concurrency?: number;
   /** Journal page size asked for. Default 1000. */
@@ -76,41 +88,77 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
   const pageSize = options.pageSize ?? 1000;
   const retries = options.retries ?? 2;
   const feedPath = options.feedBalancePath ?? ((id: string) => `/v1/accounts/${encodeURIComponent(id)}/balance`);
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const deadline = Date.now() + (options.deadlineMs ?? 300_000);
   const dispatcher: Dispatcher = new Agent({ connections: concurrency, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  /** Per service (origin): why it could not be read; later reads of it fail at once with that reason. */
+  const down = new Map<string, string>();
+
+  /** The whole body as text, at most maxBody bytes (a larger one is an error, not read further). */
+  async function bodyText(url: string, status: number, body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > maxBody) {
+        body.destroy();
+        throw new LedgerReadError(url, `HTTP ${status} with a body over ${Math.round(maxBody / 1024)} KiB: not read further`, status);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
 
   /** GET a JSON body; `null` for a 404 when allowed. */
   async function getJson<T>(url: string, allow404: boolean): Promise<T | null> {
+    const origin = new URL(url).origin;
     let lastError: LedgerReadError | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * attempt));
+      const reason = down.get(origin);
+      if (reason) throw new LedgerReadError(url, `not tried: ${origin} already failed (${reason})`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LedgerReadError(url, `not tried: the reads after the run took longer than ${(options.deadlineMs ?? 300_000) / 1000} s in all`);
+      const bound = Math.min(timeoutMs, left);
       let status = 0;
       try {
         const res = await request(url, {
           method: 'GET',
           dispatcher,
           headers: { accept: 'application/json' },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.timeout(bound),
         });
         status = res.statusCode;
         if (status === 404 && allow404) {
           await res.body.dump();
           return null;
         }
+        const text = await bodyText(url, status, res.body);
         if (status !== 200) {
-          const text = (await res.body.text()).slice(0, 200);
-          lastError = new LedgerReadError(url, `HTTP ${status}${text ? `: ${text}` : ''}`, status);
+          lastError = new LedgerReadError(url, `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, status);
           if (status >= 500) continue;
           throw lastError;
         }
-        return (await res.body.json()) as T;
+        try {
+          return JSON.parse(text) as T;
+        } catch (err) {
+          throw new LedgerReadError(url, `the answer is not JSON: ${(err as Error).message}`, status);
+        }
       } catch (err) {
         if (err instanceof LedgerReadError) throw err;
         const e = err as { code?: string; name?: string; message?: string };
+        if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+          const why = status ? `HTTP ${status} but its body did not end within ${bound} ms` : `no answer within ${bound} ms`;
+          down.set(origin, why);
+          throw new LedgerReadError(url, why, status || null);
+        }
         lastError = new LedgerReadError(url, `${e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`, status || null);
         if (status !== 0) throw lastError; // the body was bad, not the connection: no retry
       }
     }
-    throw lastError ?? new LedgerReadError(url, 'failed');
+    const failure = lastError ?? new LedgerReadError(url, 'failed');
+    if (failure.status === null) down.set(origin, failure.message.replace(/^GET \S+ failed: /, ''));
+    throw failure;
   }
 
   async function* journal(): AsyncGenerator<JournalEntry> {
@@ -118,7 +166,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
     for (;;) {
       const url = join(options.ledgerUrl, `/v1/journal?after=${after}&limit=${pageSize}`);
       const page = await getJson<JournalPage>(url, false);
-      if (!page || !Array.isArray(page.entries)) throw new LedgerReadError(url, 'the answer is not a journal page');
+      const problem = answerProblem(journalPageSchema, page);
+      if (!page || problem) throw new LedgerReadError(url, `the answer is not a journal page: ${problem ?? 'empty'}`);
       yield* page.entries;
       if (page.next === null || page.next === undefined) return;
       if (page.next <= after) throw new LedgerReadError(url, `the cursor did not advance (next ${page.next})`);
@@ -138,7 +187,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/accounts/${encodeURIComponent(id)}`);
         const view = await getJson<AccountView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(accountViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's view: ${problem ?? 'empty'}`);
         return view;
       });
     },
@@ -147,7 +197,10 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       await mapLimit(ids, concurrency, async (id) => {
         const url = join(options.ledgerUrl, `/v1/authorizations/${encodeURIComponent(id)}`);
         try {
-          states.set(id, await getJson<AuthorizationState>(url, true));
+          const state = await getJson<AuthorizationState>(url, true);
+          const problem = state === null ? null : (answerProblem(authorizationStateSchema, state) ?? echoProblem(state, 'authorization_id', id));
+          if (problem) throw new LedgerReadError(url, `the answer is not the authorization's state: ${problem}`);
+          states.set(id, state);
         } catch (err) {
           states.set(id, err instanceof LedgerReadError ? err : new LedgerReadError(url, String(err)));
         }
@@ -160,12 +213,14 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return mapLimit(ids, concurrency, async (id) => {
         const url = join(feedUrl, feedPath(id));
         const view = await getJson<BalanceView>(url, false);
-        if (!view) throw new LedgerReadError(url, 'empty answer');
+        const problem = answerProblem(balanceViewSchema, view) ?? echoProblem(view, 'account_id', id);
+        if (!view || problem) throw new LedgerReadError(url, `the answer is not the account's balance: ${problem ?? 'empty'}`);
         return view;
       });
     },
     async close() {
-      await dispatcher.close();
+      // Reads still in flight (a hung service's) are of no use any more: end them rather than wait.
+      await dispatcher.destroy();
     },
   };
 }

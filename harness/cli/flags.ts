@@ -1,6 +1,7 @@
 // Command-line flag values, checked before anything starts: a bad one is a UsageError (exit 2) naming the
 // flag and what it got. Durations take units (`30s`, `1m30s`, `500ms`; a bare number is seconds).
 import { DurationError, parseDuration } from '../scenario/duration.ts';
+import { parseSeed } from '../scenario/seed.ts';
 import { UsageError } from './exit-codes.ts';
 
 export function positiveNumber(flag: string, raw: unknown, opts: { integer?: boolean; max?: number } = {}): number | undefined {
@@ -27,10 +28,10 @@ export function durationFlag(flag: string, raw: unknown, opts: { max?: number; a
   return seconds;
 }
 
-/** A non-negative integer seed. */
+/** A seed within its documented range (scenario/seed.ts); an empty value is refused, not read as 0. */
 export function seedFlag(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
-  const seed = Number(raw);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${String(raw)}"`);
-  return seed;
+  const parsed = parseSeed(String(raw));
+  if ('problem' in parsed) throw new UsageError(`--seed ${parsed.problem}`);
+  return parsed.seed;
 }

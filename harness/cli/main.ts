@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/errors.ts';
 import { collect } from './replace-flags.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
-const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError']);
+const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError', 'OfferedRateError']);
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -38,13 +38,13 @@ function build(setCode: (code: number) => void): Command {
     .option('--duration <duration>', 'measured traffic duration: 30s, 1m30s, 500ms (a bare number is seconds); scales the fault timeline')
     .option('--warmup <duration>', 'warm-up before the measured part, recorded but never gated (default: the scenario\'s, 5s; 0 = none)')
     .option('--rate <per-second>', 'open model arrival rate')
-    .option('--seed <n>', 'seed for traffic and accounts')
+    .option('--seed <n>', 'seed for traffic and accounts: 0 to 4294967295 (2^32 - 1)')
     .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']))
     .option('--standin', 'force card-network stand-in on')
     .option('--no-standin', 'switch card-network stand-in off')
     .option('--out <dir>', 'run folder (default reports/runs/<time>-<scenario>)')
-    .option('--replay <file>', 'replay requests from a JSONL file instead of generating them')
-    .option('--speed <factor>', 'replay speed factor (2 = twice as fast)')
+    .option('--replay <file>', 'replay requests from a JSONL file (or a named pipe) instead of generating them; cut at --duration')
+    .option('--speed <factor>', 'replay speed factor, 0.01 to 100 (2 = twice as fast); --duration still ends the run')
     .addOption(new Option('--model <model>', 'load model').choices(['open', 'closed']))
     .option('--connections <n>', 'closed model: concurrent connections')
     .addOption(new Option('--mode <mode>', 'where the pipeline runs').choices(['embedded', 'compose']).default('embedded'))
@@ -75,7 +75,7 @@ function build(setCode: (code: number) => void): Command {
     .addOption(new Option('--router <policy>', 'mesh client policy').choices(['naive', 'hardened']).default('hardened'))
     .option('--json <file>', 'also write the service URLs as JSON')
     .option('--toxiproxy-port <port>', 'port of the Toxiproxy-compatible API', '8474')
-    .option('--seed <n>', 'seed for the accounts', '1')
+    .option('--seed <n>', 'seed for the accounts: 0 to 4294967295 (2^32 - 1)', '1')
     .option('--replace <service=command>', REPLACE_HELP.replace, collect)
     .option('--replace-url <service=url>', REPLACE_HELP.replaceUrl, collect)
     .option('--replicas <service=n>', REPLACE_HELP.replicas, collect)
@@ -190,11 +190,12 @@ function build(setCode: (code: number) => void): Command {
     .argument('<service>', 'card-processor, ledger, ledger-store or feed')
     .option('--url <base>', 'your service, already running at this http://127.0.0.1:<port> address')
     .option('--command <cmd>', 'start your service with this command, as a run would (PORT, FAULTLINE_* variables, faultline\'s services around it)')
-    .option('--seed <n>', 'seed of the generated requests and of the seeded accounts (default 1)')
+    .option('--seed <n>', 'seed of the generated requests and of the seeded accounts: 0 to 4294967295 (default 1)')
     .option('--cases <n>', 'generated requests per route (default 100)')
     .option('--replicas <n>', 'replicas of a --command service: repeats of an idempotent request go to another one')
     .option('--ready-timeout <duration>', 'how long the service may take to answer its health route (default: 20s for --command, 5s for --url)')
     .option('--scenario <name>', 'a scenario (catalog name or file) you will run it in: an admin route its faults need must be there (repeatable)', collect)
+    .option('--check-budget <duration>', 'total time each check may take, e.g. 30s (default: 1m per 100 --cases); a check that runs out fails, named')
     .addHelpText(
       'after',
       [
@@ -229,6 +230,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; anything else commander rejects is a usage error.
       return err.exitCode === 0 ? EXIT.passed : EXIT.usage;
+    }
+    if ((err as Error).name === 'ReadInterruptedError') {
+      // Ctrl-C while an input was still being read (a named pipe): nothing had started.
+      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      return EXIT.interrupted;
     }
     if (err instanceof ScenarioError || err instanceof UsageError || USAGE_ERRORS.has((err as Error).name)) {
       process.stderr.write(`faultline: ${(err as Error).message}\n`);

@@ -2,6 +2,7 @@
 // declines by reason (and the false ones), invariants, verdict.
 import type { DeclineSummary, Summary } from '../summary/types.ts';
 import { replacedText } from '../report/sections/run.ts';
+import { notApplicableLine } from '../gate/verdict.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -51,9 +52,15 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
   const v = s.validity;
   if (v) {
     const f = v.figures;
+    const cpu = f.foreign_cpu;
+    const foreign = cpu
+      ? `, other processes' CPU ${(cpu.share * 100).toFixed(1)}% of the machine (limit ${((v.limits.foreign_cpu_share ?? Number.NaN) * 100).toFixed(0)}%; the run's own ${(cpu.run_share * 100).toFixed(1)}%)`
+      : cpu === null
+        ? ", other processes' CPU not measured"
+        : '';
     out(
       `run health: driver loop delay p99 ${measured(f.event_loop_delay_ms.p99, ' ms')}, send lateness p99 ${measured(f.send_lateness_ms.p99, ' ms')} ` +
-        `(${measured(f.send_lateness_ms.late_share * 100, '%', 2)} > 10 ms late)${v.ok ? ', within limits' : ''}`,
+        `(${measured(f.send_lateness_ms.late_share * 100, '%', 2)} > 10 ms late)${foreign}${v.ok ? ', within limits' : ''}`,
     );
     for (const r of v.reasons) out(`  distorted: ${r}`);
     for (const a of v.advice) out(`  what to do: ${a}`);
@@ -66,5 +73,6 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
       `${bad.length ? `; failing: ${bad.map((i) => `${i.name} (${i.offending.slice(0, 3).join(', ')})`).join('; ')}` : ''}` +
       `${unjudged.length ? `; not judged: ${unjudged.map((i) => i.name).join(', ')}` : ''}`,
   );
+  for (const t of s.thresholds) if (t.not_applicable !== undefined) out(notApplicableLine(t));
   out(`${s.verdict.toUpperCase()}: ${s.reasons.join('; ')}`);
 }

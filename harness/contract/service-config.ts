@@ -34,6 +34,7 @@ export const CONFIG_FIELDS: Readonly<Record<ReplaceableService, readonly ConfigF
     replica('ledger-1'),
     { name: 'storeUrl', type: 'string (URL)', meaning: 'the ledger store behind it (also FAULTLINE_LEDGER_STORE_URL)', passed: true },
     seed,
+    { name: 'decline_holds_percent', type: 'number 0–100, 0 in a run', meaning: 'a deliberate defect for checker tests (answer that share of holds `insufficient_funds` for no reason: false declines)', passed: true, mockOnly: true },
     { name: 'storeTimeoutMs', type: 'integer, default 5000', meaning: "the mock's deadline for one call to the store; never passed", passed: false, mockOnly: true },
     { name: 'storeConnections', type: 'integer, default 32', meaning: "the mock's keep-alive connections to the store; never passed", passed: false, mockOnly: true },
   ],

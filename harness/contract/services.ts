@@ -157,13 +157,16 @@ const cardProcessor: ServiceSpec = {
   },
   responses(route) {
     const ledgerFailures = hopFailures({
-      502: 'The ledger failed: refused the connection, reset it, or answered 5xx (`hop` says which, e.g. `processor->ledger` or `ledger->store`). Nothing was held, unless `cause` is `reset` or `other`.',
+      502: 'The ledger failed: refused the connection, reset it, answered 5xx, or answered outside its contract (`bad_answer`, e.g. `200 {}`) (`hop` says which, e.g. `processor->ledger` or `ledger->store`). Nothing was held, unless `cause` is `reset`, `bad_answer` or `other`.',
       503: 'The ledger could not be resolved from discovery (`discovery_empty`, `discovery_null`, `discovery_unavailable`) or is ejected (`circuit_open`): nothing was sent.',
       504: "The ledger did not answer within the processor's deadline (`timeout`): the write may have committed; the processor keeps settling it, and the network follows with a timeout reversal.",
     });
     if (is(route, 'POST', '/v1/authorizations')) {
       return {
-        '409': refusal(409, { idempotency_conflict: 'the id was used before with another body.' }),
+        '409': refusal(409, {
+          idempotency_conflict: 'the id was used before with another body.',
+          one_hold_per_authorization: 'the authorization was held before and has since been released in full: it is never held twice.',
+        }),
         ...ledgerFailures,
       };
     }
@@ -208,6 +211,7 @@ const LEDGER_WRITE_RESPONSES: Readonly<Record<string, Record<string, OpenAPIResp
     '409': refusal(409, {
       idempotency_conflict: 'the request_id (or the `idempotency` key) was used before for another operation.',
       authorization_conflict: 'the authorization is already held for another amount, or on another account.',
+      one_hold_per_authorization: 'the authorization was held (or posted) and has since been released (or refunded) in full: it is never held again.',
     }),
   },
   '/v1/releases': {
@@ -248,7 +252,8 @@ const LEDGER_RULES = [
   "  A write may also carry the caller's key and content (`idempotency`): the first use of each key is kept, a reuse with",
   '  the same fields goes on, with other fields it is 409 `idempotency_conflict` before anything runs. A refused request',
   '  records nothing.',
-  '- Holds: one hold per authorization (a second one for the same amount replays `held`); a business refusal',
+  '- Holds: one hold per authorization, ever (a second one for the same amount replays `held`; once released in full, a',
+  '  new hold is 409 `one_hold_per_authorization`); a business refusal',
   '  (`insufficient_funds`, `unknown_account`, `currency_mismatch`, `reversed`) is a 200 that writes nothing.',
   '- Reversals (`/v1/releases`): all or part of what is left; more is 422 `amount_exceeds_remaining`, another currency 422',
   '  `currency_mismatch`; a posted authorization is refunded; a reversal for an authorization not yet held is remembered,',

@@ -1,7 +1,8 @@
 // `npm run contracts`: regenerates services/contracts/<service>.openapi.json from the services' route schemas,
 // and services/contracts/vectors/accounts.json (the seeded accounts) from services/common/accounts.ts.
 // `npm run contracts -- --check` writes nothing and exits 1 naming every document that is out of date.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { CONTRACT_SERVICES } from './types.ts';
 import { CONTRACTS_DIR, contractFileName, contractPath } from './files.ts';
 import { openapiFor, serializeDocument } from './openapi.ts';
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${shown}: up to date\n`);
       continue;
     }
-    await writeFile(contractPath(service), text);
+    await writeFileAtomic(contractPath(service), text);
     process.stdout.write(`${shown}: written (${Object.keys(JSON.parse(text).paths as object).length} paths)\n`);
   }
   const vectors = serializeVectors(accountVectors());
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${shownVectors}: up to date\n`);
   } else {
     await mkdir(`${CONTRACTS_DIR}vectors`, { recursive: true });
-    await writeFile(VECTORS_PATH, vectors);
+    await writeFileAtomic(VECTORS_PATH, vectors);
     process.stdout.write(`${shownVectors}: written\n`);
   }
   if (stale.length > 0) {

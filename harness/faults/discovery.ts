@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DISCOVERY_FAULTS } from '../../services/discovery/faults/catalog.ts';
 import { serviceScope, type DiscoveryFaultDefinition } from '../../services/discovery/faults/types.ts';
+import { boundedText } from '../http/bounded-body.ts';
 import type { ActiveFault, FaultContext, FaultKind, FaultWindowRef } from './types.ts';
 
 const ADMIN_TIMEOUT_MS = 3000;
@@ -20,7 +21,7 @@ async function send(url: string, method: 'PUT' | 'DELETE', body?: Record<string,
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
   });
-  const text = await res.text();
+  const text = await boundedText(res);
   if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return text ? (JSON.parse(text) as unknown) : null;
 }

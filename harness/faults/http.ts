@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { HTTP_FAULTS, HTTP_FAULTS_PATH, httpFaultRoutes, type HttpFaultName, type HttpFaultRuleInput } from '../../services/common/http-faults.ts';
 import { hashSeed } from '../../services/common/random.ts';
+import { boundedText } from '../http/bounded-body.ts';
 import type { ActiveFault, FaultContext, FaultKind, FaultReplica, FaultWindowRef } from './types.ts';
 
 const ADMIN_TIMEOUT_MS = 3000;
@@ -22,7 +23,7 @@ async function send(url: string, method: 'PUT' | 'DELETE', rule?: HttpFaultRuleI
     body: rule ? JSON.stringify(rule) : undefined,
     signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
   });
-  const text = await res.text();
+  const text = await boundedText(res);
   if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
 }
 

@@ -20,8 +20,9 @@
 // A fault that recovered in the baseline but never recovers now always fails; a metric present in only
 // one of the two runs is skipped. "Never recovered" is Infinity in memory and null in JSON. A scenario's
 // `baseline_tolerances` and a `--tolerances` file override any band, per family or per metric.
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { InputFileError, readInputText } from '../files/input-file.ts';
+import { readSummaryFile, SummaryError } from '../summary/schema.ts';
 import type { BaselineDelta, LatencySummary, PhaseSummary, Summary } from '../summary/types.ts';
 
 export interface Tolerance {
@@ -104,10 +105,10 @@ export function mergeTolerances(scenario: BaselineTolerances, file: BaselineTole
 export async function loadTolerances(file: string): Promise<BaselineTolerances> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(await readInputText(file, { maxBytes: 1024 * 1024, what: 'a tolerances file' }));
   } catch (err) {
-    const e = err as Error & { code?: string };
-    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
+    if (err instanceof InputFileError) throw new BaselineFileError(err.message);
+    throw new BaselineFileError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   return parseTolerances(raw, file);
 }
@@ -339,20 +340,38 @@ export function worseDirection(metric: string): 'lower' | 'higher' {
   return metric.startsWith('authorization_success_rate') || metric.startsWith('issuer_success_rate') || metric.startsWith('approval_rate') ? 'lower' : 'higher';
 }
 
+/**
+ * Why a run cannot be a baseline, or null when it can: only a sound run — complete, passed, on a machine
+ * whose health kept within its limits — is written or accepted as one. A failed run's numbers are a
+ * broken pipeline's (a baseline p50 of 52 s would give a 13 s tolerance), an inconclusive or distorted
+ * one's are the machine's, an interrupted one covers part of its schedule.
+ */
+export function unsoundBaselineReason(s: Partial<Pick<Summary, 'incomplete' | 'verdict' | 'passed' | 'validity' | 'reasons'>>): string | null {
+  const first = (s.reasons ?? []).find((r) => typeof r === 'string' && !/^not (judged|compared)/.test(r));
+  const why = first ? ` (${first})` : '';
+  if (s.incomplete) return 'the run was interrupted (incomplete): it covers only part of its schedule';
+  // Summaries older than verdicts carry `verdict` as a list of lines: `passed` says how they ended.
+  const verdict = typeof s.verdict === 'string' ? s.verdict : s.passed === true ? 'passed' : 'failed';
+  if (verdict === 'inconclusive') return `the run was inconclusive: the machine shaped its numbers${why}`;
+  if (s.validity && s.validity.ok === false) return `the run was distorted: its validity figures broke their limits (${s.validity.reasons?.[0] ?? 'run health'})`;
+  if (verdict !== 'passed') return `the run failed${why}: a broken pipeline's numbers would widen every band`;
+  return null;
+}
+
 export async function loadBaselineSummary(file: string): Promise<Summary> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = await readSummaryFile(file); // bounded, parsed and checked against the summary schema
   } catch (err) {
-    const e = err as Error & { code?: string };
-    throw new BaselineFileError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON: ${e.message}`);
+    if (err instanceof SummaryError) throw new BaselineFileError(err.message);
+    throw err;
   }
   const s = raw as Partial<Summary> | null;
   if (!s || typeof s !== 'object' || !s.authorizations || !Array.isArray(s.phases) || !Array.isArray(s.faults) || !s.latency_ms) {
     throw new BaselineFileError(`${file}: not a faultline summary.json (missing authorizations, latency_ms, phases or faults)`);
   }
-  if (s.incomplete) throw new BaselineFileError(`${file}: an interrupted (incomplete) run cannot be a baseline`);
-  if (s.verdict === 'inconclusive') throw new BaselineFileError(`${file}: an inconclusive run cannot be a baseline (its own health says the machine shaped its numbers)`);
+  const unsound = unsoundBaselineReason(s);
+  if (unsound) throw new BaselineFileError(`${file}: cannot be a baseline: ${unsound}`);
   if (!s.warmup) throw new BaselineFileError(`${file}: written by an older faultline (no warm-up, whole-run latency): refresh it with \`faultline suite nightly --write-baselines <dir>\``);
   return raw as Summary;
 }

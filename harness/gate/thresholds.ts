@@ -6,6 +6,7 @@
 // (a fault window's name). With a phase tag and several faults, the worst matching phase counts.
 // An expression is `aggregation operator number`, operators < <= > >= == !=.
 import type { Summary, ThresholdResult } from '../summary/types.ts';
+import { notApplicable } from './applicability.ts';
 import { METRIC_NAMES, METRICS, PHASE_NAMES, type Aggregation, type MetricSpec, type MetricTags, type PhaseName } from './metrics.ts';
 
 export type Thresholds = Record<string, string[]>;
@@ -163,12 +164,17 @@ export function compare(actual: number, operator: Operator, expected: number): b
 }
 
 export function evaluateThreshold(threshold: ParsedThreshold, summary: Summary): ThresholdResult {
+  const na = notApplicable(threshold.spec.name, threshold.tags, summary);
+  if (na !== null) return { metric: threshold.key, expression: threshold.expression, ok: true, actual: null, not_applicable: na };
   const actual = threshold.spec.read(summary, threshold.aggregation, threshold.tags);
   const ok = actual !== null && Number.isFinite(actual) && compare(actual, threshold.operator, threshold.value);
   return { metric: threshold.key, expression: threshold.expression, ok, actual };
 }
 
-/** Evaluates every threshold on a run's summary; a null actual (no data, never recovered) fails. */
+/**
+ * Evaluates every threshold on a run's summary; a null actual (no data, never recovered) fails, unless the
+ * run cannot produce the metric at all (applicability.ts): then it is n/a with the reason.
+ */
 export function evaluateThresholds(thresholds: Thresholds, summary: Summary): ThresholdResult[] {
   return parseThresholds(thresholds).map((t) => evaluateThreshold(t, summary));
 }

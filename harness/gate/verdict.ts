@@ -2,12 +2,15 @@
 // checker, the run is as bad as its worst check: invariants, thresholds, the baseline, faults that never
 // applied. Two things make a run inconclusive rather than failed, and an inconclusive run is never compared
 // with a baseline:
-// - its own health broke a validity limit (the machine shaped the numbers), unless it lost or double-counted
-//   money: a broken money invariant is a failure whatever the machine did;
+// - the machine's health broke a validity limit (the driver starved, faults applied late, other processes
+//   took the CPU, the driver never delivered what it owed), unless it lost or double-counted money or a hop
+//   answered outside its contract (bad_answer): those are failures whatever the machine did. The pipeline's
+//   own slowness or ill health on a healthy machine is never a reason to be inconclusive: thresholds and the baseline judge it;
 // - it was interrupted (Ctrl-C): it covers only part of the schedule, and what it could not settle is unknown.
-import type { BaselineDelta, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
+import type { BaselineDelta, ProcessEvent, Summary, ThresholdResult, Verdict } from '../summary/types.ts';
 import { compareBaseline, type BaselineTolerances } from './baseline.ts';
 import { evaluateThresholds, type Thresholds } from './thresholds.ts';
+import { badAnswerLines, issuerSilentLine } from './bad-answers.ts';
 
 export interface BaselineInput {
   summary: Summary;
@@ -42,7 +45,13 @@ function signed(metric: string, value: number): string {
   return value < 0 ? `−${text}` : `+${text}`;
 }
 
+/** "threshold app_success_rate rate>0.999 n/a: the closed model sends…", for a threshold a run cannot produce. */
+export function notApplicableLine(t: ThresholdResult): string {
+  return `threshold ${t.metric} ${t.expression} n/a: ${t.not_applicable ?? 'the run cannot produce this metric'}`;
+}
+
 export function thresholdLine(t: ThresholdResult): string {
+  if (t.not_applicable !== undefined) return notApplicableLine(t);
   const actual = t.actual === null && t.metric.startsWith('recovery_seconds') ? 'never recovered' : formatMetricValue(t.metric, t.actual);
   return `threshold ${t.metric} ${t.expression} failed: actual ${actual}`;
 }
@@ -53,6 +62,13 @@ export function baselineLine(d: BaselineDelta): string {
     `(${signed(d.metric, d.delta)}, tolerance ${formatMetricValue(d.metric, d.tolerance)})` +
     (d.metric === 'retry_amplification' && d.baseline <= 1 && d.tolerance === 0 ? ': retries appeared where the baseline had none' : '')
   );
+}
+
+/** `ledger-store (replaced by command "node store.js", pid 412) died on its own at 2.4 s: killed by SIGKILL` */
+export function processExitLine(e: ProcessEvent): string {
+  const how = e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`;
+  const what = e.replaced_by ? `replaced by ${e.replaced_by}, pid ${e.pid}` : `pid ${e.pid}`;
+  return `${e.replica} (${what}) died on its own at ${e.at_s.toFixed(1)} s: ${how}; no fault stopped it`;
 }
 
 export function decide(summary: Summary, thresholds: Thresholds, baseline?: BaselineInput): Decision {
@@ -66,6 +82,9 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
   }
 
   const unjudged: string[] = [];
+  // A replica that died on its own is what happened first: it names the process and how it ended.
+  for (const e of summary.process_events ?? []) if (!e.expected) failures.push(processExitLine(e));
+
   for (const inv of summary.invariants) {
     if (inv.ok) continue;
     // Not judged (the load did not exercise it): neither a pass nor a failure, said in the reasons.
@@ -80,6 +99,12 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     else if (!summary.incomplete) failures.push(line);
   }
 
+  // Answers outside a contract fail the run whatever the machine did (bad-answers.ts); an issuer that
+  // answered nothing fails it like a threshold.
+  const contractBroken = badAnswerLines(summary);
+  const silent = issuerSilentLine(summary);
+  if (silent) failures.push(silent);
+
   const thresholdResults = evaluateThresholds(thresholds, summary);
   const thresholdLines = thresholdResults.filter((t) => !t.ok).map(thresholdLine);
 
@@ -88,9 +113,9 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
   if (summary.incomplete) inconclusiveWhy.push('run incomplete: it was interrupted, so the checks cover only what was measured and what it could not settle is unknown');
   if (!validityOk) for (const r of summary.validity.reasons) inconclusiveWhy.push(`run inconclusive: ${r}`);
 
-  // Money lost is a failure whatever else happened.
-  if (moneyLost.length > 0) {
-    const reasons = [...moneyLost, ...failures, ...thresholdLines, ...inconclusiveWhy, ...unjudged];
+  // Money lost, or a broken contract, is a failure whatever else happened.
+  if (moneyLost.length > 0 || contractBroken.length > 0) {
+    const reasons = [...moneyLost, ...contractBroken, ...failures, ...thresholdLines, ...inconclusiveWhy, ...unjudged];
     return { verdict: 'failed', passed: false, reasons, thresholds: thresholdResults };
   }
   if (inconclusiveWhy.length > 0) {
@@ -109,9 +134,11 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
 
   const passed = lines.length === 0;
   if (passed) {
+    const na = thresholdResults.filter((t) => t.not_applicable !== undefined).length;
+    const judgedThresholds = thresholdResults.length - na;
     const parts = [
       `${summary.invariants.length - unjudged.length} invariant${summary.invariants.length - unjudged.length === 1 ? '' : 's'}`,
-      `${thresholdResults.length} threshold${thresholdResults.length === 1 ? '' : 's'}`,
+      `${judgedThresholds} threshold${judgedThresholds === 1 ? '' : 's'}${na > 0 ? ` (${na} more n/a: this run cannot produce ${na === 1 ? 'its metric' : 'their metrics'})` : ''}`,
     ];
     if (baselineResult) parts.push(`${baselineResult.deltas.length} baseline metrics`);
     lines.push(`all checks passed: ${parts.join(', ')}`);

@@ -6,8 +6,11 @@
 // - Authorizations, phases, the timeseries and failure attribution use the record's intended send time
 //   (`intended_ms`); the achieved rate (`sent` per second) uses `sent_ms`.
 // - Dropped records (never sent) count only in `load.dropped`: the pipeline never saw them.
+// - The achieved rate is the measured part's sends per wall second: sends with intended_ms >= 0 over
+//   the seconds from t = 0 to the end of the schedule, or to the last of those sends if it came later.
 // - `load` counts the arrivals the driver sent (authorizations, reversals, balance and feed reads);
-//   advices are delivered by the card network after faults heal and are not arrivals.
+//   advices and the network's own timeout reversals (`forwarded`) are delivered by the card network after
+//   faults heal and are not arrivals: they are in no load, lateness or per-second `sent` figure.
 // - The warm-up: records with a negative intended time (the first `warmup_s` seconds of traffic) are
 //   counted apart (`warmup`), charted in the timeseries (t < 0) and kept for the checkers, but they are in
 //   no phase, no whole-run figure, no load figure and no failure attribution: nothing gated reads them.
@@ -173,6 +176,8 @@ export class HistoryAggregator {
   private newestSecond = -1;
 
   private sent = 0;
+  /** The latest actual send of the measured part (ms from t = 0). */
+  private lastSentMs = 0;
   private late = 0;
   private dropped = 0;
   private balanceTotal = 0;
@@ -224,12 +229,14 @@ export class HistoryAggregator {
       return;
     }
     const second = this.slot(r.intended_ms);
-    if (r.kind !== 'advice') {
+    if (r.kind !== 'advice' && r.forwarded !== true) {
       this.sentPerSecond.inc(this.slot(r.sent_ms));
       if (!warm) {
         this.sent++;
+        if (r.sent_ms > this.lastSentMs) this.lastSentMs = r.sent_ms;
         if (r.late) this.late++;
-        const behind = r.sent_ms - r.intended_ms;
+        // A conflicting retry's wait for its original is the network's rule, not the driver falling behind.
+        const behind = r.sent_ms - (r.waited_ms ?? 0) - r.intended_ms;
         this.lateness.record(behind);
         if (behind > this.lateToleranceMs) this.lateBeyondTolerance++;
       }
@@ -427,7 +434,8 @@ export class HistoryAggregator {
         sent: this.sent,
         late: this.late,
         dropped: this.dropped,
-        achieved_rate: duration > 0 ? Math.round((this.sent / duration) * 1000) / 1000 : 0,
+        // Sends per wall second of the measured part: a driver that fell behind took longer to send it.
+        achieved_rate: duration > 0 ? Math.round((this.sent / Math.max(duration, this.lastSentMs / 1000)) * 1000) / 1000 : 0,
       },
       phases,
       app: {

@@ -21,8 +21,20 @@ export interface HistoryRecord {
   card_token?: string;
   /** Milliseconds from the start of traffic to the intended send time (the arrival schedule). */
   intended_ms: number;
-  /** Milliseconds from the start of traffic to the actual send. */
+  /** Milliseconds from the start of traffic to the actual send (a conflicting retry: after its wait, below). */
   sent_ms: number;
+  /**
+   * A conflicting retry only: how long the network held it back, waiting for its original's answer, between
+   * its turn in the schedule and its send (sent_ms is after the wait). The driver's own lateness is
+   * sent_ms - waited_ms - intended_ms.
+   */
+  waited_ms?: number;
+  /**
+   * A conflicting retry only: the original's content it conflicts with (account_id and amount above are the
+   * retry's). The checkers compare both with what the ledger holds under the id to tell who took it first.
+   */
+  original_account_id?: string;
+  original_amount?: number;
   /** From the intended send time to the answer (or to the deadline): no coordinated omission. */
   latency_ms: number;
   /** Authorizations: an AuthOutcome. Other kinds: ok or error (a conflicting retry is ok when refused). */
@@ -40,6 +52,11 @@ export interface HistoryRecord {
   late: boolean;
   /** Never sent: the driver could not keep up (counted, never skipped silently). */
   dropped?: boolean;
+  /**
+   * Sent by the card network on its own after traffic (an advice or a timeout reversal from its
+   * store-and-forward queue): not an arrival of the schedule, so not in the load or lateness figures.
+   */
+  forwarded?: boolean;
   /** Ledger attempts the processor reported (retry amplification). */
   attempts?: number;
   /** For unknown authorizations, filled after the run from the ledger. */

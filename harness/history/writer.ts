@@ -14,11 +14,11 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline, type Writable } from 'node:stream';
 import { constants as zlibConstants, createGzip, type ZlibOptions } from 'node:zlib';
 import type { HistoryRecord } from './record.ts';
 import { stringifyMasked } from '../../services/common/pan.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 export const HISTORY_FILE = 'history.jsonl';
 export const HISTORY_FILE_GZ = 'history.jsonl.gz';
@@ -158,7 +158,8 @@ export class HistoryWriter {
     let path = this.compress === 'always' ? this.gzPath : this.plainPath;
     let compressed = this.compress === 'always';
     if (this.compress === 'auto' && (await stat(this.plainPath)).size > this.compressAbove) {
-      await pipeline(createReadStream(this.plainPath), createGzip({ level: 6 }), createWriteStream(this.gzPath));
+      // Whole or not at all: on a full disk the plain history stays and no cut .gz is left beside it.
+      await writeFileAtomic(this.gzPath, pipeline(createReadStream(this.plainPath), createGzip({ level: 6 }), () => {}));
       await unlink(this.plainPath);
       path = this.gzPath;
       compressed = true;

@@ -1,7 +1,8 @@
 // Two runs side by side on one page: the naive vs hardened demo of monzo-2017. Outcomes, success-rate
 // and latency charts with their fault windows, phase tables, invariants and the deltas between them.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { join, relative, resolve } from 'node:path';
 import type { Summary } from '../summary/types.ts';
 import { chartData, latencyRange } from './chart-data.ts';
@@ -269,6 +270,6 @@ export async function buildComparison(runDirA: string, runDirB: string, outDir: 
     { tag: 'B', summary: sb, source: 'faultline-data-b', href: reportHref(outDir, runDirB) },
   );
   const file = join(outDir, 'index.html');
-  await writeFile(file, htmlText);
+  await writeFileAtomic(file, htmlText);
   return { html: htmlText, file };
 }

@@ -3,14 +3,15 @@
 // could be inconclusive) carry `verdict` as an array of lines and no warm-up or validity: their lines
 // become `reasons`, their verdict is read from `passed` (an interrupted one is inconclusive), and the run
 // health they never measured is left as not measured (NaN figures), never as a healthy zero.
-import { readFile } from 'node:fs/promises';
+// Every summary is first checked against its schema (summary/schema.ts): a damaged one is a SummaryError
+// naming the file and the field (exit 2), never a crash further down.
 import { join } from 'node:path';
 import { DEFAULT_VALIDITY_LIMITS } from '../gate/validity.ts';
-import type { AuthorizationCounts, DeclineSummary, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
+import type { AuthorizationCounts, DeclineSummary, ForeignCpuFigures, InvariantResult, RunValidity, Summary, Verdict, WarmupSummary } from '../summary/types.ts';
+import { existsSync } from 'node:fs';
+import { readSummaryFile, SummaryError, validateSummary } from '../summary/schema.ts';
 
-export class SummaryError extends Error {
-  override readonly name = 'SummaryError';
-}
+export { SummaryError } from '../summary/schema.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,6 +83,25 @@ function warmupOf(raw: unknown): WarmupSummary {
   return { duration_s: num(w.duration_s), authorizations: counts(w.authorizations), latency_ms: { ...ZERO_LATENCY, ...w.latency_ms } };
 }
 
+/** The foreign CPU figure: absent in older summaries (left absent), null when it was not measured. */
+function foreignCpuOf(f: Partial<RunValidity['figures']>): Pick<RunValidity['figures'], 'foreign_cpu'> {
+  if (f.foreign_cpu === null) return { foreign_cpu: null };
+  if (!isObject(f.foreign_cpu)) return {};
+  const c = f.foreign_cpu as Partial<ForeignCpuFigures>;
+  return {
+    foreign_cpu: {
+      share: figure(c.share),
+      max_second_share: figure(c.max_second_share),
+      run_share: figure(c.run_share),
+      busy_share: figure(c.busy_share),
+      cpus: num(c.cpus),
+      samples: num(c.samples),
+      run_processes: num(c.run_processes),
+      pressure_some: typeof c.pressure_some === 'number' ? c.pressure_some : null,
+    },
+  };
+}
+
 function validityOf(raw: unknown): RunValidity {
   const v = (isObject(raw) ? raw : {}) as Partial<RunValidity>;
   const f = (isObject(v.figures) ? v.figures : {}) as Partial<RunValidity['figures']>;
@@ -102,6 +122,8 @@ function validityOf(raw: unknown): RunValidity {
             late_ms: typeof a.late_ms === 'number' ? a.late_ms : null,
           }))
         : [],
+      ...foreignCpuOf(f),
+      ...(typeof f.undelivered_advices === 'number' ? { undelivered_advices: f.undelivered_advices } : {}),
       pre_fault: pre
         ? {
             start_s: num(pre.start_s),
@@ -129,10 +151,8 @@ function verdictOf(s: Record<string, unknown>, incomplete: boolean, invariants: 
   return { verdict: incomplete && !moneyLost ? 'inconclusive' : 'failed', reasons };
 }
 
-export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
-  if (!isObject(raw)) throw new SummaryError(`${file}: not a JSON object`);
-  if (typeof raw.scenario !== 'string') throw new SummaryError(`${file}: missing "scenario": not a faultline summary`);
-  if (!isObject(raw.authorizations)) throw new SummaryError(`${file}: missing "authorizations": not a faultline summary`);
+export function normalizeSummary(input: unknown, file = 'summary.json'): Summary {
+  const raw = validateSummary(input, file);
   const s = raw as Partial<Summary>;
   const n = num;
   const incomplete = s.incomplete ?? false;
@@ -190,19 +210,14 @@ export function normalizeSummary(raw: unknown, file = 'summary.json'): Summary {
   };
 }
 
+/** Reads, checks and normalizes `<runDir>/summary.json`; a SummaryError names the file and the field. */
 export async function readSummary(runDir: string): Promise<Summary> {
   const file = join(runDir, 'summary.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new SummaryError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no summary.json in this run folder' : (err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new SummaryError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
-  return normalizeSummary(raw, file);
+  if (!existsSync(file)) throw new SummaryError(`${file}: no summary.json in this run folder`);
+  return normalizeSummary(await readSummaryFile(file), file);
+}
+
+/** The same for a summary.json anywhere (a baseline). */
+export async function readSummaryAt(file: string): Promise<Summary> {
+  return normalizeSummary(await readSummaryFile(file), file);
 }

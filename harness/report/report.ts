@@ -1,7 +1,7 @@
 // One run's report: index.html (self-contained) and junit.xml, built from summary.json in the run folder.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Summary } from '../summary/types.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { chartData } from './chart-data.ts';
 import { html } from './html.ts';
 import { buildJunit } from './junit.ts';
@@ -79,7 +79,7 @@ export async function buildReport(runDir: string): Promise<BuiltReport> {
 export async function writeReport(runDir: string): Promise<{ html: string; junit: string }> {
   const built = await buildReport(runDir);
   const files = { html: join(runDir, 'index.html'), junit: join(runDir, 'junit.xml') };
-  await writeFile(files.html, built.html);
-  await writeFile(files.junit, built.junit);
+  await writeFileAtomic(files.html, built.html);
+  await writeFileAtomic(files.junit, built.junit);
   return files;
 }

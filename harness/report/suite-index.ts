@@ -1,7 +1,8 @@
 // A suite's index page: one row per run with its verdict (passed / failed / inconclusive) and headline
 // numbers, a link to each run's report, and a combined junit.xml with one <testsuite> per run. The suite
 // is failed if any run failed, else inconclusive if any run stayed inconclusive, else passed.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { join, relative, resolve } from 'node:path';
 import type { Summary, Verdict } from '../summary/types.ts';
 import { count, ms, pct, rateClass } from './format.ts';
@@ -97,8 +98,8 @@ ${n.inconclusive > 0 ? html`<p class="note">Inconclusive: the run's own health (
 export async function writeSuiteIndex(suiteDir: string, runs: SuiteRun[], name = 'faultline suite'): Promise<SuiteIndex> {
   await mkdir(suiteDir, { recursive: true });
   const files = { html: join(suiteDir, 'index.html'), junit: join(suiteDir, 'junit.xml') };
-  await writeFile(files.html, suiteIndexHtml(suiteDir, runs, name));
-  await writeFile(files.junit, buildJunit(runs.map((r) => r.summary), name));
+  await writeFileAtomic(files.html, suiteIndexHtml(suiteDir, runs, name));
+  await writeFileAtomic(files.junit, buildJunit(runs.map((r) => r.summary), name));
   const verdict = suiteVerdict(runs);
   return { ...files, passed: verdict === 'passed', verdict, counts: suiteCounts(runs) };
 }

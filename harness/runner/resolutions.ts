@@ -1,11 +1,11 @@
 // After the checkers resolved the unknown authorizations against the ledger, write each resolution into
-// the history file (streamed through a temporary file, so memory stays bounded).
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+// the history file (streamed through a temporary file renamed into place, so memory stays bounded and a failed
+// rewrite leaves the old file whole).
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { HistoryRecord } from '../history/record.ts';
 import { redactCardNumbers, stringifyMasked } from '../../services/common/pan.ts';
 
@@ -13,7 +13,6 @@ export async function rewriteHistoryResolutions(file: string, raw: ReadonlyMap<s
   // The history holds ids as written (a card number in an id masked), so look them up the same way.
   const resolutions = new Map([...raw].map(([id, r]) => [redactCardNumbers(id), r]));
   const gz = file.endsWith('.gz');
-  const tmp = `${file}.tmp`;
   const input = gz ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
   const lines = createInterface({ input, crlfDelay: Infinity });
   async function* rewritten(): AsyncGenerator<string> {
@@ -28,7 +27,7 @@ export async function rewriteHistoryResolutions(file: string, raw: ReadonlyMap<s
     }
   }
   const source = Readable.from(rewritten());
-  if (gz) await pipeline(source, createGzip(), createWriteStream(tmp));
-  else await pipeline(source, createWriteStream(tmp));
-  await rename(tmp, file);
+  // Through a temporary file renamed into place: a full disk leaves the history as it was.
+  // pipeline() hands a failure of the source on to the gzip stream, so the write fails instead of waiting.
+  await writeFileAtomic(file, gz ? pipeline(source, createGzip(), () => {}) : source);
 }

@@ -11,6 +11,7 @@ import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/ba
 import type { BaselineInput } from '../gate/verdict.ts';
 import { readReplay } from '../traffic/requests/replay.ts';
 import { makeRunFolder } from './run-folder.ts';
+import { checkOfferedRate } from './offered-rate.ts';
 import { drive } from './drive.ts';
 import type { RunContext, RunOptions, RunResult } from './context.ts';
 
@@ -21,7 +22,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Everything that can be wrong with the input is checked before anything starts.
   checkReplacements(scenario, options.mode);
-  const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000 }) : null;
+  const replayPlan = options.replay ? await readReplay(options.replay, { speed: options.speed ?? 1, shiftMs: -scenario.warmup_s * 1000, signal: options.signal, log }) : null;
+  if (replayPlan) log(replayCoverage(replayPlan.duration_ms / 1000 - scenario.warmup_s, scenario.traffic.duration_s, replayPlan.speed));
+  checkOfferedRate(scenario, replayPlan); // a rate this machine cannot drive: refused, not silently capped
   const baseline = await loadBaseline(scenario, options);
 
   const runDir = await makeRunFolder(scenario.name, scenario.topology.router, options.out);
@@ -44,6 +47,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
+/** What part of a replay the run sends: it is cut at the run's duration, and a shorter one leaves a quiet end. */
+export function replayCoverage(lastRequestS: number, durationS: number, speed: number): string {
+  const at = speed === 1 ? '' : ` at --speed ${speed}`;
+  const last = Math.round(lastRequestS * 1000) / 1000;
+  if (last >= durationS) return `faultline: replay${at}: its requests after ${durationS} s of the measured part are not sent (the run lasts ${durationS} s; --duration sets it)`;
+  return `faultline: replay${at}: its last request is at ${last} s, before the run ends at ${durationS} s: the rest of the run has no traffic (--duration ${Math.max(1, Math.ceil(last))}s ends it there)`;
+}
+
 async function loadBaseline(scenario: Scenario, options: RunOptions): Promise<BaselineInput | undefined> {
   if (!options.baseline) return undefined;
   return {
@@ -63,6 +74,7 @@ async function startTopology(scenario: Scenario, options: RunOptions, log: (line
     processorIdempotencyByIdOnly: options.processorIdempotencyByIdOnly,
     replace: scenario.replace,
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
+    signal: options.signal,
   };
   if (options.mode === 'compose') {
     const { startComposeTopology } = await import('../topology/compose.ts');

@@ -11,6 +11,8 @@ export interface Settled {
   forward: ForwardReport;
   /** Advice ids the network still held at the end. */
   pendingAdvices: string[];
+  /** Of those, the ones that never reached the issuer: the harness never delivered them (unknown, not failed). */
+  undeliveredAdvices: string[];
 }
 
 export async function settle(
@@ -28,5 +30,9 @@ export async function settle(
     .pendingForwards()
     .filter((m) => m.kind === 'advice')
     .map((m) => m.id);
-  return { forward, pendingAdvices };
+  const undeliveredAdvices = network
+    .undeliveredForwards()
+    .filter((m) => m.kind === 'advice')
+    .map((m) => m.id);
+  return { forward, pendingAdvices, undeliveredAdvices };
 }

@@ -19,6 +19,21 @@ export interface TrafficResult {
   dropped: number;
   /** Stopped early by the run's signal (Ctrl-C). */
   aborted: boolean;
+  /** Seconds of the measured part that traffic covered: the duration, or less when it was stopped early. */
+  measured_s: number;
+  /** The kinds of request the traffic could send: what a threshold's metric can be measured on. */
+  request_kinds: string[];
+}
+
+/** The request kinds a run's traffic holds: the closed model's authorizations, the mix's, or the replay's. */
+export function requestKinds(ctx: RunContext): string[] {
+  const { traffic } = ctx.scenario;
+  if (traffic.model === 'closed') return ['authorization'];
+  const replayed = (ctx.replayPlan as { info?: { kinds: Record<string, number> } } | null)?.info?.kinds;
+  if (replayed) return Object.entries(replayed).filter(([, n]) => n > 0).map(([kind]) => kind);
+  const mix: Array<[string, number]> = [['authorization', traffic.mix.authorizations], ['reversal', traffic.mix.reversals], ['balance', traffic.mix.balance], ['feed', traffic.mix.feed]];
+  const kinds = mix.filter(([, weight]) => weight > 0).map(([kind]) => kind);
+  return traffic.conflicting_retries > 0 ? [...kinds, 'conflicting_retry'] : kinds;
 }
 
 export interface TrafficHooks {
@@ -55,7 +70,7 @@ export async function runTraffic(ctx: RunContext, hooks: TrafficHooks): Promise<
       signal,
       onTick: (p) => hooks.onSecond(p.elapsed_ms),
     });
-    return { model: 'closed', target_rate: 0, achieved_rate: result.achieved_rate, sent: result.sent, dropped: 0, aborted: result.aborted };
+    return { model: 'closed', target_rate: 0, achieved_rate: result.achieved_rate, sent: result.sent, dropped: 0, aborted: result.aborted, measured_s: measuredSeconds(hooks.t0, durationMs, result.aborted), request_kinds: requestKinds(ctx) };
   }
   const plan = ctx.replayPlan ?? shifted(planTraffic({ seed: scenario.seed, traffic: scenario.traffic, accounts: hooks.accounts, durationS: scenario.warmup_s + scenario.traffic.duration_s }), -warmupMs);
   const result = await runOpenModel({
@@ -63,20 +78,52 @@ export async function runTraffic(ctx: RunContext, hooks: TrafficHooks): Promise<
     send: (req, timing) => hooks.network.send(req, timing),
     onDrop: (req, timing) => void hooks.network.drop(req, timing),
     targetRate: scenario.traffic.rate,
-    durationMs: ctx.replayPlan ? undefined : durationMs,
+    // A replay is cut at the run's duration like a generated plan: the summary, the fault timeline and
+    // the traffic cover the same seconds.
+    durationMs,
     drainTimeoutMs: scenario.network.issuer_deadline_ms + 5000,
     signal,
     startAt: hooks.t0,
     onTick: (p) => hooks.onSecond(p.elapsed_ms),
   });
+  let aborted = result.aborted;
+  // A replay that ends before the run does leaves the rest of the run without traffic: the run still lasts
+  // its duration, so the fault timeline plays out as scheduled and the rate is over the whole run.
+  if (ctx.replayPlan && !aborted) aborted = !(await waitUntil(hooks.t0 + durationMs, signal));
   return {
     model: 'open',
     target_rate: result.target_rate,
     achieved_rate: result.achieved_rate,
     sent: result.sent,
     dropped: result.dropped,
-    aborted: result.aborted,
+    aborted,
+    measured_s: measuredSeconds(hooks.t0, durationMs, aborted),
+    request_kinds: requestKinds(ctx),
   };
+}
+
+/** Seconds from t = 0 until traffic stopped, at most the duration (0 when stopped in the warm-up). */
+function measuredSeconds(t0: number, durationMs: number, aborted: boolean): number {
+  if (!aborted) return durationMs / 1000;
+  return Math.round(Math.min(durationMs, Math.max(0, performance.now() - t0))) / 1000;
+}
+
+/** Resolves true at `at` (performance.now()), or false as soon as the signal aborts. */
+function waitUntil(at: number, signal: AbortSignal | undefined): Promise<boolean> {
+  const wait = at - performance.now();
+  if (signal?.aborted) return Promise.resolve(false);
+  if (wait <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, wait);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** performance.now() of t = 0 for a run whose warm-up starts now. */

@@ -1,16 +1,16 @@
 // The end of a run: its fault windows with recovery, its validity, its summary and verdict, written to
 // the run folder with the report (no card number in any of it).
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AggregateResult, FaultSummary, Summary } from '../summary/types.ts';
 import { withRecovery, successRateThreshold } from '../history/recovery.ts';
 import { decide, applyDecision } from '../gate/verdict.ts';
 import { judgeValidity, validityLimits } from '../gate/validity.ts';
 import { assembleSummary, type SummaryParts } from '../summary/assemble.ts';
-import { validityFigures } from '../summary/validity-figures.ts';
+import { validityFigures, type MachineFigures } from '../summary/validity-figures.ts';
 import { writeReport } from '../report/report.ts';
 import { stringifyMasked } from '../../services/common/pan.ts';
 import { replacedServices } from '../scenario/replacements.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { RunContext } from './context.ts';
 
 /** What writing a run needs of its context: `faultline check` writes one without a topology of its own. */
@@ -29,12 +29,16 @@ export function faultsWithRecovery(ctx: Pick<RunContext, 'scenario'>, timeline: 
 
 export async function writeRun(
   ctx: WriteRunContext,
-  parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & { eventLoop: Summary['validity']['figures']['event_loop_delay_ms'] },
+  parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & {
+    eventLoop: Summary['validity']['figures']['event_loop_delay_ms'];
+    /** What the machine did besides the driver: foreign CPU, advices the driver never delivered. */
+    machine?: MachineFigures;
+  },
   versions: Summary['versions'],
 ): Promise<Summary> {
   const { scenario, options } = ctx;
-  const { eventLoop, ...rest } = parts;
-  const validity = judgeValidity(validityFigures(eventLoop, parts.aggregate, parts.faults), validityLimits(scenario.validity));
+  const { eventLoop, machine, ...rest } = parts;
+  const validity = judgeValidity(validityFigures(eventLoop, parts.aggregate, parts.faults, machine), validityLimits(scenario.validity));
   let summary = assembleSummary({
     ...rest,
     scenario: {
@@ -55,7 +59,7 @@ export async function writeRun(
   });
   summary = applyDecision(summary, decide(summary, scenario.thresholds, ctx.baseline));
   if (options.report !== false) summary.files = { ...summary.files, report: 'index.html', junit: 'junit.xml' };
-  await writeFile(path.join(ctx.runDir, 'summary.json'), stringifyMasked(summary, 2) + '\n');
+  await writeFileAtomic(path.join(ctx.runDir, 'summary.json'), stringifyMasked(summary, 2) + '\n');
   if (options.report !== false) await writeReport(ctx.runDir);
   return summary;
 }

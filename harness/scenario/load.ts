@@ -1,11 +1,12 @@
 // Finds and loads a scenario: a catalog name (scenarios/<name>.ts), or a file the user wrote
 // (.ts exporting default defineScenario(...), .json, .yaml/.yml).
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument, isNode, LineCounter } from 'yaml';
-import type { Scenario } from './schema.ts';
+import { SCENARIO_LIMITS, type Scenario } from './schema.ts';
+import { InputFileError, readInputText } from '../files/input-file.ts';
 import { ScenarioError } from './errors.ts';
 import { validateScenario, type LineOf } from './validate.ts';
 
@@ -55,7 +56,14 @@ export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scen
     if (!mod.default) throw new ScenarioError(rel, '', 'a TypeScript scenario must `export default defineScenario({...})`');
     return { scenario: validateScenario(mod.default, rel), file };
   }
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    // Bounded before it is read whole (a named pipe also gets a deadline).
+    text = await readInputText(file, { maxBytes: SCENARIO_LIMITS.bytes, what: 'a scenario file' });
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ScenarioError(rel, '', err.reason);
+    throw err;
+  }
   if (/\.json$/i.test(file)) {
     let data: unknown;
     try {

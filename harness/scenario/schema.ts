@@ -4,12 +4,36 @@ import { z } from 'zod';
 import { DurationError, parseDuration } from './duration.ts';
 import { tolerancesSchema } from '../gate/baseline.ts';
 import { loopbackUrlProblem } from './loopback-url.ts';
+import { MAX_SEED, SEED_RANGE } from './seed.ts';
+import { MAX_DESCRIPTION_CHARS } from '../summary/schema.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
+
+/**
+ * Bounds on what a scenario file may hold (the file itself is at most MAX_SCENARIO_BYTES, checked before
+ * it is read): a scenario is a few kilobytes, so these refuse a runaway or hostile file at once, naming
+ * the field, instead of spending minutes and gigabytes on it.
+ */
+export const SCENARIO_LIMITS = {
+  /** Bytes of a scenario file (JSON or YAML), checked before it is read. */
+  bytes: 1024 * 1024,
+  /** Characters of the description (it is copied into summary.json and every report). */
+  description: MAX_DESCRIPTION_CHARS,
+  faults: 256,
+  thresholds: 200,
+  expressionsPerThreshold: 20,
+  /** Characters of a name, fault kind, target, threshold key or expression. */
+  name: 256,
+  /** Characters of a command, path, URL or environment value. */
+  text: 4096,
+  env: 100,
+} as const;
+
+const bounded = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
 /** A duration in seconds, written as a number of seconds or with units (`500ms`, `30s`, `1m30s`). */
 const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -30,7 +54,7 @@ export const topologySchema = z.strictObject({
   router: z.enum(ROUTER_POLICIES).default('hardened'),
   accounts: positiveInt.max(100_000).default(1000),
   /** Extra services registered in discovery with no replicas (a service scaled to zero). */
-  scaled_to_zero: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default([]),
+  scaled_to_zero: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).max(64).default([]),
   /** Put a fault proxy in front of every replica (needed for network faults). */
   proxies: z.boolean().default(true),
 });
@@ -91,19 +115,26 @@ export const faultSchema = z.strictObject({
   /** A unique name for this fault window, used in phases, thresholds and reports. */
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" and "-"'),
   /** The fault kind, e.g. network.latency, discovery.null_subsets, process.kill, http.abort, router.restart. */
-  fault: z.string().min(1),
+  fault: bounded(SCENARIO_LIMITS.name).min(1),
   /** A service (ledger), a replica (ledger-1), or a special target the fault kind names. */
-  target: z.string().min(1),
+  target: bounded(SCENARIO_LIMITS.name).min(1),
   start_s: seconds.pipe(nonNegative),
   end_s: seconds.pipe(nonNegative),
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const thresholdsSchema = z.record(z.string(), z.array(z.string().min(1)).min(1));
+export const thresholdsSchema = z
+  .record(bounded(SCENARIO_LIMITS.name), z.array(bounded(SCENARIO_LIMITS.name).min(1)).min(1).max(SCENARIO_LIMITS.expressionsPerThreshold))
+  .refine((t) => Object.keys(t).length <= SCENARIO_LIMITS.thresholds, { message: `at most ${SCENARIO_LIMITS.thresholds} threshold metrics` });
+
+/** A validity limit that no longer exists: refused with what to write instead. */
+const removedPreFaultLimit = z.undefined({
+  error: "removed: the pipeline's own health before its first fault never makes a run inconclusive any more, it is compared and fails; hold it to a number with a threshold such as 'issuer_success_rate{phase:before}' or 'authorization_latency{phase:before}'",
+});
 
 /**
- * The limits of a run's own health (see harness/runner/validity.ts for the defaults and why). Break one
- * and the verdict is `inconclusive`: the machine, not the pipeline, shaped the numbers.
+ * The limits of the machine's health during a run (see harness/gate/validity.ts for the defaults and
+ * why). Break one and the verdict is `inconclusive`: the machine, not the pipeline, shaped the numbers.
  */
 export const validityLimitsSchema = z.strictObject({
   event_loop_delay_p99_ms: z.number().positive().optional(),
@@ -111,8 +142,10 @@ export const validityLimitsSchema = z.strictObject({
   send_lateness_p99_ms: z.number().positive().optional(),
   late_share: z.number().min(0).max(1).optional(),
   fault_activation_late_ms: z.number().positive().optional(),
-  pre_fault_issuer_success_rate: z.number().min(0).max(1).optional(),
-  pre_fault_latency_p50_ms: z.number().positive().optional(),
+  /** Largest share (0..1) of the machine's CPU that processes outside the run may take. */
+  foreign_cpu_share: z.number().min(0).max(1).optional(),
+  pre_fault_issuer_success_rate: removedPreFaultLimit.optional(),
+  pre_fault_latency_p50_ms: removedPreFaultLimit.optional(),
 });
 
 /** The mocks a user's own service can take the place of (discovery stays faultline's: it is the fault plane's). */
@@ -127,19 +160,22 @@ export type ReplaceableService = (typeof REPLACEABLE_SERVICES)[number];
 export const replacementSchema = z
   .strictObject({
     /** A shell command (`/bin/sh -c`) that starts one replica listening on $PORT. */
-    command: z.string().trim().min(1).optional(),
+    command: bounded(SCENARIO_LIMITS.text).trim().min(1).optional(),
     /** The base address of a service already running on 127.0.0.1 or localhost (one replica). */
-    url: z.string().optional(),
+    url: bounded(SCENARIO_LIMITS.text).optional(),
     /** Replicas to start (command only); default: the topology's count for the service. */
     replicas: positiveInt.max(8).optional(),
     /** The route answered GET 200 once the replica is ready. */
-    health: z.string().regex(/^\/[^\s?#]*$/, 'must be a route starting with "/", e.g. /health').default('/health'),
+    health: bounded(SCENARIO_LIMITS.name).regex(/^\/[^\s?#]*$/, 'must be a route starting with "/", e.g. /health').default('/health'),
     /** How long each replica may take to become healthy. */
     ready_timeout: seconds.pipe(z.number().positive().max(600)).default(20),
     /** Working directory of the command (default: the current one). */
-    cwd: z.string().min(1).optional(),
+    cwd: bounded(SCENARIO_LIMITS.text).min(1).optional(),
     /** Extra environment variables for the command. */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
+    env: z
+      .record(bounded(SCENARIO_LIMITS.name).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), bounded(SCENARIO_LIMITS.text))
+      .refine((e) => Object.keys(e).length <= SCENARIO_LIMITS.env, { message: `at most ${SCENARIO_LIMITS.env} variables` })
+      .default({}),
   })
   .superRefine((r, ctx) => {
     const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: path ? [path] : [], message });
@@ -163,14 +199,14 @@ export const replaceSchema = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
-  description: z.string().min(1),
+  description: bounded(SCENARIO_LIMITS.description).min(1),
   /** Which failure story in shared/seeds this scenario is traced to. */
-  story: z.string().default(''),
-  seed: z.number().int().nonnegative().default(1),
+  story: bounded(SCENARIO_LIMITS.name).default(''),
+  seed: z.number().refine((n) => Number.isInteger(n) && n >= 0 && n <= MAX_SEED, { message: `a seed is ${SEED_RANGE}` }).default(1),
   topology: topologySchema.default(topologySchema.parse({})),
   traffic: trafficSchema.default(trafficSchema.parse({})),
   network: networkSchema.default(networkSchema.parse({})),
-  faults: z.array(faultSchema).default([]),
+  faults: z.array(faultSchema).max(SCENARIO_LIMITS.faults, `at most ${SCENARIO_LIMITS.faults} fault windows`).default([]),
   thresholds: thresholdsSchema.default({}),
   /**
    * Seconds of traffic before t = 0: recorded and charted, never gated (cold start, JIT, connection

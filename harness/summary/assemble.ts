@@ -19,7 +19,7 @@ export interface SummaryParts {
   startedAt: string;
   incomplete: boolean;
   aggregate: AggregateResult;
-  load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number };
+  load: { model: Summary['load']['model']; target_rate: number; achieved_rate: number; sent: number; dropped: number; request_kinds?: string[] };
   faults: FaultSummary[];
   advices: Summary['advices'];
   /** `figures`: what the checkers add beside their results (e.g. `declines`). */
@@ -30,6 +30,8 @@ export interface SummaryParts {
   historyFile: string;
   /** Where the load came from when another tool sent it (`faultline check`). */
   loadSource?: Summary['load_source'];
+  /** Ends of replicas' processes during the run. */
+  processEvents?: Summary['process_events'];
 }
 
 /** The summary of a finished (or interrupted) run, verdict not yet decided. */
@@ -57,6 +59,7 @@ export function assembleSummary(p: SummaryParts): Summary {
       late: agg.load.late,
       dropped: agg.load.dropped || p.load.dropped,
       sent: agg.load.sent || p.load.sent,
+      ...(p.load.request_kinds ? { request_kinds: p.load.request_kinds } : {}),
     },
     phases: agg.phases,
     faults: p.faults,
@@ -75,6 +78,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     passed: false,
     reasons: [],
     command: p.command,
+    ...(p.processEvents ? { process_events: p.processEvents } : {}),
     versions: p.versions,
     files: { history: p.historyFile },
     ...(p.loadSource ? { load_source: p.loadSource } : {}),

@@ -137,8 +137,11 @@ export interface DeclineSummary {
 export interface ThresholdResult {
   metric: string;
   expression: string;
+  /** True when met, or when not applicable (then `not_applicable` says why and nothing was judged). */
   ok: boolean;
   actual: number | null;
+  /** Why this run cannot produce the metric at all (e.g. the closed model makes no app reads): shown as n/a. */
+  not_applicable?: string;
 }
 
 export interface BaselineDelta {
@@ -184,7 +187,35 @@ export interface FaultActivation {
   late_ms: number | null;
 }
 
-/** What the run measured of its own health (the driver, the fault plane, the pipeline before any fault). */
+/**
+ * CPU taken during the measured part by processes outside the run's own process tree (the driver, every
+ * process it started, their descendants and the members of their sessions), from /proc/stat and
+ * /proc/<pid>/stat sampled every second, as shares of the whole machine's CPU (every core; time stolen
+ * by a hypervisor counts as busy, and as foreign; interrupt time as neither). Shares are 0..1.
+ */
+export interface ForeignCpuFigures {
+  /** Foreign CPU / all the machine's CPU over the measured part: what validity judges. */
+  share: number;
+  /** The highest one-second foreign share. */
+  max_second_share: number;
+  /** The run's own processes' CPU / all the machine's CPU. */
+  run_share: number;
+  /** Busy (processes' user and system time, and steal) / all the machine's CPU. */
+  busy_share: number;
+  /** Cores the machine has (the CPU lines of /proc/stat). */
+  cpus: number;
+  /** One-second intervals measured. */
+  samples: number;
+  /** The run's processes at the last sample. */
+  run_processes: number;
+  /**
+   * /proc/pressure/cpu `some` over the measured part: the share of wall time in which at least one task
+   * (the run's own included) waited for a CPU. Information, not judged; null where the kernel has no PSI.
+   */
+  pressure_some: number | null;
+}
+
+/** What the run measured of the machine it ran on: the driver, the fault plane, the CPU others took. */
 export interface ValidityFigures {
   /** The driver's event-loop delay over the measured part, in ms (perf_hooks.monitorEventLoopDelay). */
   event_loop_delay_ms: { p50: number; p99: number; max: number };
@@ -192,8 +223,20 @@ export interface ValidityFigures {
   send_lateness_ms: { p50: number; p99: number; max: number; late_share: number; sends: number };
   fault_activation: FaultActivation[];
   /**
-   * The pipeline before the first fault (measured part, [0, first start)): did it meet its quiet-machine
-   * health? null for a run without faults, or whose first fault starts at 0.
+   * CPU taken by processes outside the run; null when it could not be measured (no /proc, or compose
+   * mode, whose containers run outside the run's process tree). Absent in summaries older than this field.
+   */
+  foreign_cpu?: ForeignCpuFigures | null;
+  /**
+   * Stand-in advices still in faultline's own store-and-forward queue at the end that never reached the
+   * issuer (never attempted, or every attempt gave up inside the driver before the request was written):
+   * whether the pipeline would post them is unknown. Absent in summaries older than this field.
+   */
+  undelivered_advices?: number;
+  /**
+   * The pipeline before the first fault (measured part, [0, first start)), for information: its own
+   * slowness or ill health is compared (thresholds, baseline) and fails; it never makes a run
+   * inconclusive. null for a run without faults, or whose first fault starts at 0.
    */
   pre_fault: {
     start_s: number;
@@ -212,8 +255,8 @@ export interface ValidityLimits {
   /** Largest share of sends more than 10 ms late. */
   late_share: number;
   fault_activation_late_ms: number;
-  pre_fault_issuer_success_rate: number;
-  pre_fault_latency_p50_ms: number;
+  /** Largest share of the machine's CPU processes outside the run may take over the measured part. */
+  foreign_cpu_share: number;
 }
 
 export interface RunValidity {
@@ -238,6 +281,22 @@ export interface ReplacedService {
   replicas: number;
 }
 
+/** A replica's process that ended during the run: on its own (a crash, an OOM kill) or by a fault. */
+export interface ProcessEvent {
+  replica: string;
+  service: string;
+  pid: number;
+  /** Seconds from the start of the measured part (negative in the warm-up). */
+  at_s: number;
+  /** Its exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: string | null;
+  /** faultline ended it (a process fault, a restart); false: it died on its own, which fails the run. */
+  expected: boolean;
+  /** The user's service it was, when the mock was replaced: `command "node store.js"`. */
+  replaced_by?: string;
+}
+
 export interface Summary {
   scenario: string;
   description: string;
@@ -254,7 +313,7 @@ export interface Summary {
   incomplete: boolean;
   /** The warm-up's own numbers (t < 0). Everything else in this summary covers the measured part only. */
   warmup: WarmupSummary;
-  /** The run's own health; a broken limit makes the verdict `inconclusive`. */
+  /** The machine's health during the run; a broken limit makes the verdict `inconclusive`. */
   validity: RunValidity;
   /** Authorizations of the measured part (warm-up excluded): what thresholds and the baseline read. */
   authorizations: AuthorizationCounts;
@@ -262,10 +321,18 @@ export interface Summary {
   load: {
     model: 'open' | 'closed';
     target_rate: number;
+    /**
+     * Sends per wall second of the measured part: arrivals sent with an intended time at or after t = 0,
+     * over the wall time from t = 0 to the end of the schedule or the last such send if later (a driver
+     * that fell behind sends the same requests over more seconds). Advices and the network's timeout
+     * reversals are not arrivals.
+     */
     achieved_rate: number;
     late: number;
     dropped: number;
     sent: number;
+    /** The kinds of request the run's traffic could send (authorization, reversal, balance, feed…); absent in older summaries. */
+    request_kinds?: string[];
   };
   phases: PhaseSummary[];
   faults: FaultSummary[];
@@ -296,6 +363,8 @@ export interface Summary {
   reasons: string[];
   /** The command that repeats this run. */
   command: string;
+  /** Every end of a replica's process during the run (absent in summaries older than this field). */
+  process_events?: ProcessEvent[];
   versions: { faultline: string; node: string; platform: string };
   files: { history: string; report?: string; junit?: string };
   /** Where the load came from when faultline did not send it (`faultline check`); absent for `faultline run`. */

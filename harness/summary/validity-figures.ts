@@ -1,9 +1,21 @@
 // The figures a run's validity is judged on, gathered from the parts that measured them: the driver's
-// event loop, the aggregator's send lateness, the fault timeline's activation times, and the pipeline's
-// health before the first fault.
+// event loop, the aggregator's send lateness, the fault timeline's activation times, the CPU that
+// processes outside the run took, the advices the driver never delivered — and, for information only,
+// the pipeline's health before the first fault.
 import type { AggregateResult, FaultSummary, ValidityFigures } from './types.ts';
 
-export function validityFigures(eventLoop: ValidityFigures['event_loop_delay_ms'], aggregate: AggregateResult, faults: readonly FaultSummary[]): ValidityFigures {
+export interface MachineFigures {
+  /** null: not measured (no /proc, or compose mode). */
+  foreign_cpu?: ValidityFigures['foreign_cpu'];
+  undelivered_advices?: number;
+}
+
+export function validityFigures(
+  eventLoop: ValidityFigures['event_loop_delay_ms'],
+  aggregate: AggregateResult,
+  faults: readonly FaultSummary[],
+  machine: MachineFigures = {},
+): ValidityFigures {
   // A timeline another process applied (`faultline check`) has no activation measured here: not in the figures.
   const fault_activation = faults.filter((f) => !f.applied_elsewhere).map((f) => ({
     fault: f.name,
@@ -22,5 +34,12 @@ export function validityFigures(eventLoop: ValidityFigures['event_loop_delay_ms'
           latency_p50_ms: before.latency_ms.p50,
         }
       : null;
-  return { event_loop_delay_ms: eventLoop, send_lateness_ms: aggregate.lateness, fault_activation, pre_fault };
+  return {
+    event_loop_delay_ms: eventLoop,
+    send_lateness_ms: aggregate.lateness,
+    fault_activation,
+    foreign_cpu: machine.foreign_cpu ?? null,
+    undelivered_advices: machine.undelivered_advices ?? 0,
+    pre_fault,
+  };
 }

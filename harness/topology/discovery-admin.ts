@@ -2,6 +2,7 @@
 // endpoints controller would), and waiting until every processor's router has resolved the ledger so
 // traffic does not start into a cold mesh. The embedded and compose topologies share them.
 import { DEFAULT_NAMESPACE, type RegistrationRequest } from '../../services/discovery/contract.ts';
+import { boundedJson, boundedText } from '../http/bounded-body.ts';
 import { TopologyError } from './errors.ts';
 import { sleep } from './replica.ts';
 import type { ReplicaInfo } from './types.ts';
@@ -17,7 +18,7 @@ async function postJson(target: string, body: unknown): Promise<void> {
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   });
-  if (!res.ok) throw new AdminCallError(`${target} answered ${res.status}: ${await res.text()}`);
+  if (!res.ok) throw new AdminCallError(`${target} answered ${res.status}: ${(await boundedText(res)).slice(0, 300)}`);
 }
 
 export function registerReplica(discoveryUrl: string, registration: RegistrationRequest): Promise<void> {
@@ -57,7 +58,7 @@ async function routerResolvedLedger(base: string): Promise<boolean> {
     const res = await fetch(`${base}/__admin/router`, { signal: AbortSignal.timeout(1000) });
     // A processor of the user's own that has no router snapshot: nothing to wait for.
     if (res.status === 404) return true;
-    const snapshot = (await res.json()) as { services?: Record<string, { endpoints?: unknown[] }> };
+    const snapshot = (await boundedJson(res)) as { services?: Record<string, { endpoints?: unknown[] }> };
     const ledger = snapshot.services?.ledger?.endpoints;
     return Array.isArray(ledger) && ledger.length > 0;
   } catch {

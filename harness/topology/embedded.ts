@@ -6,7 +6,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import type { TopologySpec } from '../scenario/schema.ts';
 import { createEmptyService, waitForRouters } from './discovery-admin.ts';
 import { infrastructurePlan, servicePlan, type ReplicaPlan } from './embedded-plan.ts';
-import { TopologyError } from './errors.ts';
+import { StartInterrupted, TopologyError } from './errors.ts';
 import { ProcessRuntime } from './process-runtime.ts';
 import { loopbackUrl, type Replica, type ReplicaRuntime } from './replica.ts';
 import { ReplicaTable } from './replica-table.ts';
@@ -31,6 +31,8 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
   private toxiproxy: Toxiproxy | null = null;
   private readonly proxied = new Set<string>();
   private stopped = false;
+  /** Aborted by opts.signal while the topology boots, never after: a restart during the run is not a start to interrupt. */
+  private readonly booting = new AbortController();
 
   private constructor(
     private readonly spec: TopologySpec,
@@ -42,12 +44,19 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
   static async start(spec: TopologySpec, opts: StartTopologyOptions): Promise<EmbeddedTopology> {
     const started = performance.now();
     const topology = new EmbeddedTopology(spec, opts);
+    const interrupt = (): void => topology.booting.abort();
+    opts.signal?.addEventListener('abort', interrupt, { once: true });
     try {
+      if (opts.signal?.aborted) throw new StartInterrupted();
       await topology.boot();
+      if (opts.signal?.aborted) throw new StartInterrupted();
     } catch (err) {
       await topology.stop();
+      if (opts.signal?.aborted) throw new StartInterrupted();
       if (err instanceof TopologyError) throw err;
       throw new TopologyError((err as Error).message);
+    } finally {
+      opts.signal?.removeEventListener('abort', interrupt);
     }
     topology.startupMs = performance.now() - started;
     topology.log(`topology up in ${Math.round(topology.startupMs)} ms`);
@@ -56,11 +65,12 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
 
   /** The fault proxy's API, then discovery and the ledger store, then every service replica at once. */
   private async boot(): Promise<void> {
-    this.faultProxy = await startFaultProxy(this.opts);
+    this.faultProxy = await startFaultProxy(this.opts, this.booting.signal);
     const toxiproxyUrl = loopbackUrl(this.faultProxy.info.port);
     this.toxiproxy = new Toxiproxy(toxiproxyUrl);
 
     const [discovery, store] = await this.startAll(infrastructurePlan(this.spec, this.opts));
+    if (this.booting.signal.aborted) throw new StartInterrupted();
     if (!discovery || !store) throw new TopologyError('the infrastructure plan names no discovery or ledger store');
     await this.addProxy(discovery);
     this.discoveryAdmin = discovery.runtime.directUrl;
@@ -80,7 +90,9 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
   private async startAll(plans: ReplicaPlan[]): Promise<Replica[]> {
     const replicas = plans.map((p) => {
       if (p.proxied) this.proxied.add(p.name);
-      return this.table.add({ name: p.name, service: p.service, discoveryService: p.discoveryService, runtime: this.runtimeOf(p) });
+      const replica = this.table.add({ name: p.name, service: p.service, discoveryService: p.discoveryService, runtime: this.runtimeOf(p) });
+      this.watchExits(replica);
+      return replica;
     });
     const results = await Promise.allSettled(replicas.map((r) => r.runtime.start()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -90,8 +102,9 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
 
   /** What runs a planned replica: its mock's entry file as a local process, or the user's replacement. */
   private runtimeOf(p: ReplicaPlan): ReplicaRuntime {
-    if (p.replacement) return replacementRuntime(p, p.replacement, this.log);
-    const launch = (port: number): Promise<ServiceProcess> => startServiceProcess({ replica: p.name, entry: p.entry, config: p.config, port });
+    const signal = this.booting.signal;
+    if (p.replacement) return replacementRuntime(p, p.replacement, this.log, signal);
+    const launch = (port: number): Promise<ServiceProcess> => startServiceProcess({ replica: p.name, entry: p.entry, config: p.config, port, signal });
     return new ProcessRuntime(p.name, launch, this.log);
   }
 
@@ -137,9 +150,9 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
 }
 
 /** The Toxiproxy-compatible fault proxy runs in its own process, beside the services (never in the driver's event loop). */
-async function startFaultProxy(opts: StartTopologyOptions): Promise<ServiceProcess> {
+async function startFaultProxy(opts: StartTopologyOptions, signal: AbortSignal): Promise<ServiceProcess> {
   try {
-    return await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0 });
+    return await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0, signal });
   } catch (err) {
     if (/already in use/.test((err as Error).message)) {
       throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);

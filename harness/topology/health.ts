@@ -41,16 +41,43 @@ function describeError(err: unknown): string {
   return (err as Error).message;
 }
 
-/** The status of GET `url` (body discarded, no keep-alive); rejects on a connection error or after timeoutMs. */
+/** A health or admin answer is a few bytes of JSON: a larger body is not an answer to wait for. */
+export const MAX_STATUS_BODY = 64 * 1024;
+
+/**
+ * The status of GET `url` once its whole answer has arrived (no keep-alive; the body is read, at most
+ * MAX_STATUS_BODY, and discarded). `timeoutMs` bounds the whole exchange, body included: an answer whose
+ * body never ends (or never stops) is no answer. Rejects on a connection error, an oversized body, or the
+ * deadline, saying which.
+ */
 export function httpStatus(url: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-      res.once('error', reject);
+    let status = 0;
+    let settled = false;
+    const finish = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      if (err) reject(err);
+      else resolve(status);
+    };
+    const req = http.get(url, { agent: false }, (res) => {
+      status = res.statusCode ?? 0;
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_STATUS_BODY) finish(new Error(`answered ${status} with a body over ${MAX_STATUS_BODY / 1024} KiB`));
+      });
+      res.once('end', () => finish(null));
+      res.once('error', (err) => finish(err));
+      res.once('aborted', () => finish(new Error(`answered ${status}, then closed the connection before the body ended`)));
     });
-    req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.once('error', reject);
+    const timer = setTimeout(() => {
+      const what = status ? `answered ${status} but its body did not end within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
+      finish(Object.assign(new Error(what), { code: 'TIMEOUT' }));
+    }, timeoutMs);
+    req.once('error', (err) => finish(err));
   });
 }
 

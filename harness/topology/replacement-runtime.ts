@@ -19,9 +19,10 @@ export interface ReplacedReplica {
   env: Record<string, string>;
 }
 
-export function replacementRuntime(replica: ReplacedReplica, r: Replacement, log: (line: string) => void): ReplicaRuntime {
+/** `signal`: aborting it interrupts a start in progress (Ctrl-C while the topology starts). */
+export function replacementRuntime(replica: ReplacedReplica, r: Replacement, log: (line: string) => void, signal?: AbortSignal): ReplicaRuntime {
   const readyTimeoutMs = r.ready_timeout * 1000;
-  if (r.url !== undefined) return urlRuntime(replica, r.url, r.health, readyTimeoutMs);
+  if (r.url !== undefined) return urlRuntime(replica, r.url, r.health, readyTimeoutMs, signal);
   const spec = {
     replica: replica.name,
     service: replica.service,
@@ -30,11 +31,13 @@ export function replacementRuntime(replica: ReplacedReplica, r: Replacement, log
     env: { ...replica.env, ...r.env },
     health: r.health,
     readyTimeoutMs,
+    ...(signal ? { signal } : {}),
+    log,
   };
   return new ProcessRuntime(replica.name, (port) => startCommandProcess(spec, port), log);
 }
 
-function urlRuntime(replica: ReplacedReplica, url: string, health: string, timeoutMs: number): AddressRuntime {
+function urlRuntime(replica: ReplacedReplica, url: string, health: string, timeoutMs: number, signal?: AbortSignal): AddressRuntime {
   const directUrl = normalizeLoopbackUrl(url);
   const replaced = `${replica.name} (${replica.service} replaced by the URL ${url})`;
   return new AddressRuntime({
@@ -42,7 +45,8 @@ function urlRuntime(replica: ReplacedReplica, url: string, health: string, timeo
     port: Number(new URL(directUrl).port),
     refuse: (action) => new TopologyError(`${action} is refused: ${replaced} is a service faultline did not start, so it has no process to signal or restart`),
     ready: async () => {
-      const result = await waitForHealth({ url: `${directUrl}${health}`, timeoutMs });
+      const result = await waitForHealth({ url: `${directUrl}${health}`, timeoutMs, ...(signal ? { cancel: signal } : {}) });
+      if (!result.healthy && signal?.aborted) throw new TopologyError(`${replaced}: interrupted while waiting for it to be healthy`);
       if (!result.healthy) {
         throw new TopologyError(`${replaced} is not healthy: GET ${directUrl}${health} did not answer 200 within ${timeoutMs / 1000} s (last: ${result.last})`);
       }

@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE } from '../../services/discovery/contract.ts';
 import { deregisterReplica, registerReplica } from './discovery-admin.ts';
 import { settleWithin, sleep, type Replica } from './replica.ts';
 import type { ReplicaTable } from './replica-table.ts';
-import type { ReplicaInfo, RestartOptions, TerminateOptions, TopologyControl, TopologyUrls } from './types.ts';
+import type { ProcessExit, ReplicaInfo, RestartOptions, TerminateOptions, TopologyControl, TopologyUrls } from './types.ts';
 
 /** How long a restart waits for a deregistration still pending from an undrained SIGTERM. */
 const PENDING_DEREGISTRATION_MS = 10_000;
@@ -15,6 +15,7 @@ export abstract class ReplicaTopology implements TopologyControl {
   urls: TopologyUrls;
   /** The discovery stub's own (admin) address; '' until the topology knows it. */
   protected discoveryAdmin = '';
+  private readonly exits: ProcessExit[] = [];
 
   protected constructor(
     protected readonly table: ReplicaTable,
@@ -28,6 +29,18 @@ export abstract class ReplicaTopology implements TopologyControl {
 
   /** The pod moved: puts the replica's proxy on a new port (the old one goes dead) and updates replica.proxy. */
   protected abstract moveProxy(replica: Replica): Promise<void>;
+
+  processExits(): readonly ProcessExit[] {
+    return this.exits;
+  }
+
+  /** Records every end of the replica's process from now on; one faultline did not cause is logged. */
+  protected watchExits(replica: Replica): void {
+    replica.runtime.onExit?.((exit) => {
+      this.exits.push({ replica: replica.name, service: replica.service, ...exit });
+      if (!exit.expected) this.log(`${replica.name} (pid ${exit.pid}) exited on its own with ${exit.signal ?? `code ${exit.code}`}`);
+    });
+  }
 
   replicas(service?: string): ReplicaInfo[] {
     return this.table.replicas(service);

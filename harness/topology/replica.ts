@@ -5,6 +5,17 @@
 // service already running).
 import type { RuntimeKind, ServiceName } from './types.ts';
 
+/** A replica's process ended: how, when, and whether faultline ended it. */
+export interface RuntimeExit {
+  pid: number;
+  /** performance.now() when its process ended. */
+  atMs: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** faultline ended it (a process fault, a restart, the topology stopping); false: it died on its own. */
+  expected: boolean;
+}
+
 /** How one replica runs, and what faultline can do to it. */
 export interface ReplicaRuntime {
   readonly kind: RuntimeKind;
@@ -33,6 +44,8 @@ export interface ReplicaRuntime {
   restart(newPort: boolean, onStopped?: () => void): Promise<void>;
   /** Stops what faultline started of it and frees its port; nothing for what faultline does not own. */
   stop(): Promise<void>;
+  /** Tells `listener` each time its process ends (runtimes with a local process only). */
+  onExit?(listener: (exit: RuntimeExit) => void): void;
 }
 
 /** The Toxiproxy proxy in front of a replica. */

@@ -27,6 +27,8 @@ export interface SpawnSpec {
   config: Record<string, unknown>;
   port?: number;
   startTimeoutMs?: number;
+  /** Aborting it stops waiting: the process is killed and the start fails. */
+  signal?: AbortSignal;
 }
 
 /** A replica's process that announced itself ready (a mock's, or a user's command). */
@@ -72,6 +74,10 @@ function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, signal: kill,
       reject(new ServiceStartError(spec.replica, detail ? `${why}\n${detail}` : why));
     };
     child.once('error', (err) => fail(err.message));
+    const abort = (): void => fail('interrupted while it was starting');
+    if (spec.signal?.aborted) abort();
+    spec.signal?.addEventListener('abort', abort, { once: true });
+    void exited.then(() => spec.signal?.removeEventListener('abort', abort));
     void exited.then(({ code, signal }) => {
       // Give stderr a moment to arrive so the error says why.
       setTimeout(() => fail(`exited with ${signal ?? `code ${code}`} before it was ready`), 50);
@@ -86,6 +92,7 @@ function waitForReadyLine(spec: SpawnSpec, { child, exited, alive, signal: kill,
       if (end === -1) return;
       settled = true;
       clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', abort);
       child.stdout?.resume();
       resolve(JSON.parse(buffer.slice(at + READY_PREFIX.length, end)) as ServiceProcessInfo);
     });

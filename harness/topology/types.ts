@@ -28,6 +28,19 @@ export interface ReplicaInfo {
 
 export type RuntimeKind = 'process' | 'container' | 'address';
 
+/** A replica's process that ended while the topology ran. */
+export interface ProcessExit {
+  replica: string;
+  service: ServiceName;
+  pid: number;
+  /** performance.now() when it ended. */
+  atMs: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** faultline ended it (a process fault, a restart, the topology stopping); false: it died on its own. */
+  expected: boolean;
+}
+
 export interface RestartOptions {
   newPort: boolean;
   onStopped?: () => void;
@@ -58,6 +71,8 @@ export interface TopologyControl {
   register(replica: string): Promise<void>;
   deregister(replica: string): Promise<void>;
   readonly urls: TopologyUrls;
+  /** Every end of a replica's process so far, in order (topologies that run local processes). */
+  processExits?(): readonly ProcessExit[];
 }
 
 export interface TopologyUrls {
@@ -100,4 +115,6 @@ export interface StartTopologyOptions {
   /** Mocks replaced by the user's own services, by command or URL (embedded mode). */
   replace?: Replacements;
   log?: (line: string) => void;
+  /** Aborting it interrupts the start (Ctrl-C): every wait ends, what started is stopped, StartInterrupted is thrown. */
+  signal?: AbortSignal;
 }

@@ -3,6 +3,9 @@
 // idempotency key until the ledger answers, so every committed change gets its feed event and nothing
 // is left half-known. Re-sending is safe: the ledger answers a repeated request id with its first answer,
 // and a hold whose reversal already arrived is refused.
+// A pass that settles nothing doubles the wait before the next (up to maxIntervalMs): a ledger that keeps
+// failing (down, or answering outside its contract) is not hammered with every pending write four times a
+// second while new authorizations wait behind them. The first write settled brings the wait back down.
 
 export class AmbiguousWrites {
   private readonly pending = new Map<string, () => Promise<void>>();
@@ -11,7 +14,11 @@ export class AmbiguousWrites {
   private stopped = false;
   resolved = 0;
 
-  constructor(private readonly opts = { intervalMs: 250, concurrency: 16, maxPending: 200_000 }) {}
+  private intervalMs: number;
+
+  constructor(private readonly opts = { intervalMs: 250, maxIntervalMs: 4000, concurrency: 16, maxPending: 200_000 }) {
+    this.intervalMs = opts.intervalMs;
+  }
 
   /** Remembers a write to settle later; a key already pending is kept once. */
   add(key: string, settle: () => Promise<void>): void {
@@ -29,13 +36,14 @@ export class AmbiguousWrites {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.pass();
-    }, this.opts.intervalMs);
+    }, this.intervalMs);
   }
 
   /** One pass over what is pending; what still fails waits for the next pass. */
   private async pass(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const before = this.resolved;
     try {
       const keys = [...this.pending.keys()];
       for (let i = 0; i < keys.length && !this.stopped; i += this.opts.concurrency) {
@@ -56,6 +64,7 @@ export class AmbiguousWrites {
     } finally {
       this.running = false;
     }
+    this.intervalMs = this.resolved > before ? this.opts.intervalMs : Math.min(this.opts.maxIntervalMs, this.intervalMs * 2);
     if (this.pending.size > 0) this.schedule();
   }
 

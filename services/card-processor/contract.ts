@@ -35,7 +35,9 @@ export interface AuthorizationRequest {
   channel: Channel;
 }
 
-export type DeclineReason = 'insufficient_funds' | 'unknown_account' | 'currency_mismatch' | 'card_mismatch' | 'reversed';
+/** Every reason the issuer declines for: a decline for any other reason is outside the contract (a bad answer). */
+export const DECLINE_REASONS = ['insufficient_funds', 'unknown_account', 'currency_mismatch', 'card_mismatch', 'reversed'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export interface AuthorizationResponse {
   id: string;

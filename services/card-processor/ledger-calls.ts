@@ -3,6 +3,10 @@
 // network's idempotency key and content (fingerprint.ts), judged by the ledger store.
 // A refusal the ledger decided (a reused key with other content, a reversal over what is held, another
 // currency) is a LedgerRefusal, answered to the network as the same 4xx; any other failure is a HopFailure.
+// Every 200 is read against the ledger's contract (ledger/answer-checks.ts): an answer outside it (`{}`, a missing
+// or mistyped field, an unknown result, a body that is not JSON, another status than 200) is HopFailure
+// `bad_answer` on processor->ledger (502), never a decline. A bad answer to a write may have committed (the
+// ledger accepted the request and said something unreadable), so it is settled like a reset after sending.
 import type { AuthorizationRequest, AdviceRequest, ReversalRequest } from './contract.ts';
 import type {
   HoldRequest,
@@ -16,6 +20,7 @@ import type {
   ReleaseResponse,
 } from '../ledger/contract.ts';
 import { BOOK_ERROR_STATUS, type LedgerErrorBody } from '../ledger/book-errors.ts';
+import { holdAnswer, idempotencyRecordAnswer, postingAnswer, releaseAnswer, type AnswerCheck } from '../ledger/answer-checks.ts';
 import type { Cause, Hop, HopFailureBody } from '../common/failure.ts';
 import type { Router } from '../router/index.ts';
 import { RouteError } from '../router/index.ts';
@@ -76,7 +81,7 @@ export class LedgerCalls {
     private readonly deadlineMs: number,
   ) {}
 
-  private async post<T>(path: string, body: unknown): Promise<LedgerResult<T>> {
+  private async post<T>(path: string, body: unknown, check: AnswerCheck): Promise<LedgerResult<T>> {
     try {
       const res = await this.router.request('ledger', {
         method: 'POST',
@@ -93,10 +98,17 @@ export class LedgerCalls {
         }
         throw new HopFailure('processor->ledger', 'http_5xx', res.attempts, `ledger answered ${res.status}`);
       }
-      if (res.status !== 200) {
+      if (res.status >= 400) {
         const refusal = refusalOf(res.status, res.body);
         if (refusal) throw refusal;
         throw new HopFailure('processor->ledger', 'http_4xx', res.attempts, `ledger refused the request with ${res.status}`);
+      }
+      if (res.status !== 200) {
+        throw new HopFailure('processor->ledger', 'bad_answer', res.attempts, `ledger answered ${path} with status ${res.status}; its contract answers 200`);
+      }
+      const problem = check(res.body);
+      if (problem !== null) {
+        throw new HopFailure('processor->ledger', 'bad_answer', res.attempts, `ledger answered ${path} outside its contract: ${problem}`);
       }
       return { body: res.body as T, attempts: res.attempts };
     } catch (err) {
@@ -115,7 +127,7 @@ export class LedgerCalls {
       card_last4: auth.card.last4,
     };
     if (idempotency) body.idempotency = idempotency;
-    return this.post<HoldResponse>('/v1/holds', body);
+    return this.post<HoldResponse>('/v1/holds', body, holdAnswer(body));
   }
 
   async post_advice(advice: AdviceRequest, idempotency?: IdempotencyClaim): Promise<LedgerResult<PostingResponse>> {
@@ -129,7 +141,7 @@ export class LedgerCalls {
     };
     if (idempotency) body.idempotency = idempotency;
     try {
-      return await this.post<PostingResponse>('/v1/postings', body);
+      return await this.post<PostingResponse>('/v1/postings', body, postingAnswer(body));
     } catch (err) {
       // Another advice (another id) for the same authorization with other content: say so in the network's terms.
       if (err instanceof LedgerRefusal && err.body.code === 'idempotency_conflict' && err.body.key === body.request_id) {
@@ -155,12 +167,12 @@ export class LedgerCalls {
       amount: reversal.amount,
     };
     if (idempotency) body.idempotency = idempotency;
-    return this.post<ReleaseResponse>('/v1/releases', body);
+    return this.post<ReleaseResponse>('/v1/releases', body, releaseAnswer(body));
   }
 
   /** Records the key of an answer given without a ledger write; a reuse with other content is a LedgerRefusal (409). */
   recordOutcome(idempotency: IdempotencyClaim, outcome: string): Promise<LedgerResult<IdempotencyRecordResponse>> {
     const body: IdempotencyRecordRequest = { idempotency, outcome };
-    return this.post<IdempotencyRecordResponse>('/v1/idempotency-records', body);
+    return this.post<IdempotencyRecordResponse>('/v1/idempotency-records', body, idempotencyRecordAnswer(body));
   }
 }

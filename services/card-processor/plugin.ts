@@ -23,6 +23,8 @@ import { FeedOutbox } from './feed-outbox.ts';
 import { adviceResponseSchema, authorizationResponseSchema, hopFailureSchema, refusalSchema, reversalResponseSchema } from './schemas.ts';
 import { HopFailure, LedgerCalls, LedgerRefusal } from './ledger-calls.ts';
 import { AmbiguousWrites } from './ambiguous-writes.ts';
+import { eventsAnswerProblem, prepareFeedAnswerCheck } from './feed-answers.ts';
+import { prepareLedgerAnswerChecks } from '../ledger/answer-checks.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import type { FeedEvent } from '../feed/contract.ts';
 import { seedAccounts, type AccountSeed } from '../common/accounts.ts';
@@ -80,6 +82,9 @@ function ambiguous(err: unknown): boolean {
 
 export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = async (app, opts) => {
   const router = opts.router;
+  // The answer checks compile now, before the first request, not on the first answer under load.
+  prepareLedgerAnswerChecks();
+  prepareFeedAnswerCheck();
   const ledger = new LedgerCalls(router, opts.ledgerDeadlineMs ?? 1500);
   const cards = new Map<string, AccountSeed>();
   for (const account of seedAccounts(opts.seed, opts.accounts)) cards.set(account.id, account);
@@ -96,7 +101,11 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
       idempotent: true,
       deadlineMs: 2000,
     });
-    if (res.status !== 200) throw new Error(`feed answered ${res.status}`);
+    if (res.status >= 500) throw new HopFailure('processor->feed', 'http_5xx', res.attempts, `feed answered ${res.status}`);
+    if (res.status >= 400) throw new HopFailure('processor->feed', 'http_4xx', res.attempts, `feed refused the batch with ${res.status}`);
+    // The batch counts as delivered only on an answer in the feed's contract that took every event.
+    const problem = res.status === 200 ? eventsAnswerProblem(res.body, events.length) : `status ${res.status}; its contract answers 200`;
+    if (problem !== null) throw new HopFailure('processor->feed', 'bad_answer', res.attempts, `feed answered /v1/events outside its contract: ${problem}`);
   });
   const defectRng = createRng(hashSeed('drop-advices', opts.seed, opts.replica));
   const dropAdvice = (): boolean => (opts.dropAdvicesPercent ?? 0) > 0 && defectRng.next() * 100 < (opts.dropAdvicesPercent ?? 0);
@@ -181,7 +190,9 @@ export const cardProcessorPlugin: FastifyPluginAsync<CardProcessorOptions> = asy
           "not the account's, or an authorization whose reversal arrived first) is a 200 too. The network's deadline is 2 s.\n\n" +
           "Idempotent by content: `id` is the network's key. The same id with the same body gets the original answer with " +
           '`replayed: true` and never holds twice, on every replica; the same id with another body is refused with 409 ' +
-          '`idempotency_conflict` naming the key and the differing fields.',
+          '`idempotency_conflict` naming the key and the differing fields. An authorization that was held and has since been ' +
+          'released in full is never held again: 409 `one_hold_per_authorization`. A ledger that answers outside its contract ' +
+          '(e.g. `200 {}`) is a technical failure, 502 with cause `bad_answer`, never a decline.',
         body: authorizationRequestSchema,
         response: { 200: authorizationResponseSchema, '4xx': refusalSchema, '5xx': hopFailureSchema },
       },

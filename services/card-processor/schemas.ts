@@ -1,5 +1,7 @@
 // JSON schemas for the processor's responses (request bodies are in contract.ts): every route answers
-// through one, so the bodies a network sees are exactly these fields.
+// through one, so the bodies a network sees are exactly these fields. The card network reads the answers
+// against the same schemas (harness/traffic/card-network/answers.ts): a 2xx outside them is a bad answer.
+import { DECLINE_REASONS } from './contract.ts';
 
 export const hopFailureSchema = {
   type: 'object',
@@ -11,7 +13,12 @@ export const hopFailureSchema = {
   properties: {
     error: { type: 'string', description: 'What failed, for humans.' },
     hop: { type: 'string', description: 'Where it failed, e.g. `processor->ledger`, `processor->discovery`, `ledger->store`.' },
-    cause: { type: 'string', description: 'Why: connection_refused, reset, timeout, http_5xx, http_4xx, discovery_empty, discovery_null, discovery_unavailable, circuit_open or other.' },
+    cause: {
+      type: 'string',
+      description:
+        'Why: connection_refused, reset, timeout, http_5xx, http_4xx, discovery_empty, discovery_null, discovery_unavailable, circuit_open, ' +
+        'bad_answer (the hop answered outside its contract, e.g. `200 {}`: a technical failure, never a decline) or other.',
+    },
     attempts: { type: 'integer', description: 'Attempts made at that hop before giving up.' },
   },
 } as const;
@@ -28,7 +35,8 @@ export const refusalSchema = {
   description:
     'The request was refused whole and nothing was written (RefusalBody): a body that fails the schema (400), a reused id with ' +
     'other content (409 `idempotency_conflict`), another advice for the same authorization with other content (409 ' +
-    '`authorization_conflict`), an unknown account on an advice (404 `unknown_account`), or a reversal or advice the ledger ' +
+    '`authorization_conflict`), a new hold for an authorization already released in full (409 `one_hold_per_authorization`), ' +
+    'an unknown account on an advice (404 `unknown_account`), or a reversal or advice the ledger ' +
     "refuses (422 `currency_mismatch`, `amount_exceeds_remaining`). A refused request does not use up its id.",
   properties: {
     error: { type: 'string', description: 'What is wrong, naming the field (e.g. `body/amount/value must be integer`).' },
@@ -43,6 +51,7 @@ export const refusalSchema = {
 export const adviceResponseSchema = {
   type: 'object',
   description: 'The advice is posted: the stand-in approval is now money owed to the network (AdviceResponse).',
+  required: ['id', 'result'],
   properties: {
     id: { type: 'string', description: "The advice's id, as sent." },
     authorization_id: { type: 'string', description: 'The authorization the network approved in stand-in.' },
@@ -58,6 +67,7 @@ export const adviceResponseSchema = {
 export const reversalResponseSchema = {
   type: 'object',
   description: 'What the reversal did (ReversalResponse).',
+  required: ['id', 'result'],
   properties: {
     id: { type: 'string', description: "The reversal's id, as sent." },
     authorization_id: { type: 'string', description: 'The authorization reversed.' },
@@ -73,12 +83,17 @@ export const reversalResponseSchema = {
 
 export const authorizationResponseSchema = {
   type: 'object',
-  description: "The issuer's decision (AuthorizationResponse). A decline is a business answer; a technical failure is a 5xx, never a decline.",
+  description:
+    "The issuer's decision (AuthorizationResponse). A decline is a business answer; a technical failure is a 5xx, never a decline. " +
+    'The network reads a 2xx without a decision, a decline for a reason not listed here, or an approval whose reason is not `ok` ' +
+    'as a technical failure (bad_answer), never as a decline.',
+  required: ['id', 'decision', 'reason'],
   properties: {
     id: { type: 'string', description: "The authorization's id, as sent." },
     decision: { type: 'string', enum: ['approved', 'declined'], description: 'approved: the amount is held on the account.' },
     reason: {
       type: 'string',
+      enum: ['ok', ...DECLINE_REASONS],
       description: '`ok` when approved; else insufficient_funds, unknown_account, currency_mismatch, card_mismatch (the card is not the account\'s) or reversed (its reversal arrived first).',
     },
     account_id: { type: 'string', description: 'The account, as sent.' },

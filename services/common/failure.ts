@@ -21,6 +21,11 @@ export const CAUSES = [
   'discovery_null',
   'discovery_unavailable',
   'circuit_open',
+  /**
+   * The hop answered, but not in its contract: `{}`, a missing or mistyped field, an unknown result, a body
+   * that is not JSON. A technical failure of that hop (502), never a decline.
+   */
+  'bad_answer',
   'other',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -54,11 +59,16 @@ export function causeOfError(err: unknown): Cause {
 
 /**
  * Whether a write that failed this way may still have been committed downstream: it was sent, and no
- * answer came back (a timeout, a reset, or an unclassified error). A refusal, a 5xx answer or a failure to
- * resolve the service means nothing was written. The card processor re-settles such writes and the card
- * network treats such answers as ambiguous (a timeout reversal follows).
+ * usable answer came back (a timeout, a reset, an unclassified error, or a bad answer). A refusal, a 5xx
+ * answer or a failure to resolve the service means nothing was written. The card processor re-settles such
+ * writes and the card network treats such answers as ambiguous (a timeout reversal follows).
+ *
+ * A bad answer (a 2xx whose body is outside the contract, e.g. `200 {}`) counts as "may have committed":
+ * the service accepted the request and said something we cannot read, so whether it wrote is unknown, the
+ * same as a reset after the request was sent. Reading it as "nothing written" would leave a hold nobody
+ * releases; reading it as written would approve a payment on a hold that may not exist.
  */
 export function mayHaveCommitted(hop: Hop, cause: Cause): boolean {
   if (hop === 'processor->discovery' || hop === 'network->processor') return false;
-  return cause === 'timeout' || cause === 'reset' || cause === 'other';
+  return cause === 'timeout' || cause === 'reset' || cause === 'other' || cause === 'bad_answer';
 }

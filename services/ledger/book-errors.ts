@@ -7,6 +7,7 @@ import type { IdempotencyConflictBody } from './contract.ts';
 export const BOOK_ERROR_STATUS: Readonly<Record<BookErrorCode, number>> = {
   idempotency_conflict: 409,
   authorization_conflict: 409,
+  one_hold_per_authorization: 409,
   unknown_account: 404,
   currency_mismatch: 422,
   amount_exceeds_remaining: 422,

@@ -6,9 +6,11 @@
 // - Idempotency by request_id: the same request_id with the same body replays the first answer with
 //   `replayed: true`; with a different body it is a BookError `idempotency_conflict` (HTTP 409).
 //   Declines and `nothing_to_reverse` are answers too: recorded, but they write no journal entry.
-// - At most one active hold per authorization_id. A second hold for it (another request_id, same
+// - One hold per authorization_id, ever. A second hold for it while it is held (another request_id, same
 //   account and amount) answers `held` with `replayed: true` and writes nothing; so does a hold for an
-//   authorization already posted (its money is already taken).
+//   authorization already posted (its money is already taken). Once it was held (or posted) and then
+//   released (or refunded) in full, a hold under a new request_id is refused whole:
+//   `one_hold_per_authorization` (409). Holding it again would give one authorization two holds.
 // - Holds never overdraw; advices (postings) may. An advice for an authorization with an active hold
 //   captures it (no double count); for one already posted or captured it replays the first answer.
 // - A release carries an amount in the authorization's currency. For an authorization with an active hold
@@ -42,7 +44,13 @@ import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from './books.ts'
 import { legsOf } from './legs.ts';
 import { hasOpeningEntry } from './opening.ts';
 
-export type BookErrorCode = 'idempotency_conflict' | 'authorization_conflict' | 'unknown_account' | 'currency_mismatch' | 'amount_exceeds_remaining';
+export type BookErrorCode =
+  | 'idempotency_conflict'
+  | 'authorization_conflict'
+  | 'one_hold_per_authorization'
+  | 'unknown_account'
+  | 'currency_mismatch'
+  | 'amount_exceeds_remaining';
 
 /**
  * A request the book refuses as a whole; nothing was written. `field` names the offending body field; for an
@@ -232,6 +240,13 @@ export class LedgerBook {
         return answer('held', account, true);
       }
       if (auth.posted !== 0) return answer('held', account, true);
+      if (auth.holds + auth.postings + auth.captures > 0) {
+        throw new BookError(
+          'one_hold_per_authorization',
+          'authorization_id',
+          `body/authorization_id ${req.authorization_id} was already held (or posted) and has since been released (or refunded) in full: an authorization is held once`,
+        );
+      }
       if (auth.reversedBeforeHold) return answer('reversed', account);
     }
 

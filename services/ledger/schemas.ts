@@ -180,7 +180,9 @@ export const LEDGER_ROUTE_DOCS = {
       'Moves `amount` from the account\'s available book to its held book, if it is available. Refusals that write nothing ' +
       'are answers (200): insufficient_funds, unknown_account, currency_mismatch, and `reversed` when a reversal for the ' +
       'authorization arrived first. A second hold for an authorization already held answers `held` (replayed) if the amount ' +
-      'is the same, 409 `authorization_conflict` if not (or if the account differs).\n\n' +
+      'is the same, 409 `authorization_conflict` if not (or if the account differs). One hold per authorization, ever: once ' +
+      'it was held (or posted) and then released (or refunded) in full, a hold under a new request_id is 409 ' +
+      '`one_hold_per_authorization` and writes nothing.\n\n' +
       IDEMPOTENT_BY_REQUEST_ID,
   },
   releases: {

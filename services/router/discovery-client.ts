@@ -1,6 +1,10 @@
 // Talks to the Kubernetes API for the router: list a namespace's Endpoints (or its EndpointSlices), and
 // watch them as a stream of newline-delimited events. It reports what it reads; what to make of it is the
 // policy's business.
+// What is not a Kubernetes answer at all — a list that is not JSON or has no `items` array, a watch line
+// that is not JSON or an event of no known type — is a DiscoveryBadAnswer (cause `bad_answer`), not an
+// empty list: reading garbage as "no endpoints" would hide a broken API server behind discovery_empty.
+// Each object inside is read by the policy (null subsets are the naive router's 2017 crash).
 import { Agent, request } from 'undici';
 import type { DiscoveryApi } from './types.ts';
 
@@ -8,13 +12,44 @@ import type { DiscoveryApi } from './types.ts';
 const SLICE_SELECTOR = 'kubernetes.io/service-name';
 
 export class DiscoveryUnavailableError extends Error {
-  override readonly name = 'DiscoveryUnavailableError';
+  override readonly name: string = 'DiscoveryUnavailableError';
   constructor(
     message: string,
     readonly status?: number,
   ) {
     super(message);
   }
+}
+
+/** Discovery answered, but not with what the Kubernetes API serves. */
+export class DiscoveryBadAnswer extends DiscoveryUnavailableError {
+  override readonly name = 'DiscoveryBadAnswer';
+}
+
+const WATCH_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+const LIST_KINDS: Readonly<Record<DiscoveryApi, string>> = { endpoints: 'EndpointsList', endpointslices: 'EndpointSliceList' };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why a list answer is not an EndpointsList (or EndpointSliceList), or null. */
+export function listProblem(parsed: unknown, api: DiscoveryApi = 'endpoints'): string | null {
+  if (!isObject(parsed)) return 'the answer is not a JSON object';
+  const kind = LIST_KINDS[api];
+  if (parsed.kind !== undefined && parsed.kind !== kind) return `kind is ${JSON.stringify(parsed.kind)}, not ${kind}`;
+  if (!Array.isArray(parsed.items)) return 'items is not an array';
+  if (parsed.items.some((item) => !isObject(item))) return 'items holds something that is not an object';
+  const meta = parsed.metadata;
+  if (meta !== undefined && !isObject(meta)) return 'metadata is not an object';
+  if (meta !== undefined && meta.resourceVersion !== undefined && typeof meta.resourceVersion !== 'string') return 'metadata.resourceVersion is not a string';
+  return null;
+}
+
+/** Why a watch event is not one the Kubernetes API sends, or null. */
+export function watchEventProblem(event: unknown): string | null {
+  if (!isObject(event)) return 'an event that is not a JSON object';
+  if (typeof event.type !== 'string' || !WATCH_EVENT_TYPES.has(event.type)) return `an event of unknown type ${JSON.stringify(event.type)}`;
+  if (!isObject(event.object)) return `a ${event.type} event whose object is not a JSON object`;
+  return null;
 }
 
 export interface RawList {
@@ -75,10 +110,12 @@ export class DiscoveryClient {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what}: the answer is not JSON`);
+      throw new DiscoveryBadAnswer(`list ${this.namespace} ${this.what}: the answer is not JSON`, res.statusCode);
     }
+    const problem = listProblem(parsed, this.api);
+    if (problem !== null) throw new DiscoveryBadAnswer(`list ${this.namespace} ${this.what}: not an ${LIST_KINDS[this.api]}: ${problem}`, res.statusCode);
     const rv = parsed.metadata?.resourceVersion;
-    return { resourceVersion: typeof rv === 'string' ? rv : '', items: Array.isArray(parsed.items) ? parsed.items : [] };
+    return { resourceVersion: typeof rv === 'string' ? rv : '', items: parsed.items as unknown[] };
   }
 
   /**
@@ -121,9 +158,11 @@ export class DiscoveryClient {
           try {
             event = JSON.parse(line) as typeof event;
           } catch {
-            throw new DiscoveryUnavailableError('watch sent a line that is not JSON');
+            throw new DiscoveryBadAnswer('watch sent a line that is not JSON');
           }
-          handlers.onEvent(typeof event.type === 'string' ? event.type : '', event.object);
+          const problem = watchEventProblem(event);
+          if (problem !== null) throw new DiscoveryBadAnswer(`watch sent ${problem}`);
+          handlers.onEvent(event.type as string, event.object);
         }
         if (done) return;
         handlers.onChunkEnd?.();

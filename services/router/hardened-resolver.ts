@@ -9,8 +9,9 @@
 //   last-known-good holding a fraction of the endpoints). A change is applied when the next one starts, on
 //   a bookmark, or once the lines that arrived together are read: never later than Endpoints would be.
 // It tells the router what it learns (listed / changed); what to route to is the router's business.
+import type { Cause } from '../common/failure.ts';
 import { createRng, hashSeed, type Rng } from '../common/random.ts';
-import { DiscoveryClient, type WatchHandle } from './discovery-client.ts';
+import { DiscoveryBadAnswer, DiscoveryClient, type WatchHandle } from './discovery-client.ts';
 import { resolutionSource, type ResolutionSource, type ServiceUpdate } from './resolution-source.ts';
 import { waitAtMost } from './wait.ts';
 import type { HardenedTuning, ResolutionSnapshot } from './types.ts';
@@ -35,6 +36,8 @@ export class HardenedResolver {
   private source: ResolutionSource;
   private listedOnce = false;
   private unavailable: string | null = null;
+  /** Why discovery is unavailable: it could not be reached, or it answered outside the Kubernetes API. */
+  private unavailableCause: Cause = 'discovery_unavailable';
   private resourceVersion = '';
   private watch: WatchHandle | null = null;
   private watchConnected = false;
@@ -70,6 +73,11 @@ export class HardenedResolver {
   /** Why the last list failed, while discovery cannot be read. */
   get unavailableReason(): string | null {
     return this.unavailable;
+  }
+
+  /** `bad_answer` when the last list was not a Kubernetes answer at all, else `discovery_unavailable`. */
+  get unavailableCauseOf(): Cause {
+    return this.unavailable ? this.unavailableCause : 'discovery_unavailable';
   }
 
   /** Runs a list-and-watch cycle, waiting at most waitMs for the list. */
@@ -129,6 +137,7 @@ export class HardenedResolver {
       if (generation !== this.generation) return;
       this.stats.listFailures++;
       this.unavailable = (err as Error).message;
+      this.unavailableCause = err instanceof DiscoveryBadAnswer ? 'bad_answer' : 'discovery_unavailable';
       this.scheduleCycle(generation);
       return;
     }

@@ -5,7 +5,8 @@
 //   exponential backoff), so nothing missed stays missed. While discovery cannot be reached, the endpoints
 //   it last gave are kept.
 // - Lenient reading: `subsets: null` (or a slice's `endpoints: null`) == empty; a malformed object only
-//   affects its own service.
+//   affects its own service (its requests fail as bad_answer); a list or watch event that is not a
+//   Kubernetes answer at all is a failed list (bad_answer).
 // - Last-known-good: when a service's endpoints go empty (null, [], deleted, missing from a list) it keeps
 //   routing to the last non-empty set for up to lkgMaxAgeMs, then fails with discovery_empty/_null.
 // - Passive ejection: ejectAfterFailures consecutive connection failures (refused, reset, timeout) take an
@@ -232,8 +233,10 @@ export class HardenedRouter implements Router {
   private discoveryFailure(service: string, s: HardenedService | undefined): RouteError {
     if (!this.resolver.hasListed && this.services.size === 0) {
       const why = this.resolver.unavailableReason ?? 'discovery not listed yet';
-      return new RouteError(`no endpoints for ${service}: ${why}`, 'processor->discovery', 'discovery_unavailable', 0);
+      return new RouteError(`no endpoints for ${service}: ${why}`, 'processor->discovery', this.resolver.unavailableCauseOf, 0);
     }
+    // Endpoints whose subsets are not a list (lenient reading: that service only): discovery's answer is at fault.
+    if (s?.shape === 'invalid') return new RouteError(`no endpoints for ${service}: discovery serves subsets that are not a list`, 'processor->discovery', 'bad_answer', 0);
     if (s?.shape === 'null') return new RouteError(`no endpoints for ${service}: discovery serves subsets: null`, 'processor->discovery', 'discovery_null', 0);
     const why = s === undefined ? 'unknown to discovery' : s.emptySince > 0 ? `empty for ${Math.round(performance.now() - s.emptySince)} ms` : 'empty';
     return new RouteError(`no endpoints for ${service}: ${why}`, 'processor->discovery', 'discovery_empty', 0);

@@ -1,7 +1,8 @@
 // The naive policy: linkerd 1.x as Monzo ran it in 2017.
 // - Core/v1 Endpoints only (EndpointSlices came with Kubernetes 1.16). One list, then one watch of the whole namespace. Every object is read strictly: `subsets: null` for
 //   ANY service throws, and the resolver is poisoned — every request to every service fails with
-//   discovery_null — until a fresh list parses cleanly (it retries the list every retryIntervalMs).
+//   discovery_null — until a fresh list parses cleanly (it retries the list every retryIntervalMs). Any other
+//   object it cannot parse poisons it the same way, failing as bad_answer.
 // - The watch is trusted: bookmarks are ignored, silence is never noticed, so a stalled watch leaves it
 //   routing to whatever endpoints it last saw, dead or not. A watch that ends is re-opened from the last
 //   resourceVersion (no re-list, unless the server answers 410 Gone).
@@ -9,11 +10,11 @@
 // - A refused connection is retried at once on the next endpoint, up to maxAttempts in all; nothing else
 //   is retried. No ejection, no per-call deadline (one long timeout per attempt; deadlineMs is ignored).
 // - Every upstream answer, 5xx included, is returned as a RouteResult.
-import type { Hop } from '../common/failure.ts';
+import type { Cause, Hop } from '../common/failure.ts';
 import { causeOfError } from '../common/failure.ts';
 import { createRng, hashSeed } from '../common/random.ts';
 import { Balancer, type Cursor } from './balancer.ts';
-import { DiscoveryClient, type WatchHandle } from './discovery-client.ts';
+import { DiscoveryBadAnswer, DiscoveryClient, type WatchHandle } from './discovery-client.ts';
 import { EndpointTable, type Endpoint } from './endpoint-table.ts';
 import { NullSubsetsError, parseStrict } from './endpoints-parser.ts';
 import { RouteError } from './route-error.ts';
@@ -43,8 +44,10 @@ export class NaiveRouter implements Router {
   private table: EndpointTable;
   private readonly balancer: Balancer;
   private services = new Map<string, NaiveService>();
-  private poison: { service: string; message: string } | null = null;
+  /** discovery_null: the 2017 crash on `subsets: null`; bad_answer: any other object it could not parse. */
+  private poison: { service: string; message: string; cause: Cause } | null = null;
   private unavailable: string | null = null;
+  private unavailableCause: Cause = 'discovery_unavailable';
   private listedOnce = false;
   private resourceVersion = '';
   private watch: WatchHandle | null = null;
@@ -71,12 +74,13 @@ export class NaiveRouter implements Router {
   async request(service: string, req: RouteRequest): Promise<RouteResult> {
     this.counters.requests++;
     if (this.poison) {
-      throw this.counters.fail(new RouteError(`resolver failed: ${this.poison.message}`, 'processor->discovery', 'discovery_null', 0));
+      throw this.counters.fail(new RouteError(`resolver failed: ${this.poison.message}`, 'processor->discovery', this.poison.cause, 0));
     }
     const entry = this.services.get(service);
     if (!entry || entry.endpoints.length === 0) {
       if (!this.listedOnce) {
-        throw this.counters.fail(new RouteError(`no endpoints for ${service}: ${this.unavailable ?? 'discovery not listed yet'}`, 'processor->discovery', 'discovery_unavailable', 0));
+        const cause = this.unavailable ? this.unavailableCause : 'discovery_unavailable';
+        throw this.counters.fail(new RouteError(`no endpoints for ${service}: ${this.unavailable ?? 'discovery not listed yet'}`, 'processor->discovery', cause, 0));
       }
       throw this.counters.fail(new RouteError(`no endpoints for ${service}`, 'processor->discovery', 'discovery_empty', 0));
     }
@@ -190,6 +194,7 @@ export class NaiveRouter implements Router {
       if (generation !== this.generation) return;
       this.stats.listFailures++;
       this.unavailable = (err as Error).message;
+      this.unavailableCause = err instanceof DiscoveryBadAnswer ? 'bad_answer' : 'discovery_unavailable';
       this.later(generation, () => void this.relist(generation));
       return;
     }
@@ -215,7 +220,8 @@ export class NaiveRouter implements Router {
 
   private poisonWith(err: unknown, generation: number): void {
     const service = err instanceof NullSubsetsError ? err.service : 'unknown';
-    this.poison = { service, message: (err as Error).message };
+    const cause: Cause = err instanceof NullSubsetsError ? 'discovery_null' : 'bad_answer';
+    this.poison = { service, message: (err as Error).message, cause };
     this.watch?.close();
     this.watch = null;
     this.watchConnected = false;

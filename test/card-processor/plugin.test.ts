@@ -94,6 +94,21 @@ test('an advice captures the hold once; a reversal of a stand-in posting refunds
   assert.equal(reversal.json().result, 'refunded');
 });
 
+test('an authorization held and released in full is never held again: 409 one_hold_per_authorization, not a decline', async () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${ledgerUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // Held under another request id (another caller of the ledger), then released in full.
+  const held = await post('/v1/holds', { request_id: 'manual:p-9', authorization_id: 'p-9', account_id: rich.id, amount: { value: 1234, currency: 'GBP' } });
+  assert.equal(((await held.json()) as { result: string }).result, 'held');
+  await post('/v1/releases', { request_id: 'manual-rev:p-9', authorization_id: 'p-9', account_id: rich.id, amount: { value: 1234, currency: 'GBP' } });
+  const res = await processor.inject({ method: 'POST', url: '/v1/authorizations', payload: auth('p-9') });
+  assert.equal(res.statusCode, 409, res.body);
+  assert.equal(res.json().code, 'one_hold_per_authorization');
+  assert.equal(res.json().decision, undefined, 'a refusal, not a decline');
+  const state = (await (await fetch(`${ledgerUrl}/v1/authorizations/p-9`)).json()) as AuthorizationState;
+  assert.equal(state.holds, 1, 'held once');
+});
+
 test('bad input gets a 4xx naming the field and writes nothing to the ledger', async () => {
   const before = (await journal()).entries.length;
   const cases: Array<[unknown, RegExp | null, number]> = [

@@ -61,3 +61,21 @@ test('advices-posted: an advice still pending when the run was interrupted is un
   twice.journal.push(entry(8, 'posting', 'acc-2', 800, 's1', 'adv-s1-again'));
   assert.equal(check(twice, [], true).validity, 'invalid');
 });
+
+test("advices-posted: an advice faultline's own queue never delivered is unknown; one the issuer was asked for stays invalid", () => {
+  const w = world();
+  w.journal = renumber(w.journal.filter((e) => e.authorization_id !== 's1'));
+  const never = judge(new AdvicesPostedCheck(), w, { advicesPending: ['adv-s1'], advicesUndelivered: ['adv-s1'] });
+  assert.equal(never.validity, 'unknown');
+  assert.equal(never.ok, false);
+  assert.deepEqual(never.offending, []);
+  assert.match(never.detail, /1 advices faultline's own queue never delivered to the issuer \(unknown\) \(s1\)/);
+  // Asked for and not accepted (pending, but it reached the issuer): the pipeline's failure.
+  const asked = judge(new AdvicesPostedCheck(), w, { advicesPending: ['adv-s1'], advicesUndelivered: [] });
+  assert.equal(asked.validity, 'invalid');
+  assert.deepEqual(asked.offending, ['s1']);
+  // A harness that never delivered one advice does not hide another one posted twice.
+  const twice = world();
+  twice.journal.push(entry(8, 'posting', 'acc-2', 800, 's1', 'adv-s1-again'));
+  assert.equal(judge(new AdvicesPostedCheck(), twice, { advicesPending: ['adv-s9'], advicesUndelivered: ['adv-s9'] }).validity, 'invalid');
+});

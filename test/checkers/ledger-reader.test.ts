@@ -137,3 +137,29 @@ test('checkLedger: reads everything from live services and checks it', { timeout
     await reader.close();
   }
 });
+
+test('ledger-reader: an answer outside the contract is a read error naming it, never a number to compare', { timeout: 10_000 }, async () => {
+  let body: unknown = {};
+  const garbage = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`;
+  const reader = createLedgerReader({ ledgerUrl: url, feedUrl: url, retries: 0 });
+  try {
+    await assert.rejects(reader.accounts(['acc-1']), /failed: the answer is not the account's view: answer must have required property/);
+    await assert.rejects(reader.readJournal(), /failed: the answer is not a journal page: answer must have required property 'entries'/);
+    await assert.rejects(reader.feedBalances(['acc-1']), /failed: the answer is not the account's balance/);
+    const states = await reader.authorizationStates(['u1']);
+    assert.ok(states.get('u1') instanceof LedgerReadError);
+    body = { ...w.accounts[1] };
+    await assert.rejects(reader.accounts(['acc-1']), /answer\/account_id is "acc-2", not the "acc-1" asked for/);
+    body = { entries: [{ ...w.journal[0], amount: '10000' }], next: null };
+    await assert.rejects(reader.readJournal(), /answer\/entries\/0\/amount must be integer/);
+  } finally {
+    await reader.close();
+    garbage.closeAllConnections();
+    await new Promise<void>((resolve) => garbage.close(() => resolve()));
+  }
+});

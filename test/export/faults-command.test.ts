@@ -216,7 +216,7 @@ describe('faultline faults against a Toxiproxy API', () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       const [code] = await exited;
       clearTimeout(timer);
-      assert.equal(code, 1, stdout);
+      assert.equal(code, 130, stdout);
       assert.match(stdout, /healed/);
       assert.match(stdout, /interrupted/);
       assert.deepEqual(await toxicsNow(), { 'ledger-1': [], 'ledger-2': [] });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyDecision, decide } from '../../harness/gate/verdict.ts';
+import { judgeValidity } from '../../harness/gate/validity.ts';
+import { exitCodeFor } from '../../harness/cli/exit-codes.ts';
 import { buildJunit } from '../../harness/report/junit.ts';
 import type { Summary } from '../../harness/summary/types.ts';
 import { EVIL_MERCHANT, MONZO_THRESHOLDS, monzoSummary } from '../report/fixtures.ts';
@@ -103,6 +105,30 @@ describe('verdict: decide', () => {
     assert.match(d.reasons[0] as string, /^run inconclusive: send lateness p99 1900 ms/);
     assert.ok(d.reasons.some((l) => /not judged on an inconclusive run: 1 threshold missed/.test(l)), d.reasons.join('\n'));
     assert.ok(d.reasons.some((l) => /never compared/.test(l)));
+  });
+
+  it("advices faultline never delivered make the run inconclusive (exit 4), not a money failure; advices the issuer failed stay a failure", () => {
+    const advices = (validity: 'unknown' | 'invalid'): Summary['invariants'][number] => ({
+      name: 'advices-posted',
+      ok: false,
+      validity,
+      detail: validity === 'unknown' ? "21 advices faultline's own queue never delivered to the issuer (unknown)" : '21 advices still pending',
+      offending: validity === 'unknown' ? [] : ['auth-1'],
+      count: validity === 'unknown' ? 0 : 21,
+    });
+    const overloaded: Summary = {
+      ...hardened,
+      invariants: [...hardened.invariants, advices('unknown')],
+      validity: judgeValidity({ ...hardened.validity.figures, undelivered_advices: 21 }, hardened.validity.limits),
+    };
+    const d = decide(overloaded, MONZO_THRESHOLDS, { summary: hardened, file: 'b.json' });
+    assert.equal(d.verdict, 'inconclusive', d.reasons.join('\n'));
+    assert.equal(exitCodeFor(applyDecision(overloaded, d)), 4);
+    assert.match(d.reasons[0] as string, /^run inconclusive: 21 stand-in advices never left faultline's own store-and-forward queue/);
+    const refused: Summary = { ...hardened, invariants: [...hardened.invariants, advices('invalid')] };
+    const f = decide(refused, MONZO_THRESHOLDS);
+    assert.equal(f.verdict, 'failed');
+    assert.equal(exitCodeFor(applyDecision(refused, f)), 1);
   });
 
   it('money lost is a failure even on a busy machine', () => {

@@ -79,6 +79,33 @@ test('at most one active hold per authorization, whatever the request_id', () =>
   assert.equal(book.authorizationState('auth-1').holds, 1);
 });
 
+test('one hold per authorization, ever: once released (or refunded) in full, a hold under a new request_id is refused whole', () => {
+  const book = new LedgerBook({ accounts });
+  book.hold(hold());
+  book.release({ request_id: 'rev-1', authorization_id: 'auth-1', account_id: 'acc-a', amount: { value: 1_000, currency: 'GBP' } });
+  const entries = allEntries(book).length;
+  const refused = (req: HoldRequest) => () => book.hold(req);
+  const isRule = (err: unknown) => err instanceof BookError && err.code === 'one_hold_per_authorization' && err.field === 'authorization_id' && /auth-1/.test(err.message);
+  assert.throws(refused(hold({ request_id: 'hold:auth-1:new' })), isRule);
+  assert.throws(refused(hold({ request_id: 'hold:auth-1:other', amount: { value: 7, currency: 'GBP' } })), isRule, 'whatever the amount');
+  assert.equal(allEntries(book).length, entries, 'nothing written');
+  assert.equal(book.authorizationState('auth-1').holds, 1);
+  assert.equal(book.account('acc-a')?.holds, 0);
+  // The first request_id still replays its first answer (a retry of the original hold is not a new hold).
+  const replay = book.hold(hold());
+  assert.equal(replay.result, 'held');
+  assert.equal(replay.replayed, true);
+  // The same after an advice posted and then refunded in full.
+  book.post({ request_id: 'adv-2', authorization_id: 'auth-2', account_id: 'acc-a', amount: { value: 300, currency: 'GBP' }, kind: 'advice' });
+  book.release({ request_id: 'rev-2', authorization_id: 'auth-2', account_id: 'acc-a', amount: { value: 300, currency: 'GBP' } });
+  assert.throws(refused(hold({ request_id: 'hold:auth-2', authorization_id: 'auth-2', amount: { value: 300, currency: 'GBP' } })), (err: unknown) => err instanceof BookError && err.code === 'one_hold_per_authorization');
+  // A partial release leaves it held: the same hold again is still a replay, not a refusal.
+  book.hold(hold({ request_id: 'hold:auth-3', authorization_id: 'auth-3', amount: { value: 500, currency: 'GBP' } }));
+  book.release({ request_id: 'rev-3', authorization_id: 'auth-3', account_id: 'acc-a', amount: { value: 200, currency: 'GBP' } });
+  assert.equal(book.hold(hold({ request_id: 'hold:auth-3:again', authorization_id: 'auth-3', amount: { value: 500, currency: 'GBP' } })).replayed, true);
+  assert.equal(book.authorizationState('auth-3').holds, 1);
+});
+
 test('declines are answers: recorded for replay, no journal entry, holds never overdraw', () => {
   const book = new LedgerBook({ accounts });
   const before = allEntries(book).length;

@@ -124,6 +124,29 @@ test('releases: partial, over, other currency, the rest, then nothing to reverse
   assert.equal(journalSum(journal), 0);
 });
 
+test('one hold per authorization: released in full, a hold under a new request_id is 409 one_hold_per_authorization, on either replica', async () => {
+  const before = await openingBalance();
+  const auth = 'once-1';
+  const first = await call<HoldResponse>('POST', `${url(0)}/v1/holds`, { request_id: `hold:${auth}`, authorization_id: auth, account_id: ACCOUNT, amount: gbp(400) });
+  assert.equal(first.body.result, 'held');
+  const released = await call<ReleaseResponse>('POST', `${url(1)}/v1/releases`, { request_id: `rev:${auth}`, authorization_id: auth, account_id: ACCOUNT, amount: gbp(400) });
+  assert.equal(released.body.result, 'released');
+  for (const i of [0, 1]) {
+    const again = await call<{ code?: string; field?: string; error?: string }>('POST', `${url(i)}/v1/holds`, {
+      request_id: `hold:${auth}:new-${i}`,
+      authorization_id: auth,
+      account_id: ACCOUNT,
+      amount: gbp(400),
+    });
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.code, 'one_hold_per_authorization');
+    assert.equal(again.body.field, 'authorization_id');
+  }
+  const state = (await call<AuthorizationState>('GET', `${url(0)}/v1/authorizations/${auth}`)).body;
+  assert.equal(state.holds, 1, 'held once');
+  assert.equal(await openingBalance(), before, 'nothing stays held');
+});
+
 // --- HTTP faults, set by faultline's own fault kinds (harness/faults/http.ts) on the fixture's admin route.
 
 function kind(name: string): FaultKind {

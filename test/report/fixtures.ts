@@ -135,7 +135,7 @@ function countsOf(points: TimeseriesPoint[]): AuthorizationCounts {
   };
 }
 
-/** What the run measured of its own health: quiet keeps every limit, starved breaks the driver's and the fault plane's. */
+/** What the run measured of the machine: quiet keeps every limit, starved breaks the driver's, the fault plane's and the foreign CPU's. */
 function figuresOf(health: 'quiet' | 'starved', sends: number, faults: FaultSummary[], phases: PhaseSummary[]): ValidityFigures {
   const first = [...faults].sort((a, b) => a.scheduled_s - b.scheduled_s)[0];
   const before = first ? phases.find((p) => p.name === 'before' && p.fault === first.name) : undefined;
@@ -150,6 +150,10 @@ function figuresOf(health: 'quiet' | 'starved', sends: number, faults: FaultSumm
       scheduled_s: f.scheduled_s,
       late_ms: f.applied_s === null ? null : Math.round((f.applied_s - f.scheduled_s) * 1000),
     })),
+    foreign_cpu: starved
+      ? { share: 0.462, max_second_share: 0.71, run_share: 0.51, busy_share: 0.972, cpus: 2, samples: 90, run_processes: 10, pressure_some: 0.83 }
+      : { share: 0.031, max_second_share: 0.08, run_share: 0.36, busy_share: 0.391, cpus: 2, samples: 90, run_processes: 10, pressure_some: 0.12 },
+    undelivered_advices: 0,
     pre_fault: before
       ? {
           start_s: before.start_s,

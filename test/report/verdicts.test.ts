@@ -90,10 +90,15 @@ describe('report: an inconclusive run', () => {
     assert.match(page, /<title>INCONCLUSIVE · monzo-2017/);
     // Run health: each figure against its limit.
     assert.match(page, /<section class="card health broken" id="health" data-health="broken">/);
-    for (const id of ['event_loop_p99', 'event_loop_max', 'send_lateness_p99', 'late_share', 'fault_activation']) {
+    for (const id of ['event_loop_p99', 'event_loop_max', 'send_lateness_p99', 'late_share', 'fault_activation', 'foreign_cpu']) {
       assert.match(page, new RegExp(`data-check="${id}" data-state="broken"`), id);
     }
-    for (const id of ['pre_fault_issuer', 'pre_fault_p50']) assert.match(page, new RegExp(`data-check="${id}" data-state="ok"`), id);
+    assert.match(page, /data-check="undelivered_advices" data-state="ok"/);
+    // The foreign CPU figure, with the run's own share beside it.
+    assert.match(page, /CPU taken by other processes<\/div>\s*<div class="value">46\.2%<\/div>/);
+    assert.match(page, /the run&#39;s own 51\.0% · machine busy 97\.2%/);
+    // The pipeline before the first fault is information, never a validity limit.
+    for (const id of ['pre_fault_issuer', 'pre_fault_p50']) assert.match(page, new RegExp(`data-check="${id}" data-state="info"`), id);
     assert.match(page, /<span class="pill skipped" title="not judged: the run is inconclusive">missed<\/span>/);
     assert.ok(page.includes('Not compared with a baseline: an inconclusive run is never compared'));
   });

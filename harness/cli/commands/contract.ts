@@ -4,10 +4,14 @@
 // seeded), bad input, idempotency by content, the payment rules, a read-back of every write, and the admin
 // routes faults need (`--scenario` names the faults you will run: a route one of them needs must be there).
 // Prints one row per check and, for each failure, the first offending request and response.
+// Every request is bounded (10 s for its whole answer, 16 MiB of body) and each check has a total time
+// budget (--check-budget; a minute per 100 --cases): a check that runs out fails, named, and a service
+// that leaves 3 requests in a row unanswered has the rest skipped. One Ctrl-C stops it at any point.
 // Exit 0: every check passed; 1: one failed; 2: bad usage; 3: the service could not be started or reached;
 // 130: interrupted (Ctrl-C; everything it started is stopped).
 import { describeAccounts } from '../../contract/checks/accounts.ts';
 import { faultsOn } from '../../contract/checks/admin.ts';
+import { defaultCheckBudgetMs } from '../../contract/checks/budget.ts';
 import { InterruptedError } from '../../contract/checks/client.ts';
 import { RecordingClient } from '../../contract/checks/recording-client.ts';
 import { contractContext, contractPassed, runContractChecks } from '../../contract/checks/index.ts';
@@ -37,13 +41,16 @@ export interface ContractOptions {
   readyTimeout?: string;
   /** Scenarios whose faults will run on the service (repeatable). */
   scenario?: string | string[];
+  checkBudget?: string;
 }
 
 interface Plan {
   service: ReplaceableService;
   seed: number;
   cases: number;
-  start: () => Promise<ContractTarget>;
+  /** Each check's total time budget. */
+  budgetMs: number;
+  start: (signal: AbortSignal) => Promise<ContractTarget>;
   replay: string;
   scenarios: string[];
 }
@@ -65,19 +72,25 @@ export async function contractCommand(serviceName: string, o: ContractOptions, o
   for (const name of plan.scenarios) planned.push(...faultsOn(plan.service, (await loadScenario(name)).scenario.faults));
   try {
     out(`faultline contract ${plan.service}: checking it against services/contracts/${contractFileName(plan.service)}`);
-    target = await plan.start();
+    try {
+      target = await plan.start(stop.signal);
+    } catch (err) {
+      if (!(err instanceof InterruptedError)) throw err;
+      out('interrupted before any check: nothing was judged, everything it started is stopped');
+      return EXIT.interrupted;
+    }
     if (stop.signal.aborted) return EXIT.interrupted;
     out(`checking ${target.description} at ${target.replicas.join(', ')}${target.beside ? `, ${target.beside}` : ''}`);
     const client = new RecordingClient(target.replicas, { timeoutMs: REQUEST_TIMEOUT_MS, signal: stop.signal });
     const ctx = await contractContext({ service: plan.service, seed: plan.seed, cases: plan.cases, client, ...(target.ledgerUrl ? { ledger: ledgerObserver(target.ledgerUrl, undefined, target.feedUrl) } : {}) });
     if (target.accounts !== undefined) ctx.accountsTold = target.accounts;
     if (plan.scenarios.length > 0) ctx.faultsPlanned = [...new Set(planned)];
-    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts, ctx.accountsTold)}; request ids start ${ctx.ids.prefix}`);
+    out(`seed ${plan.seed}, ${plan.cases} generated requests per route; accounts ${describeAccounts(ctx.accounts, ctx.accountsTold)}; request ids start ${ctx.ids.prefix}; each check within ${plan.budgetMs / 1000} s`);
     if (plan.scenarios.length > 0) out(`faults planned on it (${plan.scenarios.join(', ')}): ${ctx.faultsPlanned?.join(', ') || 'none'}`);
     const results: CheckResult[] = [];
     let interrupted = false;
     try {
-      await runContractChecks(ctx, (r) => results.push(r));
+      await runContractChecks(ctx, (r) => results.push(r), undefined, plan.budgetMs);
     } catch (err) {
       if (!(err instanceof InterruptedError)) throw err;
       interrupted = true;
@@ -124,7 +137,9 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   const cases = positiveNumber('--cases', o.cases, { integer: true, max: 100_000 }) ?? DEFAULT_CASES;
   const readyS = durationFlag('--ready-timeout', o.readyTimeout, { max: 600 });
   const scenarios = o.scenario === undefined ? [] : Array.isArray(o.scenario) ? o.scenario : [o.scenario];
-  const flags = ` --seed ${seed} --cases ${cases}${scenarios.map((n) => ` --scenario ${shellQuote(n)}`).join('')}`;
+  const budgetS = durationFlag('--check-budget', o.checkBudget, { max: 3600 });
+  const budgetMs = budgetS !== undefined ? budgetS * 1000 : defaultCheckBudgetMs(cases);
+  const flags = ` --seed ${seed} --cases ${cases}${budgetS !== undefined ? ` --check-budget ${budgetS}s` : ''}${scenarios.map((n) => ` --scenario ${shellQuote(n)}`).join('')}`;
   if (o.url !== undefined) {
     if (o.replicas !== undefined) throw new UsageError('--replicas: a URL is one replica; --replicas goes with --command');
     const problem = loopbackUrlProblem(o.url);
@@ -133,9 +148,12 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
     const r = replace[service];
     if (!r?.url) throw new UsageError(`--url ${o.url} is not usable`);
     const url = r.url;
-    return { service, seed, cases, scenarios, start: () => urlTarget(service, url, r.health, (readyS ?? 5) * 1000), replay: `faultline contract ${service} --url ${url}${flags}` };
+    return { service, seed, cases, scenarios, budgetMs, start: (signal) => urlTarget(service, url, r.health, (readyS ?? 5) * 1000, signal), replay: `faultline contract ${service} --url ${url}${flags}` };
   }
   const command = o.command as string;
+  // Checked here, under its own name: --replace's parser below would name --replace.
+  if (command.trim() === '') throw new UsageError(`--command must be the command that starts your service, e.g. --command "node my-ledger.js", got "${command}"`);
+  if (command.length > 4096) throw new UsageError(`--command must be at most 4096 characters, got ${command.length}`);
   const replicas = o.replicas === undefined ? undefined : [/^\d+$/.test(o.replicas) ? `${service}=${o.replicas}` : o.replicas];
   if (replicas && !(replicas[0] as string).startsWith(`${service}=`)) throw new UsageError(`--replicas ${o.replicas}: give the replicas of ${service}, e.g. --replicas 2`);
   const { replace, replicas: counts } = replaceFlags({ replace: [`${service}=${command}`], ...(replicas ? { replicas } : {}) });
@@ -143,7 +161,7 @@ function planOf(serviceName: string, o: ContractOptions): Plan {
   if (!r) throw new UsageError(`--command ${command} is not usable`);
   if (readyS !== undefined) r.ready_timeout = readyS;
   const shown = o.replicas !== undefined ? ` --replicas ${o.replicas}` : '';
-  return { service, seed, cases, scenarios, start: () => commandTarget(service, r, counts, seed), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
+  return { service, seed, cases, scenarios, budgetMs, start: (signal) => commandTarget(service, r, counts, seed, undefined, signal), replay: `faultline contract ${service} --command ${shellQuote(command)}${shown}${flags}` };
 }
 
 function shellQuote(s: string): string {

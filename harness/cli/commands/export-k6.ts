@@ -6,6 +6,7 @@ import { loadScenario } from '../../scenario/load.ts';
 import { exportK6, ExportError } from '../../export/k6/export.ts';
 import { describeExecutor } from '../../export/k6/executor.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 
 export interface ExportK6CommandOptions {
   out?: string;
@@ -35,6 +36,7 @@ export async function exportK6Command(nameOrFile: string, options: Record<string
     throw new UsageError(`--parallelism must be an integer from 1 to 1000, got "${o.parallelism}"`);
   }
   const baseUrl = baseUrlOf(o.baseUrl);
+  await prepareOutputFolder(o.out, '--out'); // before any work: exit 2 naming the folder
   const { scenario } = await loadScenario(nameOrFile);
   let result: Awaited<ReturnType<typeof exportK6>>;
   try {

@@ -3,7 +3,8 @@
 // sending the traffic and faultline's faults work together: start both at the same time. Faults that
 // need processes or service admin URLs faultline does not have there are refused before anything starts
 // (exit 2, naming each). Prints when each fault took effect and healed; Ctrl-C (SIGINT/SIGTERM) heals
-// everything; exit 0 once the timeline is done (3 if a fault could not be applied or healed).
+// everything; exit 0 once the timeline is done, 130 when interrupted (3 if a fault could not be applied
+// or healed).
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { loadScenario } from '../../scenario/load.ts';
 import type { FaultWindow } from '../../scenario/schema.ts';
@@ -110,7 +111,7 @@ export async function faultsCommand(nameOrFile: string, options: FaultsOptions, 
   else out(`fault timeline done: ${applied} of ${faults.length} faults took effect and healed`);
   for (const f of problems) out(`  ${f.name}: ${f.error ?? 'not healed'}`);
   if (problems.length > 0) return EXIT.harness;
-  return interrupted ? EXIT.failed : EXIT.passed;
+  return interrupted ? EXIT.interrupted : EXIT.passed;
 }
 
 /** Waits until every fault that took effect has healed (a heal started by the timeline may still be running). */

@@ -2,7 +2,7 @@
 // with a baseline, without running traffic again. Exit 1 when anything fails; the report and junit.xml
 // are rewritten so they show the gate's deltas.
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { existsSync } from 'node:fs';
 import type { Summary } from '../../summary/types.ts';
 import { decide, applyDecision } from '../../gate/verdict.ts';
@@ -10,19 +10,16 @@ import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../../gate
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
 import { writeReport } from '../../report/report.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
-import { normalizeSummary, SummaryError } from '../../report/load.ts';
+import { readSummaryAt } from '../../report/load.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { stringifyMasked } from '../../../services/common/pan.ts';
 
 export async function gateCommand(runDir: string, options: { baseline?: string; tolerances?: string }, out: (line: string) => void): Promise<number> {
   const file = path.join(runDir, 'summary.json');
   if (!existsSync(file)) throw new UsageError(`${runDir} is not a run folder: it has no summary.json`);
-  let summary: Summary;
-  try {
-    summary = normalizeSummary(JSON.parse(await readFile(file, 'utf8')), file);
-  } catch (err) {
-    if (err instanceof SummaryError) throw new UsageError(err.message);
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
+  // Checked against the summary schema like every reader's (exit 2 naming the file and the field).
+  const summary: Summary = await readSummaryAt(file);
+  await prepareOutputFolder(runDir, 'the run folder'); // it is rewritten in place: writable before any work
   const thresholds = thresholdsOf(summary);
   validateThresholds(thresholds, { faults: summary.faults.map((f) => f.name) });
   const baseline = options.baseline
@@ -33,10 +30,14 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
       }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
-  await writeFile(file, stringifyMasked(gated, 2) + '\n');
+  await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
   if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
-  for (const t of gated.thresholds) out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'n/a'})`);
+  for (const t of gated.thresholds) {
+    if (t.not_applicable !== undefined) out(`n/a  ${t.metric} ${t.expression} (${t.not_applicable})`);
+    else out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'no data'})`);
+  }
   for (const d of gated.baseline?.deltas ?? []) out(`${d.ok ? 'ok  ' : 'FAIL'} baseline ${d.metric}: ${d.baseline} -> ${d.actual} (tolerance ${d.tolerance})`);
   out(`${gated.verdict.toUpperCase()}: ${gated.reasons.join('; ')}`);
-  return exitCodeFor(gated);
+  // The gate was not interrupted: a stored interrupted run is inconclusive here (4), unless it lost money (1).
+  return exitCodeFor({ verdict: gated.verdict, incomplete: false });
 }

@@ -6,9 +6,10 @@ import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
 import { onInterrupt } from '../signals.ts';
-import { exitCodeFor, UsageError } from '../exit-codes.ts';
+import { EXIT, exitCodeFor, UsageError } from '../exit-codes.ts';
 import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import type { RouterPolicy } from '../../scenario/schema.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
@@ -30,7 +31,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     replace,
     replicas,
   });
-  const speed = positiveNumber('--speed', o.speed, { max: 1000 });
+  const speed = speedFlag(o.speed);
   const live = await startLiveMetrics(o, scenario, (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
@@ -54,10 +55,29 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     out(`run folder: ${rel}${summary.files.report ? `  (report: ${path.join(rel, summary.files.report)})` : ''}`);
     await live?.linger(controller.signal);
     return exitCodeFor(summary);
+  } catch (err) {
+    // Ctrl-C before traffic: nothing was measured; every process the start had begun is stopped.
+    if (err instanceof StartInterrupted) {
+      process.stderr.write(`faultline: ${err.message}; nothing was measured\n`);
+      return EXIT.interrupted;
+    }
+    throw err;
   } finally {
     await live?.close();
     release();
   }
+}
+
+/** --speed's range: 100× a recording's pace, or a hundredth of it (a 10 s recording then lasts 17 min). */
+export const SPEED_RANGE = { min: 0.01, max: 100 } as const;
+
+function speedFlag(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const speed = Number(raw);
+  if (!Number.isFinite(speed) || speed < SPEED_RANGE.min || speed > SPEED_RANGE.max) {
+    throw new UsageError(`--speed must be a number from ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (1 = as recorded, 2 = twice as fast), got "${String(raw)}"`);
+  }
+  return speed;
 }
 
 function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>): string {

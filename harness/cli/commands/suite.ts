@@ -2,19 +2,23 @@
 // one index page linking every run and a combined junit.xml. A run that comes out inconclusive (its own
 // health says the machine shaped the numbers) is run once more, and the suite says so; only the second
 // run counts. Exit 1 if any run failed, else 4 if any stayed inconclusive, 130 if interrupted.
-// Inconclusive or interrupted runs are never written as baselines.
+// Only sound runs are written as baselines: never a failed, inconclusive, distorted or interrupted one.
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
+import { checkOfferedRate } from '../../runner/offered-rate.ts';
 import { REPORTS_DIR, timestamp } from '../../runner/run-folder.ts';
 import { writeSuiteIndex, type SuiteRun } from '../../report/suite-index.ts';
 import { onInterrupt } from '../signals.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Summary } from '../../summary/types.ts';
+import { loadBaselineSummary, unsoundBaselineReason } from '../../gate/baseline.ts';
 
 export async function suiteCommand(name: string, o: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
   const suites = await loadSuites();
@@ -24,10 +28,22 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
   const planned = [];
   for (const run of suite.runs) {
     const { scenario } = await loadScenario(run.scenario);
-    planned.push({ label: run.label ?? run.scenario, scenario: applyOverrides(scenario, { router: run.router, standin: run.standin, duration: run.duration, rate: run.rate }) });
+    const overridden = applyOverrides(scenario, { router: run.router, standin: run.standin, duration: run.duration, rate: run.rate });
+    checkOfferedRate(overridden);
+    planned.push({ label: run.label ?? run.scenario, scenario: overridden });
   }
   if (o.baselineDir && !existsSync(o.baselineDir)) throw new UsageError(`--baseline-dir ${o.baselineDir} does not exist`);
-  const suiteDir = path.resolve(o.out ?? path.join(REPORTS_DIR, 'suites', `${timestamp()}-${name}`));
+  // Every baseline is read and checked before the first run: against the summary schema, and for soundness
+  // (an unsound one — failed, inconclusive, distorted, interrupted — is refused); exit 2 naming the file.
+  // Every output folder is proven writable first too: nothing fails after an hour.
+  if (o.baselineDir) {
+    for (const { label } of planned) {
+      const file = path.join(o.baselineDir, `${label}.json`);
+      if (existsSync(file)) await loadBaselineSummary(file);
+    }
+  }
+  const suiteDir = await prepareOutputFolder(o.out ?? path.join(REPORTS_DIR, 'suites', `${timestamp()}-${name}`), '--out');
+  if (o.writeBaselines) await prepareOutputFolder(o.writeBaselines, '--write-baselines');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   const runs: SuiteRun[] = [];
@@ -53,10 +69,20 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
         return result;
       };
       out(`suite ${name}: ${label}…`);
-      let result = await runOnce(1);
+      let result: { summary: Summary; runDir: string };
+      try {
+        result = await runOnce(1);
+      } catch (err) {
+        if (!(err instanceof StartInterrupted)) throw err;
+        out(`  ${label}: ${err.message}; not run`); // Ctrl-C before its traffic: the suite ends with what it has
+        break;
+      }
       if (result.summary.verdict === 'inconclusive' && !result.summary.incomplete && !controller.signal.aborted) {
         out(`  ${label} was inconclusive (${result.summary.validity.reasons[0] ?? 'run health'}): running it once more`);
-        result = await runOnce(2);
+        result = await runOnce(2).catch((err: unknown) => {
+          if (err instanceof StartInterrupted) return result; // Ctrl-C before the rerun's traffic: the first run stands
+          throw err;
+        });
         if (result.summary.verdict === 'inconclusive') out(`  ${label} is inconclusive twice: this machine cannot give it a verdict now`);
       }
       runs.push(result);
@@ -67,18 +93,22 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
   }
   const index = await writeSuiteIndex(suiteDir, runs, `faultline suite ${name}`);
   if (o.writeBaselines) {
-    await mkdir(o.writeBaselines, { recursive: true });
     let written = 0;
+    let refused = 0;
     for (const [i, run] of runs.entries()) {
       const label = labels[i] ?? run.summary.scenario;
-      if (run.summary.verdict === 'inconclusive' || run.summary.incomplete) {
-        out(`  not written as a baseline: ${label} (${run.summary.incomplete ? 'interrupted' : 'inconclusive'})`);
+      const target = path.join(o.writeBaselines, `${label}.json`);
+      const unsound = unsoundBaselineReason(run.summary);
+      if (unsound) {
+        out(`  not written as a baseline: ${target}: ${unsound}${existsSync(target) ? ' (the file already there is kept)' : ''}`);
+        refused++;
         continue;
       }
-      await copyFile(path.join(run.runDir, 'summary.json'), path.join(o.writeBaselines, `${label}.json`));
+      // Replaced whole or not at all: a failed copy keeps the previous baseline.
+      await writeFileAtomic(target, createReadStream(path.join(run.runDir, 'summary.json')));
       written++;
     }
-    out(`wrote ${written} baselines to ${o.writeBaselines}`);
+    out(`wrote ${written} baselines to ${o.writeBaselines}${refused ? `; ${refused} run${refused === 1 ? ' was' : 's were'} not sound enough to be one` : ''}`);
   }
   const failed = runs.filter((r) => r.summary.verdict === 'failed').length;
   const inconclusive = runs.filter((r) => r.summary.verdict === 'inconclusive').length;

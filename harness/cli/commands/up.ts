@@ -1,11 +1,16 @@
 // `faultline up`: start the default topology and keep it running until SIGINT/SIGTERM, printing every
 // service's URL and proxy, so a user can explore the pipeline by hand or point their own tools at it.
 // --replace / --replace-url put the user's own services in the mocks' places, as in `faultline run`.
-import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { startEmbeddedTopology } from '../../topology/embedded.ts';
 import { topologySchema, ROUTER_POLICIES, type RouterPolicy } from '../../scenario/schema.ts';
 import { replacedServices, settleReplicaCounts } from '../../scenario/replacements.ts';
-import { UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
+import type { RunningTopology } from '../../topology/types.ts';
+import { seedFlag } from '../flags.ts';
 import { replaceFlags } from '../replace-flags.ts';
 import { replacedText } from '../../report/sections/run.ts';
 import { DEFAULT_NAMESPACE } from '../../../services/discovery/contract.ts';
@@ -28,19 +33,32 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
   if (!ROUTER_POLICIES.includes(router)) throw new UsageError(`--router must be one of ${ROUTER_POLICIES.join(', ')}, got "${options.router}"`);
   const toxiproxyPort = Number(options.toxiproxyPort ?? 8474);
   if (!Number.isInteger(toxiproxyPort) || toxiproxyPort < 0 || toxiproxyPort > 65535) throw new UsageError(`--toxiproxy-port must be a port number, got "${options.toxiproxyPort}"`);
-  const seed = Number(options.seed ?? 1);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${options.seed}"`);
+  const seed = seedFlag(options.seed) ?? 1;
   const { replace, replicas } = replaceFlags(options);
   const metricsPort = metricsPortFlag(options.metricsPort);
+  if (options.json) await prepareOutputFolder(path.dirname(path.resolve(options.json)), '--json'); // before anything starts
   const spec = topologySchema.parse({ router });
   settleReplicaCounts(spec, replace, replicas);
   const replaced = replacedServices({ replace, topology: spec });
   // Bound before the pipeline starts: a taken port stops `up` before any process does (exit 3).
   const metrics = metricsPort === undefined ? null : await LiveUpMetrics.start({ port: metricsPort, router, seed });
-  const topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace }).catch(async (err: unknown) => {
+  // One Ctrl-C stops it, while it starts too: the start is interrupted and what it had started is stopped.
+  const starting = new AbortController();
+  const interruptStart = (): void => starting.abort();
+  process.on('SIGINT', interruptStart);
+  process.on('SIGTERM', interruptStart);
+  let topology: RunningTopology;
+  try {
+    topology = await startEmbeddedTopology(spec, { seed, toxiproxyPort, replace, signal: starting.signal });
+  } catch (err) {
     await metrics?.close();
-    throw err;
-  });
+    if (!(err instanceof StartInterrupted)) throw err;
+    out(`stopped: ${err.message}`);
+    return EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', interruptStart);
+    process.off('SIGTERM', interruptStart);
+  }
   metrics?.watch(topology);
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -73,12 +91,10 @@ export async function upCommand(options: UpOptions, out: (line: string) => void)
     const endpoints = `${topology.urls.discovery}/api/v1/namespaces/${DEFAULT_NAMESPACE}/endpoints`;
     const endpointslices = `${topology.urls.discovery}/apis/discovery.k8s.io/v1/namespaces/${DEFAULT_NAMESPACE}/endpointslices`;
     // Written whole or not at all: a script polling for the file never reads half of it.
-    const partial = `${options.json}.${process.pid}.tmp`;
-    await writeFile(
-      partial,
+    await writeFileAtomic(
+      options.json,
       JSON.stringify({ router, seed, toxiproxy: topology.urls.toxiproxy, discovery: topology.urls.discovery, namespace: DEFAULT_NAMESPACE, endpoints, endpointslices, replaced, services, ...(metrics ? { metrics: metrics.url } : {}) }, null, 2) + '\n',
     );
-    await rename(partial, options.json);
     out(`wrote ${options.json}`);
   }
   await stopped;

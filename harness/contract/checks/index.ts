@@ -10,6 +10,7 @@ import type { ContractRoute, OpenAPIDocument } from '../types.ts';
 import { contractAccounts } from './accounts.ts';
 import { adminCheck } from './admin.ts';
 import { badInputCheck } from './bad-input.ts';
+import { defaultCheckBudgetMs, runWithinBudget } from './budget.ts';
 import type { ServiceClient } from './client.ts';
 import { healthCheck } from './health.ts';
 import { IdFactory } from './ids.ts';
@@ -53,17 +54,26 @@ export async function contractContext(o: ContextOptions): Promise<CheckContext> 
   return ctx;
 }
 
-/** Runs every family; `onResult` sees each row as it comes. */
-export async function runContractChecks(ctx: CheckContext, onResult: (r: CheckResult) => void = () => {}, checks: readonly ContractCheck[] = CONTRACT_CHECKS): Promise<CheckResult[]> {
+/**
+ * Runs every family, each within its time budget (budget.ts; default: a minute per 100 cases); `onResult`
+ * sees each row as it comes.
+ */
+export async function runContractChecks(
+  ctx: CheckContext,
+  onResult: (r: CheckResult) => void = () => {},
+  checks: readonly ContractCheck[] = CONTRACT_CHECKS,
+  budgetMs: number = defaultCheckBudgetMs(ctx.cases),
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
-    if (ctx.client.refused) {
-      const row: CheckResult = { family: check.family, subject: '(all)', verdict: 'skip', requests: 0, detail: `not run: the service stopped answering (${ctx.client.refused})` };
+    const gone = ctx.client.refused ?? ctx.client.silent;
+    if (gone) {
+      const row: CheckResult = { family: check.family, subject: '(all)', verdict: 'skip', requests: 0, detail: `not run: the service stopped answering (${gone})` };
       results.push(row);
       onResult(row);
       continue;
     }
-    for (const row of await check.run(ctx)) {
+    for (const row of await runWithinBudget(check, ctx, budgetMs)) {
       results.push(row);
       onResult(row);
     }

@@ -2,11 +2,13 @@
 // small amounts, every hold released or captured by the end: a reversal (`/v1/releases`) in another
 // currency or for more than is held is refused and moves nothing; a partial one releases exactly its
 // amount; an advice (`/v1/postings`) in another currency is refused, is posted even into overdraft,
-// captures the authorization's hold and is posted once; a reversal that overtakes its hold is remembered.
+// captures the authorization's hold and is posted once; a reversal that overtakes its hold is remembered;
+// an authorization released in full is never held again (409 `one_hold_per_authorization`).
 import type { AccountSeed } from '../../../services/common/accounts.ts';
 import type { JsonValue } from '../types.ts';
 import * as b from './bodies.ts';
 import { describeAnswer, type Rule, type RuleRun } from './rule-run.ts';
+import { bodyOf, statusOf } from './validate.ts';
 import type { CheckContext, Exchange } from './types.ts';
 
 interface View {
@@ -123,6 +125,20 @@ export function ledgerRules(ctx: CheckContext): Rule[] {
         const second = r.expect(again, 200, 'the same advice again under another request_id');
         r.check(second.replayed === true && second.result === 'captured', `the same advice again under another request_id: expected the capture replayed (replayed: true), got ${describeAnswer(second)}`, again);
         return 'captured the 900 held (holds −900, available unchanged); advised again: replayed, posted once';
+      },
+    },
+    {
+      subject: 'an authorization released in full is never held again',
+      async run(r) {
+        const a = account(0);
+        const auth = newAuth();
+        await holdOf(r, a, auth, 500);
+        await releaseAll(r, a, auth, 500, 'then the whole hold');
+        const again = await r.send('POST /v1/holds', { body: b.hold(w(a, auth, 500), a) });
+        // A ledger that holds it again leaves the rules account with a hold: give it back before saying so.
+        if (statusOf(again.response) === 200 && bodyOf(again.response)?.result === 'held') await r.send('POST /v1/releases', { body: b.release(w(a, auth, 500)) });
+        r.expectRefusal(again, 409, ['one_hold_per_authorization'], 'a new hold (another request_id) for the authorization released in full');
+        return 'held 500, released 500, then a new hold under another request_id: 409, nothing held twice';
       },
     },
     {

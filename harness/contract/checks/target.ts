@@ -9,9 +9,11 @@ import { normalizeLoopbackUrl } from '../../scenario/loopback-url.ts';
 import { settleReplicaCounts, type ScaledService } from '../../scenario/replacements.ts';
 import { topologySchema, type Replacement, type ReplaceableService } from '../../scenario/schema.ts';
 import { startEmbeddedTopology, TopologyError } from '../../topology/embedded.ts';
+import { StartInterrupted } from '../../topology/errors.ts';
 import { httpStatus } from '../../topology/health.ts';
 import { sleep } from '../../topology/replica.ts';
 import { ServiceStartError } from '../../topology/service-process.ts';
+import { InterruptedError } from './client.ts';
 
 /** The service could not be started or reached: nothing was checked (exit 3). */
 export class TargetUnavailable extends Error {
@@ -37,12 +39,16 @@ export interface ContractTarget {
   stop(): Promise<void>;
 }
 
-/** A service already running: it must answer GET `health` (any status) within `timeoutMs`. */
-export async function urlTarget(service: ReplaceableService, url: string, health: string, timeoutMs: number): Promise<ContractTarget> {
+/**
+ * A service already running: it must answer GET `health` (any status, its whole answer) within `timeoutMs`.
+ * Aborting `signal` (Ctrl-C) stops waiting: InterruptedError.
+ */
+export async function urlTarget(service: ReplaceableService, url: string, health: string, timeoutMs: number, signal?: AbortSignal): Promise<ContractTarget> {
   const base = normalizeLoopbackUrl(url);
   const until = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    if (signal?.aborted) throw new InterruptedError();
     try {
       await httpStatus(`${base}${health}`, Math.max(100, Math.min(2000, until - Date.now())));
       break;
@@ -62,14 +68,16 @@ export async function commandTarget(
   counts: Partial<Record<ScaledService, number>>,
   seed: number,
   log: (line: string) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ContractTarget> {
   const spec = topologySchema.parse({ processors: 1, ledgers: 1, feeds: 1, proxies: false });
   const replace = { [service]: replacement };
   settleReplicaCounts(spec, replace, counts);
   let topology;
   try {
-    topology = await startEmbeddedTopology(spec, { seed, replace, log });
+    topology = await startEmbeddedTopology(spec, { seed, replace, log, ...(signal ? { signal } : {}) });
   } catch (err) {
+    if (err instanceof StartInterrupted) throw new InterruptedError();
     if (err instanceof TopologyError || err instanceof ServiceStartError) throw new TargetUnavailable(err.message);
     throw err;
   }

@@ -3,7 +3,8 @@
 //   script.ts      the k6 test (TypeScript, typed with @types/k6) sending them at the scenario's pace
 //   testrun.yaml   a k6-operator TestRun with a configurable parallelism
 //   README.md      how to run it with k6 and k6-operator, and how faultline applies the fault timeline
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import path from 'node:path';
 import { seedAccounts } from '../../../services/common/accounts.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -97,10 +98,10 @@ export async function exportK6(scenario: Scenario, options: ExportK6Options): Pr
     readme: path.join(dir, 'README.md'),
   };
   await Promise.all([
-    writeFile(files.requests, requestsText),
-    writeFile(files.script, script),
-    writeFile(files.testrun, testrun),
-    writeFile(files.readme, readme),
+    writeFileAtomic(files.requests, requestsText),
+    writeFileAtomic(files.script, script),
+    writeFileAtomic(files.testrun, testrun),
+    writeFileAtomic(files.readme, readme),
   ]);
 
   const warnings: string[] = [];

@@ -174,9 +174,10 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
       }
     }
 
-    const checks = await checkRun(ran, { urls: { ledgerStore: options.ledgerUrl, feeds: options.feedUrl ? [options.feedUrl] : [] } }, recorders, {
+    const checks = await checkRun(ran, { urls: { ledgerStore: options.ledgerUrl, feeds: options.feedUrl ? [options.feedUrl] : [] }, replicas: () => [] }, recorders, {
       historyPath: history.path,
       pendingAdvices: [],
+      undeliveredAdvices: [],
       interrupted,
       clock: { start_epoch_ms: read.startEpochMs ?? Date.now(), slack_ms: options.clockSlackMs ?? DEFAULT_CLOCK_SLACK_MS },
     });

@@ -21,9 +21,10 @@ export function thresholdsTable(summary: Summary): SafeHtml {
   const judged = summary.verdict !== 'inconclusive';
   return html`<div class="table-scroll"><table class="thresholds">
   <thead><tr><th></th><th>metric</th><th>expression</th><th class="num">actual</th></tr></thead>
-  <tbody>${summary.thresholds.map(
-    (t) =>
-      html`<tr data-ok="${t.ok ? 'true' : 'false'}"><td>${judged || t.ok ? status(t.ok) : html`<span class="pill skipped" title="not judged: the run is inconclusive">missed</span>`}</td><td><code>${t.metric}</code></td><td><code>${t.expression}</code></td><td class="num ${t.ok ? '' : judged ? 'bad' : 'warn'}">${
+  <tbody>${summary.thresholds.map((t) =>
+    t.not_applicable !== undefined
+      ? html`<tr data-ok="n/a"><td><span class="pill skipped" title="not applicable: this run cannot produce the metric">n/a</span></td><td><code>${t.metric}</code></td><td><code>${t.expression}</code></td><td class="num muted" data-not-applicable>n/a: ${t.not_applicable}</td></tr>`
+      : html`<tr data-ok="${t.ok ? 'true' : 'false'}"><td>${judged || t.ok ? status(t.ok) : html`<span class="pill skipped" title="not judged: the run is inconclusive">missed</span>`}</td><td><code>${t.metric}</code></td><td><code>${t.expression}</code></td><td class="num ${t.ok ? '' : judged ? 'bad' : 'warn'}">${
         t.actual === null ? noData(summary, t.metric) : value(t.metric, t.actual)
       }</td></tr>`,
   )}</tbody>

@@ -3,6 +3,11 @@
 // both are held until the runner says faults have healed, then delivered, retrying every
 // `retryMs` until the issuer accepts (2xx) or the deadline passes. A 4xx other than 408/429 is a
 // permanent rejection (retrying cannot help) and is counted apart.
+//
+// Who failed a message still pending at the end matters: one the issuer was asked for (an attempt was
+// written, or answered, refused or reset by the pipeline) and did not accept is the pipeline's failure;
+// one that never reached it (never attempted before the deadline, or every attempt given up inside the
+// driver before the request was written) is the harness's own, and its fate is unknown (`undelivered`).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdviceRequest, ReversalRequest } from '../../../services/card-processor/contract.ts';
 import type { Cause, Hop } from '../../../services/common/failure.ts';
@@ -24,12 +29,16 @@ export interface ForwardMessage {
   queued_ms: number;
   state: 'pending' | 'delivered' | 'rejected';
   attempts: number;
+  /** Some attempt reached the issuer: it was written, or the pipeline answered, refused or reset it. */
+  reached: boolean;
   first_attempt_ms?: number;
   settled_ms?: number;
   last_status: number;
   last_error?: { hop: Hop; cause: Cause };
   /** The issuer's `result` (posted / captured / released / refunded / nothing_to_reverse). */
   result?: string;
+  /** The refusal's code when the issuer rejected it for good (4xx), e.g. `authorization_conflict`. */
+  refusal_code?: string;
 }
 
 /** What one delivery attempt got back. */
@@ -37,7 +46,15 @@ export interface AttemptResult {
   status: number;
   /** The issuer's `result` field, when it answered 2xx. */
   result?: string;
+  /** Set when the attempt failed, a 2xx outside the contract (bad_answer) included: not an acceptance. */
   error?: { hop: Hop; cause: Cause };
+  /**
+   * False when the attempt never left the driver: no answer, and the request was never written (it
+   * waited for a connection, or its own timer gave up first). Default true.
+   */
+  reached?: boolean;
+  /** The refusal's `code` when the issuer answered 4xx (e.g. `authorization_conflict`). */
+  code?: string;
 }
 
 export interface QueueCounts {
@@ -76,7 +93,9 @@ export interface DeliveryOptions {
 /** Sends one message with a time budget; must not reject. */
 export type Deliver = (message: ForwardMessage, timeoutMs: number) => Promise<AttemptResult>;
 
-const isRetryable = (status: number): boolean => status === 0 || status >= 500 || status === 408 || status === 429 || (status >= 300 && status < 400);
+/** A 2xx that failed is a bad answer (outside the contract): retried, as the issuer may not have taken it. */
+const isRetryable = (status: number): boolean =>
+  status === 0 || status >= 500 || status === 408 || status === 429 || (status >= 200 && status < 400);
 
 export class AdviceQueue {
   readonly #messages = new Map<string, ForwardMessage>();
@@ -89,9 +108,9 @@ export class AdviceQueue {
   }
 
   /** Queues a message; a repeated id is ignored (returns false). */
-  enqueue(message: Omit<ForwardMessage, 'state' | 'attempts' | 'last_status'>): boolean {
+  enqueue(message: Omit<ForwardMessage, 'state' | 'attempts' | 'last_status' | 'reached'>): boolean {
     if (this.#messages.has(message.id)) return false;
-    this.#messages.set(message.id, { ...message, state: 'pending', attempts: 0, last_status: 0 });
+    this.#messages.set(message.id, { ...message, state: 'pending', attempts: 0, last_status: 0, reached: false });
     return true;
   }
 
@@ -104,6 +123,11 @@ export class AdviceQueue {
     const out: ForwardMessage[] = [];
     for (const m of this.#messages.values()) if (m.state === 'pending' && (kind === undefined || m.kind === kind)) out.push(m);
     return out;
+  }
+
+  /** Messages still waiting that never reached the issuer: the harness never delivered them. */
+  undelivered(kind?: ForwardKind): ForwardMessage[] {
+    return this.pending(kind).filter((m) => !m.reached);
   }
 
   all(): IterableIterator<ForwardMessage> {
@@ -179,17 +203,21 @@ export class AdviceQueue {
     try {
       result = await send(message, timeoutMs);
     } catch {
-      result = { status: 0, error: { hop: 'network->processor', cause: 'other' } };
+      result = { status: 0, error: { hop: 'network->processor', cause: 'other' }, reached: false };
     }
+    if (result.reached !== false) message.reached = true;
     message.last_status = result.status;
-    if (result.status >= 200 && result.status < 300) {
+    if (result.status >= 200 && result.status < 300 && result.error === undefined) {
       message.state = 'delivered';
       this.#delivered++;
       message.result = result.result;
       message.last_error = undefined;
     } else {
-      message.last_error = result.error;
-      if (!isRetryable(result.status)) message.state = 'rejected';
+      message.last_error = result.error ?? { hop: 'network->processor', cause: 'other' };
+      if (!isRetryable(result.status)) {
+        message.state = 'rejected';
+        if (result.code !== undefined) message.refusal_code = result.code;
+      }
     }
     if (message.state !== 'pending') {
       message.settled_ms = now();

@@ -29,7 +29,7 @@ import type { NetworkSpec } from '../../scenario/schema.ts';
 import type { SendTiming } from '../load/send-timing.ts';
 import type { PlannedRequest } from '../requests/planned-request.ts';
 import { AdviceQueue, type AttemptResult, type ForwardMessage, type QueueCounts } from './advice-queue.ts';
-import { failureOf } from './answers.ts';
+import { failureOf, forwardAnswerProblem, prepareAnswerChecks } from './answers.ts';
 import { droppedRecord } from './dropped.ts';
 import { adviceMessage, forwardRecord, timeoutReversalMessage, type QueuedMessage } from './forwards.ts';
 import { HttpClient } from './http-client.ts';
@@ -82,6 +82,7 @@ export class CardNetwork {
   readonly #inFlight = new Map<string, Promise<HistoryRecord>>();
 
   constructor(opts: CardNetworkOptions) {
+    prepareAnswerChecks(); // before the first send: compiling on the first answer would stall the driver
     this.#network = opts.network;
     this.#processors = new HttpClient(opts.processorUrls, { connections: opts.connections });
     this.#feeds = opts.feedUrls && opts.feedUrls.length > 0 ? new HttpClient(opts.feedUrls, { connections: opts.connections }) : undefined;
@@ -143,9 +144,13 @@ export class CardNetwork {
         // A retry follows its original's answer (or the network's timeout of it): on a starved machine the
         // planned 300-1500 ms gap can be shorter than the original's trip, and a retry that overtook its
         // original would be a different test (the issuer sees the changed content first).
+        // The history records when it really left (sent_ms) and how long it waited (waited_ms).
         const original = this.#inFlight.get(req.body.id);
-        if (original) await original;
-        return this.#emit(await sendConflictingRetry(ctx, req, timing));
+        if (!original) return this.#emit(await sendConflictingRetry(ctx, req, timing));
+        const handed = this.#now();
+        await original;
+        const sentMs = this.#now();
+        return this.#emit(await sendConflictingRetry(ctx, req, { ...timing, sent_ms: sentMs }, round3(Math.max(0, sentMs - handed))));
       }
       default:
         return this.#emit(await sendAppRead(ctx, req.kind, req.account_id, req.id, timing));
@@ -178,11 +183,17 @@ export class CardNetwork {
 
   async #deliverOne(message: ForwardMessage, timeoutMs: number): Promise<AttemptResult> {
     const res = await this.#processors.post(message.path, message.body, timeoutMs);
-    if (res.status >= 200 && res.status < 300) {
+    if (res.status >= 200 && res.status < 300 && forwardAnswerProblem(message.path, res.body, message.id) === null) {
       const result = (res.body as { result?: unknown } | undefined)?.result;
       return { status: res.status, result: typeof result === 'string' ? result : undefined };
     }
-    return { status: res.status, error: failureOf(res, 'network->processor').error };
+    // Never written and no word from the pipeline (its own timer, or the client): it stayed in the driver.
+    const reached = res.status !== 0 || res.written || (res.cause !== 'timeout' && res.cause !== 'other');
+    // A 2xx outside the contract is not an acceptance: bad_answer, retried like a 5xx (the id makes it safe).
+    const attempt: AttemptResult = { status: res.status, error: failureOf(res, 'network->processor').error, reached };
+    const code = (res.body as { code?: unknown } | undefined)?.code;
+    if (res.status >= 400 && res.status < 500 && typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) attempt.code = code;
+    return attempt;
   }
 
   /** Advices and timeout reversals: queued, delivered, attempts, pending, rejected (the runner's forward report). */
@@ -193,6 +204,11 @@ export class CardNetwork {
   /** The advices and timeout reversals not yet accepted. */
   pendingForwards(): ForwardMessage[] {
     return this.#queue.pending();
+  }
+
+  /** Of those, the ones that never reached the issuer: the harness itself never delivered them. */
+  undeliveredForwards(): ForwardMessage[] {
+    return this.#queue.undelivered();
   }
 
   /**

@@ -23,7 +23,7 @@ export const adviceIdFor = (authorizationId: string): string => derivedId('adv',
 export const timeoutReversalIdFor = (authorizationId: string): string => derivedId('trev', authorizationId);
 
 /** A message as the advice queue takes it. */
-export type QueuedMessage = Omit<ForwardMessage, 'state' | 'attempts' | 'last_status'>;
+export type QueuedMessage = Omit<ForwardMessage, 'state' | 'attempts' | 'last_status' | 'reached'>;
 
 /** The advice of a stand-in approval (POST /v1/advices), queued at `queuedMs`. */
 export function adviceMessage(auth: AuthorizationRequest, queuedMs: number): QueuedMessage {
@@ -81,9 +81,12 @@ export function forwardRecord(m: ForwardMessage, faults: string[]): HistoryRecor
     late: false,
     // For advices and timeout reversals: delivery attempts made by the network.
     attempts: m.attempts,
+    forwarded: true,
   };
   if (m.card_last4 !== undefined) record.card_last4 = m.card_last4;
   if (m.result !== undefined) record.reason = m.result;
+  // A rejected advice or reversal names the issuer's refusal (e.g. authorization_conflict): the checkers read it.
+  else if (m.state === 'rejected' && m.refusal_code !== undefined) record.reason = m.refusal_code;
   if (m.state !== 'delivered') record.error = m.last_error ?? { hop: 'network->processor', cause: 'other' };
   return record;
 }

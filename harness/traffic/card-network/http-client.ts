@@ -2,6 +2,8 @@
 // connections), requests spread round-robin. It never throws: every outcome is an HttpResult, with
 // status 0 and a Cause (services/common/failure.ts) when there was no answer, and `written` saying
 // whether the request had reached the socket (a reset after that is ambiguous: it may have been processed).
+// Every answer body is capped (maxBodyBytes): a larger one is cut off, its connection closed, and it counts
+// as no usable answer (status 0, cause `other`), so a flooding service costs the driver no memory.
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { causeOfError, type Cause } from '../../../services/common/failure.ts';
@@ -14,7 +16,11 @@ export interface HttpClientOptions {
   connections?: number;
   /** Idle keep-alive before a connection is closed (default 30 s). */
   keepAliveMs?: number;
+  /** The largest answer body kept (default 256 KiB: an answer here is a few hundred bytes, a feed page of 100 items ~30 KB). */
+  maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -56,13 +62,16 @@ class JsonExchange implements Dispatcher.DispatchHandler {
   written = false;
   status = 0;
   #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #maxBody: number;
   #abort: ((err?: Error) => void) | undefined;
   #aborted = false;
   #settled = false;
   readonly #done: (result: { status: number; raw: string; error?: unknown; written: boolean }) => void;
 
-  constructor(done: (result: { status: number; raw: string; error?: unknown; written: boolean }) => void) {
+  constructor(done: (result: { status: number; raw: string; error?: unknown; written: boolean }) => void, maxBody: number) {
     this.#done = done;
+    this.#maxBody = maxBody;
   }
 
   abort(): void {
@@ -89,6 +98,14 @@ class JsonExchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    this.#size += chunk.length;
+    if (this.#size > this.#maxBody) {
+      const status = this.status;
+      this.#chunks = [];
+      this.onError(new Error(`answered ${status} with a body over ${Math.round(this.#maxBody / 1024)} KiB: cut off`));
+      this.abort(); // stop the flood: this connection is closed
+      return false;
+    }
     this.#chunks.push(chunk);
     return true;
   }
@@ -125,12 +142,14 @@ export const DEFAULT_CONNECTIONS = 512;
 export class HttpClient {
   readonly #pools = new Map<string, Pool>();
   readonly #urls: string[];
+  readonly #maxBody: number;
   #next = 0;
   #closed = false;
 
   constructor(baseUrls: readonly string[], options: HttpClientOptions = {}) {
     if (baseUrls.length === 0) throw new RangeError('the HTTP client needs at least one base URL');
     this.#urls = baseUrls.map((u) => u.replace(/\/+$/, ''));
+    this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     for (const url of this.#urls) {
       if (this.#pools.has(url)) continue;
       this.#pools.set(
@@ -174,7 +193,7 @@ export class HttpClient {
         if (timer) clearTimeout(timer);
         if (r.error === undefined) resolve({ status: r.status, body: parseJson(r.raw), written: true, baseUrl });
         else resolve({ status: 0, body: undefined, cause: causeOfError(r.error), error: String((r.error as Error).message ?? r.error), written: r.written, baseUrl });
-      });
+      }, this.#maxBody);
       timer = setTimeout(() => {
         if (settled) return;
         settled = true;

@@ -8,7 +8,7 @@ import type { NetworkSpec } from '../../scenario/schema.ts';
 import type { SendTiming } from '../load/send-timing.ts';
 import { judgeConflictAnswer } from '../requests/conflicting-retries.ts';
 import type { ConflictingRetry } from '../requests/planned-request.ts';
-import { failureOf, isAuthorizationResponse } from './answers.ts';
+import { appReadProblem, failureOf, forwardAnswerProblem, isAuthorizationResponse } from './answers.ts';
 import type { HttpClient, HttpResult } from './http-client.ts';
 import type { StandIn } from './stand-in.ts';
 
@@ -51,7 +51,7 @@ export async function sendAuthorization(ctx: SendContext, body: AuthorizationReq
     faults: ctx.faultsAt(timing.intended_ms),
     late: timing.late,
   };
-  if (res.status >= 200 && res.status < 300 && isAuthorizationResponse(res.body)) {
+  if (res.status >= 200 && res.status < 300 && isAuthorizationResponse(res.body, body.id)) {
     record.outcome = res.body.decision;
     record.issuer_decision = res.body.decision;
     record.reason = res.body.reason;
@@ -79,7 +79,8 @@ export async function sendAuthorization(ctx: SendContext, body: AuthorizationReq
 /** A reversal from the plan: ok when the issuer accepted it (2xx). */
 export async function sendReversal(ctx: SendContext, body: ReversalRequest, timing: SendTiming): Promise<HistoryRecord> {
   const res = await ctx.processors.post('/v1/reversals', body, ctx.network.issuer_deadline_ms);
-  const ok = res.status >= 200 && res.status < 300;
+  // A 2xx outside the contract is not an accepted reversal: failureOf reads it as bad_answer.
+  const ok = res.status >= 200 && res.status < 300 && forwardAnswerProblem('/v1/reversals', res.body, body.id) === null;
   const record: HistoryRecord = {
     id: body.id,
     kind: 'reversal',
@@ -112,7 +113,8 @@ export async function sendAppRead(ctx: SendContext, kind: 'balance' | 'feed', ac
   const res: HttpResult = ctx.feeds
     ? await ctx.feeds.get(path, ctx.appTimeoutMs)
     : { status: 0, body: undefined, cause: 'other', error: 'no feed URL configured', written: false, baseUrl: '' };
-  const ok = res.status >= 200 && res.status < 300;
+  // A 2xx the app cannot read (no balance, another account's, not JSON) is a failed read: bad_answer at app->feed.
+  const ok = res.status >= 200 && res.status < 300 && appReadProblem(kind, res.body, accountId) === null;
   const record: HistoryRecord = {
     id,
     kind,
@@ -129,11 +131,16 @@ export async function sendAppRead(ctx: SendContext, kind: 'balance' | 'feed', ac
   return record;
 }
 
-/** An authorization's id resent with other content: a correct issuer refuses it (409). */
-export async function sendConflictingRetry(ctx: SendContext, req: ConflictingRetry, timing: SendTiming): Promise<HistoryRecord> {
+/**
+ * An authorization's id resent with other content: a correct issuer refuses it (409). `timing.sent_ms` is when
+ * it really left; `waitedMs`, how long it waited for its original's answer first (when it had to).
+ */
+export async function sendConflictingRetry(ctx: SendContext, req: ConflictingRetry, timing: SendTiming, waitedMs?: number): Promise<HistoryRecord> {
   const b = req.body;
   const res = await ctx.processors.post('/v1/authorizations', b, ctx.network.issuer_deadline_ms);
-  const answer = judgeConflictAnswer(res.status, res.body, req);
+  // A 2xx outside the contract says nothing about the key: unanswered (bad_answer), neither refused nor accepted.
+  const readable = res.status < 200 || res.status >= 300 || isAuthorizationResponse(res.body, b.id);
+  const answer = readable ? judgeConflictAnswer(res.status, res.body, req) : 'unanswered';
   const record: HistoryRecord = {
     id: b.id,
     kind: 'conflicting_retry',
@@ -150,6 +157,9 @@ export async function sendConflictingRetry(ctx: SendContext, req: ConflictingRet
     faults: ctx.faultsAt(timing.intended_ms),
     late: timing.late,
   };
+  if (waitedMs !== undefined) record.waited_ms = waitedMs;
+  if (req.original_account_id !== undefined) record.original_account_id = req.original_account_id;
+  record.original_amount = req.original_amount;
   if (answer === 'unanswered') record.error = failureOf(res, 'network->processor').error;
   return record;
 }

@@ -48,6 +48,7 @@ export function* withConflictingRetries(plan: Iterable<PlannedRequest>, share: n
       offset_ms: Math.round((req.offset_ms + delay) * 1000) / 1000,
       body,
       original_amount: req.body.amount.value,
+      original_account_id: req.body.account_id,
       changed,
     };
     let i = pending.length;

@@ -8,7 +8,15 @@ export type PlannedRequest =
   | { kind: 'reversal'; offset_ms: number; body: ReversalRequest }
   | { kind: 'balance' | 'feed'; offset_ms: number; account_id: string; id: string }
   /** An authorization's key reused with other content (conflicting-retries.ts): a correct issuer refuses it. */
-  | { kind: 'conflicting_retry'; offset_ms: number; body: AuthorizationRequest; original_amount: number; changed: string[] };
+  | {
+      kind: 'conflicting_retry';
+      offset_ms: number;
+      body: AuthorizationRequest;
+      /** The original's amount and account (absent from replay files written before it was recorded). */
+      original_amount: number;
+      original_account_id?: string;
+      changed: string[];
+    };
 
 export type PlannedKind = PlannedRequest['kind'];
 

@@ -6,15 +6,20 @@
 // first bad line throws a ReplayError naming the file, the line number and the field. Offsets must not go
 // back in time, which lets a replay stream from disk in two passes (validate, then send) in bounded memory.
 // `speed` scales time: a line is sent at offset_ms / speed.
-import { createWriteStream, closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { once } from 'node:events';
+// A named pipe (`--replay <(zcat requests.jsonl.gz)`) cannot be read twice: it is first copied to a
+// temporary file on the event loop, with a deadline on each wait for data, a size bound and Ctrl-C
+// (files/input-file.ts); a pipe nobody writes to is an error, never a hang.
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path, { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { authorizationRequestSchema, reversalRequestSchema } from '../../../services/card-processor/contract.ts';
 import type { PlannedKind, PlannedRequest } from './planned-request.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, InputFileError, inspectInput, ReadInterruptedError, spoolPipe } from '../../files/input-file.ts';
 
 export class ReplayError extends Error {
   readonly file: string;
@@ -63,6 +68,7 @@ const lineSchemas = {
       kind: { const: 'conflicting_retry' },
       body: authorizationRequestSchema,
       original_amount: { type: 'integer', minimum: 1 },
+      original_account_id: { type: 'string', minLength: 1, maxLength: 64, pattern: idPattern },
       changed: { type: 'array', minItems: 1, maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 64 } },
     },
   },
@@ -150,11 +156,41 @@ export function parseReplayLine(text: string, where: LineWhere): PlannedRequest 
   return value as PlannedRequest;
 }
 
-/** The lines of a file, read synchronously in 64 KiB chunks (so a send loop can pull lazily). */
-function* readLines(file: string): Generator<{ line: number; text: string }> {
+/** Most a replay handed over as a named pipe may hold (it is copied to a temporary file first). */
+export const MAX_PIPED_REPLAY_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The regular file to read `file` from: itself, or, for a named pipe, a temporary copy made under a
+ * deadline, a size bound and `signal` (removed when the process exits). Throws a ReplayError for a file
+ * that is missing, a folder or a device, and ReadInterruptedError on Ctrl-C.
+ */
+async function readableCopy(file: string, options: { signal?: AbortSignal; idleTimeoutMs?: number; log?: (line: string) => void } = {}): Promise<string> {
+  const what = 'a replay file (JSON lines, one request per line)';
+  try {
+    const { kind } = await inspectInput(file, { maxBytes: Number.MAX_SAFE_INTEGER, what });
+    if (kind === 'file') return file;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-replay-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const copy = path.join(dir, 'replay.jsonl');
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    options.log?.(`faultline: reading the replay from the named pipe ${file} (it may stay silent ${idleMs / 1000} s at most; Ctrl-C stops)…`);
+    await spoolPipe(file, copy, { maxBytes: MAX_PIPED_REPLAY_BYTES, what, signal: options.signal, idleTimeoutMs: options.idleTimeoutMs });
+    return copy;
+  } catch (err) {
+    if (err instanceof InputFileError) {
+      const reason = err.reason.startsWith('is a folder') ? `is a directory, not ${what}` : err.reason;
+      throw new ReplayError(file, 0, '(file)', reason);
+    }
+    throw err;
+  }
+}
+
+/** The lines of a file, read synchronously in 64 KiB chunks (so a send loop can pull lazily); errors name `shown`. */
+function* readLines(source: string, shown = source): Generator<{ line: number; text: string }> {
+  const file = shown;
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(source, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReplayError(file, 0, '(file)', code === 'ENOENT' ? 'no such file' : `cannot open: ${(err as Error).message}`);
@@ -201,9 +237,9 @@ function* readLines(file: string): Generator<{ line: number; text: string }> {
 }
 
 /** Every request of a file, validated, with time scaled; throws a ReplayError at the first bad line. */
-function* replayRequests(file: string, speed: number, shiftMs = 0): Generator<PlannedRequest> {
+function* replayRequests(file: string, speed: number, shiftMs = 0, source = file): Generator<PlannedRequest> {
   let previous = -1;
-  for (const { line, text } of readLines(file)) {
+  for (const { line, text } of readLines(source, file)) {
     if (text.trim() === '') continue;
     const req = parseReplayLine(text, { file, line });
     if (req.offset_ms < previous) {
@@ -233,14 +269,18 @@ export interface ReplayPlan extends Iterable<PlannedRequest> {
 }
 
 /** Reads the whole file once and validates every line; throws the first ReplayError. */
-export async function validateReplay(file: string): Promise<ReplayInfo> {
+export async function validateReplay(file: string, options: { signal?: AbortSignal; source?: string; log?: (line: string) => void } = {}): Promise<ReplayInfo> {
   const info: ReplayInfo = { file, requests: 0, kinds: { authorization: 0, reversal: 0, balance: 0, feed: 0, conflicting_retry: 0 }, first_offset_ms: 0, last_offset_ms: 0 };
-  for (const req of replayRequests(file, 1)) {
+  const source = options.source ?? (await readableCopy(file, options));
+  for (const req of replayRequests(file, 1, 0, source)) {
     if (info.requests === 0) info.first_offset_ms = req.offset_ms;
     info.last_offset_ms = req.offset_ms;
     info.requests++;
     info.kinds[req.kind]++;
-    if (info.requests % 5000 === 0) await yieldToLoop();
+    if (info.requests % 5000 === 0) {
+      await yieldToLoop();
+      if (options.signal?.aborted) throw new ReadInterruptedError(file);
+    }
   }
   if (info.requests === 0) throw new ReplayError(file, 0, '(file)', 'has no requests');
   return info;
@@ -251,6 +291,12 @@ export interface ReadReplayOptions {
   speed?: number;
   /** Added to every (scaled) offset: -5000 makes the file's first 5 s the run's warm-up (t < 0). Default 0. */
   shiftMs?: number;
+  /** Stops reading (Ctrl-C): a ReadInterruptedError. */
+  signal?: AbortSignal;
+  /** A named pipe silent for this long is an error (default 10 s). */
+  idleTimeoutMs?: number;
+  /** Told when the replay is read from a named pipe (what is being waited for). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -261,12 +307,13 @@ export async function readReplay(file: string, options: ReadReplayOptions = {}):
   const speed = options.speed ?? 1;
   const shiftMs = options.shiftMs ?? 0;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
-  const info = await validateReplay(file);
+  const source = await readableCopy(file, options);
+  const info = await validateReplay(file, { signal: options.signal, source });
   return {
     info,
     speed,
     duration_ms: Math.round((info.last_offset_ms / speed) * 1000) / 1000,
-    [Symbol.iterator]: () => replayRequests(file, speed, shiftMs),
+    [Symbol.iterator]: () => replayRequests(file, speed, shiftMs, source),
   };
 }
 
@@ -277,7 +324,14 @@ export function replayLine(req: PlannedRequest): string {
     case 'reversal':
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body });
     case 'conflicting_retry':
-      return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, body: req.body, original_amount: req.original_amount, changed: req.changed });
+      return JSON.stringify({
+        offset_ms: req.offset_ms,
+        kind: req.kind,
+        body: req.body,
+        original_amount: req.original_amount,
+        ...(req.original_account_id !== undefined ? { original_account_id: req.original_account_id } : {}),
+        changed: req.changed,
+      });
     default:
       return JSON.stringify({ offset_ms: req.offset_ms, kind: req.kind, account_id: req.account_id, id: req.id });
   }
@@ -286,16 +340,19 @@ export function replayLine(req: PlannedRequest): string {
 /** Writes requests as a replay file (creating its folder); returns how many lines were written. */
 export async function writeReplay(requests: Iterable<PlannedRequest>, file: string): Promise<number> {
   await mkdir(dirname(file), { recursive: true });
-  const out = createWriteStream(file, { encoding: 'utf8' });
   let count = 0;
-  try {
+  function* lines(): Generator<string> {
+    let batch: string[] = [];
     for (const req of requests) {
-      if (!out.write(`${replayLine(req)}\n`)) await once(out, 'drain');
+      batch.push(`${replayLine(req)}\n`);
       count++;
+      if (batch.length === 1000) {
+        yield batch.join('');
+        batch = [];
+      }
     }
-  } finally {
-    out.end();
-    await once(out, 'close');
+    if (batch.length > 0) yield batch.join('');
   }
+  await writeFileAtomic(file, lines());
   return count;
 }

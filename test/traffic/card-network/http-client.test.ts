@@ -51,3 +51,40 @@ test('no answer: status 0 with a cause, and whether the request was written', as
   const closed = await client.post('/a', {}, 100);
   assert.equal(closed.status, 0);
 });
+
+test('an answer over the body cap is cut off and its connection closed: no usable answer (status 0, cause other)', async () => {
+  const MB = Buffer.alloc(1024 * 1024, 'x');
+  let bytesSent = 0;
+  let finished = false;
+  const flood = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let chunks = 0;
+    const more = (): void => {
+      while (chunks < 10) {
+        chunks++;
+        bytesSent += MB.length;
+        if (!res.write(MB)) return;
+      }
+      res.end(() => (finished = true));
+    };
+    res.on('drain', more);
+    more();
+  });
+  const small = await startServer((_req, res) => json(res, 200, { ok: true }));
+  const client = new HttpClient([flood.url, small.url], { maxBodyBytes: 64 * 1024 });
+  try {
+    const r = await within(5000, client.get('/feed', 4000));
+    assert.equal(r.status, 0);
+    assert.equal(r.cause, 'other');
+    assert.equal(r.written, true);
+    assert.equal(r.body, undefined);
+    assert.equal(r.error, 'answered 200 with a body over 64 KiB: cut off');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(finished, false, `the flood was stopped, not read to its end (${bytesSent} bytes written)`);
+    assert.deepEqual((await client.get('/x', 2000)).body, { ok: true }, 'a small answer still reads whole');
+  } finally {
+    await client.close();
+    await flood.close();
+    await small.close();
+  }
+});

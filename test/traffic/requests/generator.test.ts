@@ -204,6 +204,7 @@ test('conflicting retries: the same id later with other content, in time order, 
     assert.ok(delay >= 300 && delay <= 1500, `delay ${delay}`);
     assert.notDeepEqual(r.body, original.body, 'other content');
     assert.equal(r.original_amount, original.body.amount.value);
+    assert.equal(r.original_account_id, original.body.account_id, 'the content it conflicts with, for the checkers');
     const changedAmount = r.body.amount.value !== original.body.amount.value;
     const changedMerchant = r.body.merchant.name !== original.body.merchant.name;
     const changedAccount = r.body.account_id !== original.body.account_id;
