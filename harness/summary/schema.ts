@@ -188,6 +188,7 @@ const loadSource = object({
   dropped_iterations: count,
   not_measured: list(text(), 64),
   not_done: list(text(), 64),
+  derived: record(count).optional(),
 });
 
 export const summarySchema = object({

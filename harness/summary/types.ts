@@ -386,6 +386,8 @@ export interface LoadSource {
   not_measured: string[];
   /** What faultline's own card network does that the k6 script did not (stand-in, advices, timeout reversals…). */
   not_done: string[];
+  /** Fields missing from the k6 output's request points and derived instead, with how many requests each (absent: none). */
+  derived?: Record<string, number>;
 }
 
 /** What the history aggregator measured of a run (history/aggregate.ts): the numbers summary.json is built from. */

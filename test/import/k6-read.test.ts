@@ -180,6 +180,49 @@ describe('reading k6 JSON output', () => {
     assert.match(mixed.message, /has no "intended" .* but the first one .* did: mixed scripts/);
   });
 
+  it('a missing field is derived when something else says it for certain, and counted; else it is refused naming the field', async () => {
+    const seeded = new Map([['acc-000001', { currency: 'GBP', card_last4: '4242' }]]);
+    const p = await file(
+      'derived.json',
+      k6File([
+        // Currency and last four from the seeded account; the decision from the issuer's reason.
+        auth('auth-1', { status: '200' }, { currency: '', last4: '', reason: 'insufficient_funds' }),
+        // No status, but k6's error code: no answer (status 0), a timeout that may have been held.
+        { ...auth('auth-2', { error_code: '1050' }), latency: 40 },
+        // No send time: the scheduled one (taken as on time).
+        auth('auth-3', { status: '200', decision: 'approved' }, { sent: '' }),
+      ]),
+    );
+    const { records, result } = await read([p], { account: (id) => seeded.get(id) });
+    const byId = new Map(records.map((r) => [r.id, r]));
+    assert.deepEqual([byId.get('auth-1')?.currency, byId.get('auth-1')?.card_last4, byId.get('auth-1')?.outcome, byId.get('auth-1')?.reason], ['GBP', '4242', 'declined', 'insufficient_funds']);
+    assert.deepEqual([byId.get('auth-2')?.status, byId.get('auth-2')?.outcome], [0, 'unknown']);
+    assert.deepEqual([byId.get('auth-3')?.sent_ms, byId.get('auth-3')?.late], [100, false]);
+    assert.deepEqual(result.derived, { currency: 1, last4: 1, decision: 1, status: 1, sent: 1 });
+
+    // No start: the time of the file's declaration (setup(), just before the scenario starts). No send time
+    // and no schedule: the point's time (START + 117) less its latency (12.5), from that start (START - 50).
+    const noStart = await read([await file('no-start.json', k6File([auth('auth-1', { status: '200', decision: 'approved' }, { start: '', sent: '', intended: '' })]))]);
+    assert.equal(noStart.result.startEpochMs, START - 50);
+    assert.equal(noStart.records[0]?.sent_ms, 154.5);
+    assert.deepEqual(noStart.result.derived, { start: 1, sent: 1 });
+
+    // What nothing else says is refused: exit 2 naming the file, the line and the field.
+    const cases: Array<[Req, RegExp]> = [
+      [auth('auth-1', { status: '200' }, { currency: '' }), /"currency" is missing/], // no seeded account given here
+      [auth('', { status: '200' }), /"id" is missing/],
+      [auth('auth-1', {}), /"status" is missing/],
+      [auth('auth-1', { status: '200' }, { account: '' }), /"account" is missing/],
+      [{ tags: { kind: 'reversal', status: '200' }, meta: { id: 'rev-1', account: 'acc-000001', amount: '5', currency: 'GBP', start: String(START), sent: '1' } }, /"authorization_id" is missing/],
+    ];
+    for (const [req, message] of cases) {
+      const err = await problem(k6File([req]));
+      assert.equal(err.line, 8, err.message);
+      assert.match(err.message, /\.json:8: faultline_request point: /);
+      assert.match(err.message, message);
+    }
+  });
+
   it('two declarations of different exports are refused', async () => {
     const text = k6File([auth('auth-1', { status: '200', decision: 'approved' })]);
     const other = JSON.stringify({ metric: 'faultline_run', type: 'Point', data: { time: '2025-03-01T10:00:01Z', value: 1, tags: { ...DECLARATION, faultline_seed: '4' } } });

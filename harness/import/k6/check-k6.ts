@@ -28,6 +28,7 @@ import { waitForFeed } from './feed-settle.ts';
 import { K6InputError } from './lines.ts';
 import { markNotJudged, notJudgedInvariants } from './not-judged.ts';
 import { readK6Files, type K6ReadResult } from './read-k6.ts';
+import { DERIVABLE, type DerivableField } from './request-facts.ts';
 import { scheduledFaults } from './to-record.ts';
 import { K6_FORMAT, REQUEST_METRIC, RUN_METRIC } from './vocabulary.ts';
 
@@ -129,6 +130,7 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
   // What happened, not what the scenario would have done: no warm-up (the export has none), no stand-in.
   const ran: Scenario = { ...scenario, warmup_s: 0, network: { ...scenario.network, standin: { ...scenario.network.standin, enabled: false } } };
   const recorders = new Recorders(ran, runDir);
+  const seeded = new Map(seedAccounts(scenario.seed, scenario.topology.accounts).map((a) => [a.id, a]));
   let writerOpen = true;
   try {
     const deadline = AbortSignal.timeout(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
@@ -139,6 +141,7 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
       maxLineBytes: options.maxLineBytes,
       maxBytes: options.maxBytes,
       faultsAt: scheduledFaults(scenario.faults),
+      account: (id) => seeded.get(id),
       onRecord: (r) => {
         recorders.record(r);
         return writer.backpressured ? writer.drained() : undefined;
@@ -153,6 +156,8 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
       `faultline check: ${read.requests} requests in ${read.lines} lines of ${read.files.length === 1 ? read.files[0] : `${read.files.length} files`}` +
         `${read.droppedIterations ? `, ${read.droppedIterations} iterations k6 dropped` : ''}${interrupted ? ' (interrupted: judging what was read)' : ''}`,
     );
+    const derivedText = derivedFields(read);
+    if (derivedText.length > 0) log(`faultline check: missing from the k6 output and derived: ${derivedText.join('; ')}`);
 
     const history = await recorders.writer.close();
     writerOpen = false;
@@ -162,7 +167,7 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
       ? measured
       : { ...measured, lateness: { p50: Number.NaN, p99: Number.NaN, max: Number.NaN, late_share: Number.NaN, sends: measured.lateness.sends } };
 
-    const accountIds = seedAccounts(scenario.seed, scenario.topology.accounts).map((a) => a.id);
+    const accountIds = [...seeded.keys()];
     if (options.feedUrl) {
       const reader = createLedgerReader({ ledgerUrl: options.ledgerUrl, feedUrl: options.feedUrl });
       try {
@@ -226,6 +231,11 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
   }
 }
 
+/** "currency in 12 requests (from the currency of the scenario's seeded account)", one per field derived. */
+function derivedFields(read: K6ReadResult): string[] {
+  return Object.entries(read.derived).map(([field, n]) => `${field} in ${n} request${n === 1 ? '' : 's'} (from ${DERIVABLE[field as DerivableField]})`);
+}
+
 function loadSource(scenario: Scenario, read: K6ReadResult, declaration: ScriptDeclaration): LoadSource {
   const notMeasured = ["driver event-loop delay: k6 sent the load, faultline's driver did not run"];
   if (!read.intendedKnown) notMeasured.push("send lateness: the script could not tell each request's scheduled send time (a ramping executor)");
@@ -245,5 +255,6 @@ function loadSource(scenario: Scenario, read: K6ReadResult, declaration: ScriptD
     dropped_iterations: read.droppedIterations,
     not_measured: notMeasured,
     not_done: declaration.notDone.map((f) => notDone[f]),
+    ...(Object.keys(read.derived).length > 0 ? { derived: read.derived } : {}),
   };
 }

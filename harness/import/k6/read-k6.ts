@@ -7,13 +7,15 @@ import type { HistoryRecord } from '../../history/record.ts';
 import { readDeclaration, sameDeclaration, type ScriptDeclaration } from './declaration.ts';
 import { LineProblem, parseEnvelope, type MetricType } from './envelope.ts';
 import { K6InputError, ReadAborted, readK6Lines, type LineReadOptions } from './lines.ts';
-import { requestFacts } from './request-facts.ts';
+import { requestFacts, type DeriveContext } from './request-facts.ts';
 import { toHistoryRecord, type RecordContext } from './to-record.ts';
 import { DROPPED_METRIC, REQUEST_METRIC, RUN_METRIC } from './vocabulary.ts';
 
 export interface K6ReadOptions extends LineReadOptions, RecordContext {
   /** Takes each record; a promise returned is awaited before the next line (the history file's backpressure). */
   onRecord(record: HistoryRecord): void | Promise<void>;
+  /** The scenario's seeded accounts, to derive a missing currency or card last four (request-facts.ts). */
+  account?: DeriveContext['account'];
 }
 
 export interface K6ReadResult {
@@ -27,6 +29,8 @@ export interface K6ReadResult {
   startEpochMs: number | null;
   /** Every request carried its scheduled send time (send lateness is measured); false when none did. */
   intendedKnown: boolean;
+  /** Fields missing from request points and derived instead (request-facts.ts DERIVABLE), with how often. */
+  derived: Record<string, number>;
   /** The signal aborted the reading (its reason): what was read so far is in the result. */
   aborted: { reason: unknown } | null;
 }
@@ -35,7 +39,7 @@ export interface K6ReadResult {
 const EXPECTED_TYPES: Record<string, MetricType> = { [REQUEST_METRIC]: 'trend', [RUN_METRIC]: 'counter', [DROPPED_METRIC]: 'counter' };
 
 export async function readK6Files(files: readonly string[], options: K6ReadOptions): Promise<K6ReadResult> {
-  const result: K6ReadResult = { files: [...files], lines: 0, points: 0, requests: 0, droppedIterations: 0, declaration: null, startEpochMs: null, intendedKnown: false, aborted: null };
+  const result: K6ReadResult = { files: [...files], lines: 0, points: 0, requests: 0, droppedIterations: 0, declaration: null, startEpochMs: null, intendedKnown: false, derived: {}, aborted: null };
   /** Whether request points carry `intended`: set by the first one, every other must agree. */
   const intended: { known: boolean; where: string } = { known: false, where: '' };
   try {
@@ -49,6 +53,7 @@ export async function readK6Files(files: readonly string[], options: K6ReadOptio
 
   async function readOne(file: string): Promise<void> {
     const declared = new Map<string, MetricType>();
+    const derive: DeriveContext = { account: options.account ?? (() => undefined), declaredAt: null };
     for await (const { line, text } of readK6Lines(file, options)) {
       result.lines++;
       try {
@@ -62,7 +67,8 @@ export async function readK6Files(files: readonly string[], options: K6ReadOptio
         if (!declared.has(e.metric)) throw new LineProblem(`a point of ${e.metric} before its Metric line: k6 writes the Metric line first`);
         result.points++;
         if (e.metric === REQUEST_METRIC) {
-          const facts = requestFacts(e);
+          const facts = requestFacts(e, derive);
+          for (const field of facts.derived) result.derived[field] = (result.derived[field] ?? 0) + 1;
           const known = facts.intended !== null;
           if (intended.where === '') Object.assign(intended, { known, where: `${file}:${line}` });
           else if (intended.known !== known) {
@@ -76,6 +82,7 @@ export async function readK6Files(files: readonly string[], options: K6ReadOptio
           if (taken) await taken;
         } else if (e.metric === RUN_METRIC) {
           const d = readDeclaration(e);
+          derive.declaredAt ??= e.time;
           if (result.declaration === null) result.declaration = d;
           else if (!sameDeclaration(result.declaration, d)) {
             throw new LineProblem(

@@ -11,7 +11,9 @@ export function replacedText(r: ReplacedService): string {
 /** Where the load came from when another tool sent it (`faultline check` of a k6 run). */
 function loadSourceRow(l: NonNullable<Summary['load_source']>): [string, string] {
   const notDone = l.not_done.length ? `; not done by the script: ${l.not_done.join('; ')}` : '';
-  return ['load', `${l.tool}, ${l.file}: ${l.requests} requests, ${l.dropped_iterations} iterations dropped by k6${notDone}`];
+  const derived = Object.entries(l.derived ?? {});
+  const derivedText = derived.length ? `; missing and derived: ${derived.map(([field, n]) => `${field} (${n})`).join(', ')}` : '';
+  return ['load', `${l.tool}, ${l.file}: ${l.requests} requests, ${l.dropped_iterations} iterations dropped by k6${notDone}${derivedText}`];
 }
 
 export function commandBox(summary: Summary, id: string): SafeHtml {
