@@ -64,6 +64,8 @@ export interface VuData {
   iterations: number[];
   /** Iteration n starts n × paceMs after the scenario's start (constant-arrival-rate), or at once when absent. */
   paceMs?: number;
+  /** Emulate a k6 older than 0.45: no exec.vu.metrics (no sample metadata). */
+  noMetadata?: boolean;
   /** [state, length] as Int32, then the response bytes. */
   shared: SharedArrayBuffer;
 }
@@ -204,7 +206,7 @@ function run(data: VuData): VuResult {
             return startTime;
           },
         },
-        vu: { metrics: vuMetrics },
+        vu: data.noMetadata ? {} : { metrics: vuMetrics },
       },
     },
     'k6/metrics': { Counter, Rate, Trend, Gauge: Metric },

@@ -18,6 +18,10 @@ const RESPONSE_CAPACITY = 4 * 1024 * 1024;
 export interface SentRequest extends ShimRequest {
   status: number;
   responseBody: string | null;
+  /** Epoch ms when the answer (or the error) came; the request's duration in ms; k6's error code (0 none). */
+  at: number;
+  duration_ms: number;
+  error_code: number;
 }
 
 export interface ShimRun extends VuResult {
@@ -33,6 +37,8 @@ export interface ShimRunOptions {
   iterations: number[];
   /** Start iteration n at n × paceMs after the start, as constant-arrival-rate schedules it (one VU, in order). */
   paceMs?: number;
+  /** Run as a k6 older than 0.45 would: exec.vu.metrics (sample metadata) does not exist. */
+  noMetadata?: boolean;
   /** Bound on the whole run. */
   timeoutMs?: number;
 }
@@ -77,7 +83,7 @@ export async function runUnderShim(options: ShimRunOptions): Promise<ShimRun> {
   const shared = new SharedArrayBuffer(SHARED_HEADER_BYTES + RESPONSE_CAPACITY);
   const state = new Int32Array(shared, 0, 2);
   const bytes = new Uint8Array(shared, SHARED_HEADER_BYTES);
-  const data: VuData = { code, dir: options.dir, env: options.env ?? {}, iterations: options.iterations, shared, ...(options.paceMs !== undefined ? { paceMs: options.paceMs } : {}) };
+  const data: VuData = { code, dir: options.dir, env: options.env ?? {}, iterations: options.iterations, shared, ...(options.paceMs !== undefined ? { paceMs: options.paceMs } : {}), ...(options.noMetadata ? { noMetadata: true } : {}) };
   const worker = new Worker(vuCode, { eval: true, workerData: data });
   const sent: SentRequest[] = [];
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -93,7 +99,7 @@ export async function runUnderShim(options: ShimRunOptions): Promise<ShimRun> {
         else if (message.type === 'http' && message.request) {
           const req = message.request;
           void fetchFor(req).then((res) => {
-            sent.push({ ...req, status: res.status, responseBody: res.body });
+            sent.push({ ...req, status: res.status, responseBody: res.body, at: Date.now(), duration_ms: res.duration_ms, error_code: res.error_code });
             const encoded = Buffer.from(JSON.stringify(res), 'utf8');
             if (encoded.length > RESPONSE_CAPACITY) throw new Error(`a response of ${encoded.length} bytes does not fit the shim's buffer`);
             bytes.set(encoded);

@@ -83,6 +83,15 @@ describe('faultline check', () => {
     assert.equal(checked.mode, 'external');
     assert.equal(checked.load_source?.requests, soundRequests);
     assert.equal(checked.load.sent, soundRequests);
+    assert.equal(checked.load_source?.derived, undefined, 'nothing was missing');
+    // The file is k6's documented JSON output: Metric lines, then Points of k6's own http_reqs and
+    // http_req_duration (with their data.tags) beside the script's faultline_request points.
+    const lines = (await readFile(soundFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; metric: string; data: { tags?: Record<string, string> | null } });
+    for (const metric of ['http_reqs', 'http_req_duration', 'faultline_request']) {
+      assert.ok(lines.some((l) => l.type === 'Metric' && l.metric === metric), `Metric line of ${metric}`);
+      assert.equal(lines.filter((l) => l.type === 'Point' && l.metric === metric).length, soundRequests, `a ${metric} point per request`);
+    }
+    assert.ok(lines.some((l) => l.metric === 'http_reqs' && l.data.tags?.kind === 'authorization' && l.data.tags.method === 'POST' && l.data.tags.status === '200'));
     for (const inv of checked.invariants) assert.equal(inv.validity, 'valid', `${inv.name}: ${inv.detail}`);
     // What k6 cannot measure is not measured (null in summary.json), never 0.
     assert.equal(checked.validity.figures.event_loop_delay_ms.p99, null);
@@ -113,13 +122,31 @@ describe('faultline check', () => {
     // The output of another export, a URL off this machine, a file that is not there: exit 2, nothing written.
     const other = await inProcess(['check', '--k6', soundFile, '--scenario', 'baseline', '--ledger-url', topology!.urls.ledgerStore, '--out', out]);
     assert.equal(other.code, 2, other.stderr);
-    assert.match(other.stderr, /written by the script exported from scenario k6-check \(seed 7\), not baseline \(seed 1\)/);
+    assert.match(other.stderr, /sound\.json:\d+: written by the script exported from scenario k6-check \(seed 7\), not baseline \(seed 1\)/);
     const remote = await inProcess(['check', '--k6', soundFile, '--scenario', scenarioFile, '--ledger-url', 'http://10.0.0.8:9000']);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /--ledger-url "http:\/\/10\.0\.0\.8:9000" must be on 127\.0\.0\.1 or localhost/);
     const missing = await inProcess(['check', '--k6', path.join(dir, 'nope.json'), '--scenario', scenarioFile, '--ledger-url', topology!.urls.ledgerStore]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--k6 .*nope\.json: no such file/);
+
+    // Not k6 JSON (k6's CSV output), a line past the size bound, a request point without its id: each names the file and the line.
+    const cases: Array<[string, (l: string[]) => void, RegExp]> = [
+      ['csv.json', (l) => l.splice(0, l.length, 'metric_name,timestamp,metric_value', 'http_reqs,1595325560,1.000000'), /csv\.json:1: not JSON/],
+      ['long.json', (l) => (l[4] = `{"type":"Point","metric":"vus","data":{"time":"2025-01-01T00:00:00Z","value":1,"tags":{"x":"${'y'.repeat(300 * 1024)}"}}}`), /long\.json:5: line longer than 262144 bytes/],
+      // A plain k6 script's output (no faultline_run declaration, no faultline_request points).
+      ['plain-k6.json', (l) => l.splice(0, l.length, ...l.filter((x) => !x.includes('faultline_'))), /plain-k6\.json: no faultline_run point: not the output of a script written by `faultline export k6`/],
+      ['no-id.json', (l) => { const i = l.findIndex((x) => x.includes('"metric":"faultline_request"') && x.includes('"type":"Point"')); l[i] = (l[i] as string).replace(/"id":"[^"]+",?/, ''); }, /no-id\.json:\d+: faultline_request point: "id" is missing/],
+    ];
+    for (const [name, edit, message] of cases) {
+      const l = (await readFile(soundFile, 'utf8')).split('\n');
+      edit(l);
+      const f = path.join(dir, name);
+      await writeFile(f, l.join('\n'));
+      const r2 = await inProcess(['check', '--k6', f, '--scenario', scenarioFile, '--ledger-url', topology!.urls.ledgerStore, '--out', out]);
+      assert.equal(r2.code, 2, `${name}: ${r2.stderr}`);
+      assert.match(r2.stderr, message, name);
+    }
     assert.equal(existsSync(out), false);
   });
 
@@ -145,9 +172,15 @@ describe('faultline check', () => {
     };
     topology = await startEmbeddedTopology(lossy.topology, { seed: lossy.seed, replace: lossy.replace });
     const file = path.join(dir, 'lossy.json');
-    await sendAsK6(lossy, { processorUrl: topology.urls.processors[0] as string, feedUrl: topology.urls.feeds[0] as string, out: file });
+    // Sent as a k6 older than 0.45 would run the script: no sample metadata, every field in the tags.
+    await sendAsK6(lossy, { processorUrl: topology.urls.processors[0] as string, feedUrl: topology.urls.feeds[0] as string, out: file, noMetadata: true });
+    const point = (await readFile(file, 'utf8')).split('\n').find((l) => l.includes('"metric":"faultline_request"') && l.includes('"type":"Point"')) as string;
+    const data = (JSON.parse(point) as { data: { tags: Record<string, string>; metadata?: unknown } }).data;
+    assert.equal(data.metadata, undefined);
+    assert.ok(data.tags.id && data.tags.account && data.tags.start, point);
     const out = path.join(dir, 'lossy-check');
-    const r = await inProcess(['check', '--k6', file, '--scenario', scenarioFile, '--ledger-url', topology.urls.ledgerStore, '--feed-url', topology.urls.feeds[0] as string, '--out', out]);
+    // The feed of a lossy ledger never agrees with it: a short settle.
+    const r = await inProcess(['check', '--k6', file, '--scenario', scenarioFile, '--ledger-url', topology.urls.ledgerStore, '--feed-url', topology.urls.feeds[0] as string, '--out', out, '--settle', '2s']);
     assert.equal(r.code, 1, r.stderr);
     const s = await readSummary(out);
     assert.equal(s.verdict, 'failed');

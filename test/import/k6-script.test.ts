@@ -33,7 +33,9 @@ describe('the exported k6 script writes what faultline check reads', () => {
     }
     // Per-request values are metadata, not tags: the tags of faultline_request are bounded.
     assert.match(template, /const tags: Record<string, string> = \{ kind, status: String\(res\.status\) \};/);
-    assert.match(template, /exec\.vu\.metrics\.metadata/);
+    // Sample metadata where k6 has it (0.45 or later), else the tags: an older k6 still writes every field.
+    assert.match(template, /exec\.vu\.metrics\?\.metadata/);
+    assert.match(template, /const perRequest = metadata \?\? tags;/);
   });
 
   it('an exported script type-checks against @types/k6 and declares its scenario and pace', async () => {

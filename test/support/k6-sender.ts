@@ -10,7 +10,7 @@ import { exportK6 } from '../../harness/export/k6/export.ts';
 import { arrivalPeriodMs } from '../../harness/export/k6/render-script.ts';
 import type { RequestsFile } from '../../harness/export/k6/requests-file.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import { runUnderShim, type MetricRecord, type ShimRun } from '../export/k6-shim.ts';
+import { runUnderShim, type MetricRecord, type SentRequest, type ShimRun } from '../export/k6-shim.ts';
 
 type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -55,13 +55,37 @@ export class K6JsonWriter {
 
 const TYPE: Record<MetricRecord['type'], MetricType> = { Counter: 'counter', Gauge: 'gauge', Rate: 'rate', Trend: 'trend' };
 
-/** What the shim's metrics recorded, as k6's JSON output (every sample also carries k6's scenario tag). */
+/**
+ * k6's built-in samples of one HTTP request (http_reqs, http_req_duration), with the system tags k6 gives them
+ * (method, url, name, status, proto, expected_response, error_code when there was one) and the request's own tags.
+ */
+function httpSamples(r: SentRequest): Array<{ metric: string; value: number; time: number; tags: Record<string, string>; metadata: Record<string, string> }> {
+  const tags: Record<string, string> = {
+    method: r.method,
+    url: r.url,
+    name: r.url,
+    status: String(r.status),
+    proto: r.status === 0 ? '' : 'HTTP/1.1',
+    expected_response: String(r.status >= 200 && r.status < 400),
+    group: '',
+    ...r.tags,
+  };
+  if (r.error_code) tags.error_code = String(r.error_code);
+  return [
+    { metric: 'http_reqs', value: 1, time: r.at, tags, metadata: {} },
+    { metric: 'http_req_duration', value: r.duration_ms, time: r.at, tags, metadata: {} },
+  ];
+}
+
+/** What the shim's metrics and requests recorded, as k6's JSON output (every sample also carries k6's scenario tag). */
 export function k6Output(run: ShimRun, scenarioName: string): K6JsonWriter {
   const k6 = new K6JsonWriter();
+  k6.declare('http_reqs', 'counter', 'default');
   const samples = Object.entries(run.metrics).flatMap(([metric, record]) => {
     k6.declare(metric, TYPE[record.type], record.isTime ? 'time' : 'default');
     return record.samples.map((s) => ({ metric, ...s }));
   });
+  samples.push(...run.sent.flatMap(httpSamples));
   samples.sort((a, b) => a.time - b.time);
   for (const s of samples) {
     const value = typeof s.value === 'boolean' ? Number(s.value) : s.value;
@@ -74,6 +98,8 @@ export interface SendOptions {
   processorUrl: string;
   feedUrl: string;
   out: string;
+  /** Run as a k6 older than 0.45 (no sample metadata): the script puts every per-request field in the tags. */
+  noMetadata?: boolean;
 }
 
 /** Exports the scenario for k6, runs every request of it under the shim at its pace, and writes the JSON output. */
@@ -83,7 +109,7 @@ export async function sendAsK6(scenario: Scenario, options: SendOptions): Promis
   const requests = (JSON.parse(await readFile(exported.files.requests, 'utf8')) as RequestsFile).requests.length;
   const pace = arrivalPeriodMs(exported.executor);
   if (pace === null) throw new Error('sendAsK6 paces constant-arrival-rate exports only');
-  const run = await runUnderShim({ dir, iterations: Array.from({ length: requests }, (_, i) => i), paceMs: pace, timeoutMs: 120_000 });
+  const run = await runUnderShim({ dir, iterations: Array.from({ length: requests }, (_, i) => i), paceMs: pace, timeoutMs: 120_000, ...(options.noMetadata ? { noMetadata: true } : {}) });
   if (run.sent.length !== requests) throw new Error(`the script sent ${run.sent.length} requests, not ${requests}`);
   await k6Output(run, scenario.name).write(options.out);
   return { requests, file: options.out };

@@ -105,8 +105,8 @@ function declarationFor(scenario: Scenario, read: K6ReadResult, interrupted: boo
   }
   if (d.scenario !== scenario.name || d.seed !== scenario.seed) {
     throw new K6InputError(
-      files,
-      null,
+      read.declarationAt?.file ?? files,
+      read.declarationAt?.line ?? null,
       `written by the script exported from scenario ${d.scenario} (seed ${d.seed}), not ${scenario.name} (seed ${scenario.seed}): pass the scenario it was exported from to --scenario`,
     );
   }

@@ -25,6 +25,8 @@ export interface K6ReadResult {
   requests: number;
   droppedIterations: number;
   declaration: ScriptDeclaration | null;
+  /** Where the first declaration was read. */
+  declarationAt: { file: string; line: number } | null;
   /** The earliest k6 scenario start (epoch ms): t = 0 on the journal's clock. null when no request was read. */
   startEpochMs: number | null;
   /** Every request carried its scheduled send time (send lateness is measured); false when none did. */
@@ -39,7 +41,7 @@ export interface K6ReadResult {
 const EXPECTED_TYPES: Record<string, MetricType> = { [REQUEST_METRIC]: 'trend', [RUN_METRIC]: 'counter', [DROPPED_METRIC]: 'counter' };
 
 export async function readK6Files(files: readonly string[], options: K6ReadOptions): Promise<K6ReadResult> {
-  const result: K6ReadResult = { files: [...files], lines: 0, points: 0, requests: 0, droppedIterations: 0, declaration: null, startEpochMs: null, intendedKnown: false, derived: {}, aborted: null };
+  const result: K6ReadResult = { files: [...files], lines: 0, points: 0, requests: 0, droppedIterations: 0, declaration: null, declarationAt: null, startEpochMs: null, intendedKnown: false, derived: {}, aborted: null };
   /** Whether request points carry `intended`: set by the first one, every other must agree. */
   const intended: { known: boolean; where: string } = { known: false, where: '' };
   try {
@@ -83,7 +85,10 @@ export async function readK6Files(files: readonly string[], options: K6ReadOptio
         } else if (e.metric === RUN_METRIC) {
           const d = readDeclaration(e);
           derive.declaredAt ??= e.time;
-          if (result.declaration === null) result.declaration = d;
+          if (result.declaration === null) {
+            result.declaration = d;
+            result.declarationAt = { file, line };
+          }
           else if (!sameDeclaration(result.declaration, d)) {
             throw new LineProblem(
               `${RUN_METRIC} point says scenario ${d.scenario} seed ${d.seed}, but an earlier one said scenario ${result.declaration.scenario} seed ${result.declaration.seed}: output of two different exports`,
