@@ -129,7 +129,10 @@ function checkSection(input: ReadmeInput): string[] {
     'Each request\'s id, account, amount and times travel as k6 sample metadata (k6 0.45 or later), not as tags, so',
     'they add no k6 time series. The ledger and feed URLs must be reachable on 127.0.0.1 (a `kubectl port-forward`',
     'does it). What k6 cannot measure (faultline\'s driver event loop, when faults took effect) is reported as not',
-    'measured.',
+    'measured. A field missing from a point (a k6 that drops metadata, a hand-edited script) is derived when something',
+    'else says it for certain (the status from k6\'s error code, the send time from the schedule, the currency and card',
+    'from the scenario\'s seeded account, the decision from the issuer\'s reason) and counted in the summary\'s',
+    '`load_source.derived`; any other missing field stops the check with exit 2, naming the file and the line.',
     '',
   ];
 }
