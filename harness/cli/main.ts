@@ -172,6 +172,25 @@ function build(setCode: (code: number) => void): Command {
     });
 
   program
+    .command('check')
+    .description("the verdict of a run whose load k6 sent (the script `faultline export k6` wrote): reads k6's JSON output and the pipeline's ledger and feed")
+    .option('--k6 <file.json>', 'the output of `k6 run --out json=<file>` (plain or .gz; repeat for each k6 instance)', collect)
+    .option('--scenario <name|file>', 'the scenario the k6 script was exported from')
+    .option('--ledger-url <url>', 'the ledger the load went to (a replica or the store), http://127.0.0.1:<port>')
+    .option('--feed-url <url>', 'the feed/balance API, http://127.0.0.1:<port> (without it, feed-agrees is not judged)')
+    .option('--out <dir>', 'run folder (default reports/runs/<time>-<scenario>-k6)')
+    .option('--baseline <summary.json>', 'fail when a metric regresses beyond tolerance against this baseline')
+    .option('--tolerances <file>', 'per-metric baseline tolerances (JSON)')
+    .option('--settle <duration>', 'wait up to this long for the feed to agree with the ledger before judging it (default 10s)')
+    .option('--clock-slack <duration>', "slack between k6's clock and the ledger's when a decline is judged (default 1s)")
+    .option('--deadline <duration>', 'give up reading the k6 output after this long (default 1h; exit 3)')
+    .option('--no-report', 'skip the HTML report')
+    .action(async (options: Record<string, unknown>) => {
+      const { checkCommand } = await import('./commands/check.ts');
+      setCode(await checkCommand(options, out));
+    });
+
+  program
     .command('contract')
     .description('check, before any run, that your service speaks the contract of the mock it replaces (exit 0 pass, 1 fail, 3 not reachable)')
     .argument('<service>', 'card-processor, ledger, ledger-store or feed')

@@ -28,6 +28,12 @@ export function declineLines(d: DeclineSummary): string[] {
   return lines;
 }
 
+/** A figure, or "not measured" when the run could not measure it (NaN or null, e.g. a k6 run's driver loop). */
+function measured(v: number | null, unit: string, digits?: number): string {
+  if (v === null || !Number.isFinite(v)) return 'not measured';
+  return `${digits === undefined ? v : v.toFixed(digits)}${unit}`;
+}
+
 export function printSummary(s: Summary, out: (line: string) => void): void {
   const a = s.authorizations;
   out('');
@@ -54,15 +60,20 @@ export function printSummary(s: Summary, out: (line: string) => void): void {
         ? ", other processes' CPU not measured"
         : '';
     out(
-      `run health: driver loop delay p99 ${f.event_loop_delay_ms.p99} ms, send lateness p99 ${f.send_lateness_ms.p99} ms ` +
-        `(${(f.send_lateness_ms.late_share * 100).toFixed(2)}% > 10 ms late)${foreign}${v.ok ? ', within limits' : ''}`,
+      `run health: driver loop delay p99 ${measured(f.event_loop_delay_ms.p99, ' ms')}, send lateness p99 ${measured(f.send_lateness_ms.p99, ' ms')} ` +
+        `(${measured(f.send_lateness_ms.late_share * 100, '%', 2)} > 10 ms late)${foreign}${v.ok ? ', within limits' : ''}`,
     );
     for (const r of v.reasons) out(`  distorted: ${r}`);
     for (const a of v.advice) out(`  what to do: ${a}`);
   }
   if (s.declines) for (const line of declineLines(s.declines)) out(line);
-  const bad = s.invariants.filter((i) => !i.ok);
-  out(`invariants: ${s.invariants.length - bad.length}/${s.invariants.length} hold${bad.length ? `; failing: ${bad.map((i) => `${i.name} (${i.offending.slice(0, 3).join(', ')})`).join('; ')}` : ''}`);
+  const unjudged = s.invariants.filter((i) => !i.ok && i.validity === 'unknown' && i.not_judged);
+  const bad = s.invariants.filter((i) => !i.ok && !unjudged.includes(i));
+  out(
+    `invariants: ${s.invariants.length - bad.length - unjudged.length}/${s.invariants.length - unjudged.length} hold` +
+      `${bad.length ? `; failing: ${bad.map((i) => `${i.name} (${i.offending.slice(0, 3).join(', ')})`).join('; ')}` : ''}` +
+      `${unjudged.length ? `; not judged: ${unjudged.map((i) => i.name).join(', ')}` : ''}`,
+  );
   for (const t of s.thresholds) if (t.not_applicable !== undefined) out(notApplicableLine(t));
   out(`${s.verdict.toUpperCase()}: ${s.reasons.join('; ')}`);
 }

@@ -76,16 +76,22 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
   const moneyLost: string[] = [];
 
   for (const fault of summary.faults) {
-    if (fault.applied_s === null && !summary.incomplete) {
+    if (fault.applied_s === null && !summary.incomplete && !fault.applied_elsewhere) {
       failures.push(`fault ${fault.name} (${fault.fault} on ${fault.target}) never took effect${fault.error ? `: ${fault.error}` : ''}`);
     }
   }
 
+  const unjudged: string[] = [];
   // A replica that died on its own is what happened first: it names the process and how it ended.
   for (const e of summary.process_events ?? []) if (!e.expected) failures.push(processExitLine(e));
 
   for (const inv of summary.invariants) {
     if (inv.ok) continue;
+    // Not judged (the load did not exercise it): neither a pass nor a failure, said in the reasons.
+    if (inv.validity === 'unknown' && inv.not_judged) {
+      unjudged.push(`invariant ${inv.name} not judged: ${inv.not_judged}`);
+      continue;
+    }
     const examples = inv.offending.slice(0, 3);
     const more = examples.length ? `; e.g. ${examples.join(', ')}` : '';
     const line = `invariant ${inv.name} failed (${inv.validity}): ${inv.detail} (${inv.count} offending${more})`;
@@ -109,13 +115,13 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
 
   // Money lost, or a broken contract, is a failure whatever else happened.
   if (moneyLost.length > 0 || contractBroken.length > 0) {
-    const reasons = [...moneyLost, ...contractBroken, ...failures, ...thresholdLines, ...inconclusiveWhy];
+    const reasons = [...moneyLost, ...contractBroken, ...failures, ...thresholdLines, ...inconclusiveWhy, ...unjudged];
     return { verdict: 'failed', passed: false, reasons, thresholds: thresholdResults };
   }
   if (inconclusiveWhy.length > 0) {
     const notJudged = thresholdLines.length ? [`not judged on an inconclusive run: ${thresholdLines.length} threshold${thresholdLines.length === 1 ? '' : 's'} missed`] : [];
     const baselineNote = baseline ? ['not compared with the baseline: an inconclusive run is never compared'] : [];
-    return { verdict: 'inconclusive', passed: false, reasons: [...inconclusiveWhy, ...failures, ...notJudged, ...baselineNote], thresholds: thresholdResults };
+    return { verdict: 'inconclusive', passed: false, reasons: [...inconclusiveWhy, ...failures, ...notJudged, ...baselineNote, ...unjudged], thresholds: thresholdResults };
   }
 
   const lines = [...failures, ...thresholdLines];
@@ -131,12 +137,13 @@ export function decide(summary: Summary, thresholds: Thresholds, baseline?: Base
     const na = thresholdResults.filter((t) => t.not_applicable !== undefined).length;
     const judgedThresholds = thresholdResults.length - na;
     const parts = [
-      `${summary.invariants.length} invariant${summary.invariants.length === 1 ? '' : 's'}`,
+      `${summary.invariants.length - unjudged.length} invariant${summary.invariants.length - unjudged.length === 1 ? '' : 's'}`,
       `${judgedThresholds} threshold${judgedThresholds === 1 ? '' : 's'}${na > 0 ? ` (${na} more n/a: this run cannot produce ${na === 1 ? 'its metric' : 'their metrics'})` : ''}`,
     ];
     if (baselineResult) parts.push(`${baselineResult.deltas.length} baseline metrics`);
     lines.push(`all checks passed: ${parts.join(', ')}`);
   }
+  lines.push(...unjudged);
   const decision: Decision = { verdict: passed ? 'passed' : 'failed', passed, reasons: lines, thresholds: thresholdResults };
   if (baselineResult) decision.baseline = baselineResult;
   return decision;

@@ -52,11 +52,13 @@ function testCases(summary: Summary): TestCase[] {
   cases.push({ classname: `${base}.run`, name: 'run validity', ...(error ? { error } : {}) });
   for (const f of summary.faults) {
     const message = `fault ${f.name} (${f.fault} on ${f.target}) never took effect${f.error ? `: ${f.error}` : ''}`;
-    const missed = f.applied_s === null;
+    const missed = f.applied_s === null && !f.applied_elsewhere;
     cases.push({
       classname: `${base}.faults`,
       name: `fault ${f.name} applied`,
-      ...(!missed
+      ...(f.applied_elsewhere
+        ? { skipped: { message: `fault ${f.name} was applied by another process (faultline faults): when it took effect is not measured here` } }
+        : !missed
         ? {}
         : summary.incomplete
           ? { skipped: { message: `the run was interrupted before it took effect: ${message}` } }
@@ -74,7 +76,13 @@ function testCases(summary: Summary): TestCase[] {
     cases.push({
       classname: `${base}.invariants`,
       name: inv.name,
-      ...(inv.ok ? {} : unjudged ? { skipped: { message: `not settled: ${message}` } } : { failure: { message, body } }),
+      ...(inv.ok
+        ? {}
+        : inv.validity === 'unknown' && inv.not_judged
+          ? { skipped: { message: `not judged: ${inv.not_judged}` } }
+          : unjudged
+            ? { skipped: { message: `not settled: ${message}` } }
+            : { failure: { message, body } }),
     });
   }
   for (const t of summary.thresholds) {

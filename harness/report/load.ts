@@ -210,6 +210,7 @@ export function normalizeSummary(input: unknown, file = 'summary.json'): Summary
     command: s.command ?? '',
     versions: { faultline: '', node: '', platform: '', ...s.versions },
     files: { history: '', ...s.files },
+    ...(isObject(raw.load_source) ? { load_source: raw.load_source as unknown as Summary['load_source'] } : {}),
   };
 }
 

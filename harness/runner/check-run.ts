@@ -9,7 +9,7 @@ import { checkLedger } from '../checkers/check-ledger.ts';
 import type { CheckReport } from '../checkers/compose.ts';
 import type { TrafficClock } from '../checkers/checker.ts';
 import { nameAddresses } from './process-events.ts';
-import type { RunningTopology } from '../topology/types.ts';
+import type { RunningTopology, TopologyControl } from '../topology/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { rewriteHistoryResolutions } from './resolutions.ts';
 import { waitForQuietLedger } from './quiet-ledger.ts';
@@ -17,7 +17,8 @@ import type { Recorders } from './recorders.ts';
 
 export async function checkRun(
   scenario: Scenario,
-  topology: RunningTopology,
+  /** `faultline check` passes a pipeline it did not start: its urls, and no replicas of its own to name. */
+  topology: { urls: Pick<RunningTopology['urls'], 'ledgerStore' | 'feeds'> } & Pick<TopologyControl, 'replicas'>,
   recorders: Recorders,
   run: { historyPath: string; pendingAdvices: string[]; undeliveredAdvices: string[]; interrupted: boolean; clock: TrafficClock },
   log: (line: string) => void = () => {},

@@ -26,7 +26,7 @@ export function processEvents(topology: TopologyControl, scenario: Pick<Scenario
 }
 
 /** `text` with the first replica address it mentions named: `… (feed-1, feed replaced by command "x")`. */
-export function nameAddresses(text: string, topology: TopologyControl, scenario: Pick<Scenario, 'replace'>): string {
+export function nameAddresses(text: string, topology: Pick<TopologyControl, 'replicas'>, scenario: Pick<Scenario, 'replace'>): string {
   for (const r of topology.replicas()) {
     const origins = [r.directUrl, r.url].filter((u) => u !== '').map((u) => new URL(u).origin);
     if (!origins.some((o) => text.includes(o))) continue;

@@ -13,8 +13,11 @@ import { replacedServices } from '../scenario/replacements.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { RunContext } from './context.ts';
 
+/** What writing a run needs of its context: `faultline check` writes one without a topology of its own. */
+export type WriteRunContext = Pick<RunContext, 'scenario' | 'options' | 'runDir' | 'startedAt' | 'baseline'> & { topology: { mode: Summary['mode'] } };
+
 /** Fault summaries with recovery; a window lasting to the end of traffic has none to measure. */
-export function faultsWithRecovery(ctx: RunContext, timeline: Omit<FaultSummary, 'recovery_s'>[], aggregate: AggregateResult): FaultSummary[] {
+export function faultsWithRecovery(ctx: Pick<RunContext, 'scenario'>, timeline: Omit<FaultSummary, 'recovery_s'>[], aggregate: AggregateResult): FaultSummary[] {
   const { scenario } = ctx;
   return withRecovery(
     timeline.map((f) => ({ ...f, recovery_s: null })),
@@ -25,7 +28,7 @@ export function faultsWithRecovery(ctx: RunContext, timeline: Omit<FaultSummary,
 }
 
 export async function writeRun(
-  ctx: RunContext,
+  ctx: WriteRunContext,
   parts: Omit<SummaryParts, 'scenario' | 'mode' | 'startedAt' | 'validity' | 'command' | 'versions'> & {
     eventLoop: Summary['validity']['figures']['event_loop_delay_ms'];
     /** What the machine did besides the driver: foreign CPU, advices the driver never delivered. */

@@ -29,6 +29,8 @@ export interface SummaryParts {
   command: string;
   versions: Summary['versions'];
   historyFile: string;
+  /** Where the load came from when another tool sent it (`faultline check`). */
+  loadSource?: Summary['load_source'];
   /** Ends of replicas' processes during the run. */
   processEvents?: Summary['process_events'];
 }
@@ -81,6 +83,7 @@ export function assembleSummary(p: SummaryParts): Summary {
     ...(p.processEvents ? { process_events: p.processEvents } : {}),
     versions: p.versions,
     files: { history: p.historyFile },
+    ...(p.loadSource ? { load_source: p.loadSource } : {}),
     ...(p.scenario.baseline_tolerances && Object.keys(p.scenario.baseline_tolerances).length > 0 ? { baseline_tolerances: p.scenario.baseline_tolerances } : {}),
   };
 }

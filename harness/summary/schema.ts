@@ -84,6 +84,7 @@ const fault = object({
   recovery_s: nonNegative.nullable().optional(),
   recovery_applicable: bool.optional(),
   error: text().optional(),
+  applied_elsewhere: bool.optional(),
 });
 
 const point = object({
@@ -106,6 +107,7 @@ const invariant = object({
   detail: text(),
   offending: list(text(1024), 1000).optional(),
   count: count.optional(),
+  not_judged: text().optional(),
 });
 
 const threshold = object({
@@ -176,13 +178,26 @@ const processEvent = object({
   replaced_by: text().optional(),
 });
 
+/** Where the load came from when faultline did not send it (`faultline check` of a k6 run). */
+const loadSource = object({
+  tool: oneOf(['k6']),
+  file: text(),
+  format: text(256),
+  lines: count,
+  requests: count,
+  dropped_iterations: count,
+  not_measured: list(text(), 64),
+  not_done: list(text(), 64),
+  derived: record(count).optional(),
+});
+
 export const summarySchema = object({
   scenario: text(256),
   description: text(MAX_DESCRIPTION_CHARS).optional(),
   seed: count.optional(),
   router: oneOf(['naive', 'hardened']).optional(),
   standin: bool.optional(),
-  mode: oneOf(['embedded', 'compose']).optional(),
+  mode: oneOf(['embedded', 'compose', 'external']).optional(),
   replaced: list(object({ service: text(256), by: oneOf(['command', 'url']), what: text(), replicas: count }), 64).optional(),
   duration_s: nonNegative.optional(),
   started_at: text(64).optional(),
@@ -228,6 +243,7 @@ export const summarySchema = object({
   command: text().optional(),
   versions: object({ faultline: text(256).optional(), node: text(256).optional(), platform: text(256).optional() }).optional(),
   files: object({ history: text(4096).optional(), report: text(4096).optional(), junit: text(4096).optional() }).optional(),
+  load_source: loadSource.optional(),
 });
 
 /** `phases[2].latency_ms.p99` */

@@ -71,6 +71,11 @@ export interface FaultSummary {
    */
   recovery_applicable?: boolean;
   error?: string;
+  /**
+   * The timeline ran in another process (`faultline faults` beside a k6 run, then `faultline check`): applied_s
+   * and healed_s are not measured here (null), and the window is taken at its schedule. Absent = this run applied it.
+   */
+  applied_elsewhere?: boolean;
 }
 
 export interface InvariantResult {
@@ -82,6 +87,12 @@ export interface InvariantResult {
   /** The first offending ids (at most 20). */
   offending: string[];
   count: number;
+  /**
+   * Why this invariant was not judged: the run's load did not do what it needs (a k6 script delivers no stand-in
+   * advices, `faultline check`), or an input it needs was not given. Validity is then `unknown`; such an
+   * invariant neither passes nor fails the run. Absent on every invariant that was judged.
+   */
+  not_judged?: string;
 }
 
 /** A decline the book does not justify (invariant declines-justified): never a card number, an account id and amounts. */
@@ -297,7 +308,8 @@ export interface Summary {
    */
   router_tuning?: Record<string, string | number>;
   standin: boolean;
-  mode: 'embedded' | 'compose';
+  /** `external`: faultline did not start the pipeline nor send the load (`faultline check` of a k6 run). */
+  mode: 'embedded' | 'compose' | 'external';
   /** Mocks replaced by the user's own services; [] when none (absent in summaries older than this field). */
   replaced?: ReplacedService[];
   duration_s: number;
@@ -360,6 +372,27 @@ export interface Summary {
   process_events?: ProcessEvent[];
   versions: { faultline: string; node: string; platform: string };
   files: { history: string; report?: string; junit?: string };
+  /** Where the load came from when faultline did not send it (`faultline check`); absent for `faultline run`. */
+  load_source?: LoadSource;
+}
+
+/** A run whose load another tool sent (k6), judged afterwards by `faultline check`. */
+export interface LoadSource {
+  tool: 'k6';
+  /** The k6 JSON output file (`k6 run --out json=…`), as given. */
+  file: string;
+  /** The exported script's declaration (`faultline.k6/1`). */
+  format: string;
+  /** Lines read, requests turned into history records, iterations k6 dropped (never sent). */
+  lines: number;
+  requests: number;
+  dropped_iterations: number;
+  /** Validity figures a k6 run cannot supply, each with why (shown as not measured, never as 0). */
+  not_measured: string[];
+  /** What faultline's own card network does that the k6 script did not (stand-in, advices, timeout reversals…). */
+  not_done: string[];
+  /** Fields missing from the k6 output's request points and derived instead, with how many requests each (absent: none). */
+  derived?: Record<string, number>;
 }
 
 /** What the history aggregator measured of a run (history/aggregate.ts): the numbers summary.json is built from. */

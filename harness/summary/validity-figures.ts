@@ -16,7 +16,8 @@ export function validityFigures(
   faults: readonly FaultSummary[],
   machine: MachineFigures = {},
 ): ValidityFigures {
-  const fault_activation = faults.map((f) => ({
+  // A timeline another process applied (`faultline check`) has no activation measured here: not in the figures.
+  const fault_activation = faults.filter((f) => !f.applied_elsewhere).map((f) => ({
     fault: f.name,
     scheduled_s: f.scheduled_s,
     late_ms: f.applied_s === null ? null : Math.round((f.applied_s - f.scheduled_s) * 1000 * 1000) / 1000,

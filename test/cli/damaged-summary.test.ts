@@ -33,6 +33,18 @@ test('the schema: current and older summaries pass, fields added later are accep
   extended.process_events = [{ replica: 'ledger-1', service: 'ledger', pid: 4242, at_s: 1, code: null, signal: 'SIGKILL', expected: false }];
   extended.some_field_from_a_newer_faultline = { anything: true };
   assert.doesNotThrow(() => validateSummary(extended, 'summary.json'));
+  // A `faultline check` of a k6 run: mode external, where the load came from, invariants not judged, faults applied elsewhere.
+  const checked = good();
+  checked.mode = 'external';
+  checked.load_source = { tool: 'k6', file: 'results.json', format: 'faultline.k6/1', lines: 40, requests: 12, dropped_iterations: 0, not_measured: ['driver event-loop delay'], not_done: ['stand-in advices'] };
+  ((checked.invariants as Json[])[0] as Json).not_judged = 'the k6 script sends no advices';
+  ((checked.faults as Json[])[0] as Json).applied_elsewhere = true;
+  assert.doesNotThrow(() => validateSummary(checked, 'summary.json'));
+  const badSource = good();
+  badSource.load_source = { ...(checked.load_source as Json), requests: -1 };
+  assert.throws(() => validateSummary(badSource, 'k.json'), /k\.json: load_source\.requests: must be a whole number ≥ 0/);
+  assert.throws(() => validateSummary({ ...good(), mode: 'elsewhere' }, 'm.json'), /m\.json: mode: must be one of embedded, compose, external/);
+  assert.throws(() => validateSummary({ ...good(), load_source: { ...(checked.load_source as Json), tool: 'jmeter' } }, 't.json'), /t\.json: load_source\.tool: must be one of k6/);
   const badApproval = good();
   (badApproval.authorizations as Json).approval_rate = 1.5;
   assert.throws(() => validateSummary(badApproval, 's.json'), /s\.json: authorizations\.approval_rate: must be a rate from 0 to 1, got 1\.5/);

@@ -1,7 +1,8 @@
 // The VU side of the k6-API SHIM (not k6: k6 cannot be installed here). k6-shim.ts transpiles this file to
 // CommonJS and runs it in a worker thread, where it evaluates the exported script (also transpiled) with
-// stand-ins for 'k6', 'k6/http', 'k6/execution', 'k6/metrics' and 'k6/data', then calls its default
-// function once per requested iteration. k6's http calls are synchronous; here each one is posted to the
+// stand-ins for 'k6', 'k6/http', 'k6/execution', 'k6/metrics' and 'k6/data', then calls its setup() once
+// (when it has one) and its default function once per requested iteration, each at its place in a
+// constant-arrival-rate schedule when `paceMs` is given (one VU: a slow answer delays the next ones). k6's http calls are synchronous; here each one is posted to the
 // main thread, which does the real HTTP request, while this thread blocks in Atomics.wait. (The embedded
 // pipeline's proxies live on the main thread's event loop, so the blocking must happen on another thread.)
 import { readFileSync } from 'node:fs';
@@ -26,11 +27,23 @@ export interface ShimResponse {
   duration_ms: number;
 }
 
+export interface MetricSample {
+  value: number | boolean;
+  /** Epoch ms when it was added. */
+  time: number;
+  /** The VU's tags (exec.vu.metrics.tags) with the ones given to add() over them, as strings. */
+  tags: Record<string, string>;
+  /** The VU's metadata (exec.vu.metrics.metadata) when it was added, as strings. */
+  metadata: Record<string, string>;
+}
+
 export interface MetricRecord {
   type: 'Counter' | 'Rate' | 'Trend' | 'Gauge';
   isTime: boolean;
   /** Every value added, in order (booleans for a Rate). */
   values: Array<number | boolean>;
+  /** The same, with when and how each was tagged. */
+  samples: MetricSample[];
 }
 
 export interface CheckRecord {
@@ -49,6 +62,10 @@ export interface VuData {
   dir: string;
   env: Record<string, string>;
   iterations: number[];
+  /** Iteration n starts n × paceMs after the scenario's start (constant-arrival-rate), or at once when absent. */
+  paceMs?: number;
+  /** Emulate a k6 older than 0.45: no exec.vu.metrics (no sample metadata). */
+  noMetadata?: boolean;
   /** [state, length] as Int32, then the response bytes. */
   shared: SharedArrayBuffer;
 }
@@ -72,6 +89,12 @@ function run(data: VuData): VuResult {
   const metrics: Record<string, MetricRecord> = {};
   const checks: Record<string, CheckRecord> = {};
   let iteration = -1;
+  let startTime = Date.now();
+  const vuMetrics = { tags: {} as Record<string, unknown>, metadata: {} as Record<string, unknown> };
+  const strings = (o: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+  const sleepMs = (ms: number): void => {
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  };
 
   const request = (req: ShimRequest): ShimResponse => {
     Atomics.store(state, 0, 0);
@@ -106,13 +129,15 @@ function run(data: VuData): VuResult {
       readonly name: string,
       isTime = false,
     ) {
-      metrics[name] = { type: this.kind(), isTime, values: [] };
+      metrics[name] = { type: this.kind(), isTime, values: [], samples: [] };
     }
     kind(): MetricRecord['type'] {
       return 'Gauge';
     }
-    add(value: number | boolean): void {
-      (metrics[this.name] as MetricRecord).values.push(value);
+    add(value: number | boolean, tags?: Record<string, string>): void {
+      const record = metrics[this.name] as MetricRecord;
+      record.values.push(value);
+      record.samples.push({ value, time: Date.now(), tags: { ...strings(vuMetrics.tags), ...(tags ?? {}) }, metadata: strings(vuMetrics.metadata) });
     }
   }
   class Counter extends Metric {
@@ -124,8 +149,8 @@ function run(data: VuData): VuResult {
     override kind(): MetricRecord['type'] {
       return 'Rate';
     }
-    override add(value: number | boolean): void {
-      super.add(Boolean(value));
+    override add(value: number | boolean, tags?: Record<string, string>): void {
+      super.add(Boolean(value), tags);
     }
   }
   class Trend extends Metric {
@@ -177,7 +202,11 @@ function run(data: VuData): VuResult {
           get iterationInTest(): number {
             return iteration;
           },
+          get startTime(): number {
+            return startTime;
+          },
         },
+        vu: data.noMetadata ? {} : { metrics: vuMetrics },
       },
     },
     'k6/metrics': { Counter, Rate, Trend, Gauge: Metric },
@@ -197,8 +226,12 @@ function run(data: VuData): VuResult {
 
   const main = moduleShim.exports.default;
   if (typeof main !== 'function') throw new Error('shim: the script has no default function');
+  const setup = moduleShim.exports.setup;
+  if (typeof setup === 'function') (setup as () => void)();
+  startTime = Date.now();
   for (const n of data.iterations) {
     iteration = n;
+    if (data.paceMs !== undefined) sleepMs(startTime + n * data.paceMs - Date.now());
     (main as () => void)();
   }
   return { options: moduleShim.exports.options, metrics, checks };

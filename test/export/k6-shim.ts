@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 import { SHARED_HEADER_BYTES, type ShimRequest, type ShimResponse, type VuData, type VuResult } from './k6-shim-vu.ts';
 
-export type { MetricRecord, VuResult } from './k6-shim-vu.ts';
+export type { MetricRecord, MetricSample, VuResult } from './k6-shim-vu.ts';
 
 const VU_SOURCE = fileURLToPath(new URL('./k6-shim-vu.ts', import.meta.url));
 const RESPONSE_CAPACITY = 4 * 1024 * 1024;
@@ -18,6 +18,10 @@ const RESPONSE_CAPACITY = 4 * 1024 * 1024;
 export interface SentRequest extends ShimRequest {
   status: number;
   responseBody: string | null;
+  /** Epoch ms when the answer (or the error) came; the request's duration in ms; k6's error code (0 none). */
+  at: number;
+  duration_ms: number;
+  error_code: number;
 }
 
 export interface ShimRun extends VuResult {
@@ -31,6 +35,10 @@ export interface ShimRunOptions {
   env?: Record<string, string>;
   /** exec.scenario.iterationInTest of each call of the default function; [] runs the init code only. */
   iterations: number[];
+  /** Start iteration n at n × paceMs after the start, as constant-arrival-rate schedules it (one VU, in order). */
+  paceMs?: number;
+  /** Run as a k6 older than 0.45 would: exec.vu.metrics (sample metadata) does not exist. */
+  noMetadata?: boolean;
   /** Bound on the whole run. */
   timeoutMs?: number;
 }
@@ -59,8 +67,11 @@ async function fetchFor(req: ShimRequest): Promise<ShimResponse> {
     const body = await res.text();
     return { status: res.status, body, error: '', error_code: res.status >= 400 ? 1000 + res.status : 0, duration_ms: performance.now() - started };
   } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    return { status: 0, body: null, error: (err as Error).message, error_code: timedOut ? 1050 : 1000, duration_ms: performance.now() - started };
+    // k6's error codes: 1050 request timeout, 1212 connection refused, 1220 reset by peer, 1000 anything else.
+    const e = err as Error & { cause?: { code?: string } };
+    const code = e.cause?.code ?? '';
+    const errorCode = e.name === 'TimeoutError' ? 1050 : code === 'ECONNREFUSED' ? 1212 : code === 'ECONNRESET' ? 1220 : 1000;
+    return { status: 0, body: null, error: e.message, error_code: errorCode, duration_ms: performance.now() - started };
   }
 }
 
@@ -72,7 +83,7 @@ export async function runUnderShim(options: ShimRunOptions): Promise<ShimRun> {
   const shared = new SharedArrayBuffer(SHARED_HEADER_BYTES + RESPONSE_CAPACITY);
   const state = new Int32Array(shared, 0, 2);
   const bytes = new Uint8Array(shared, SHARED_HEADER_BYTES);
-  const data: VuData = { code, dir: options.dir, env: options.env ?? {}, iterations: options.iterations, shared };
+  const data: VuData = { code, dir: options.dir, env: options.env ?? {}, iterations: options.iterations, shared, ...(options.paceMs !== undefined ? { paceMs: options.paceMs } : {}), ...(options.noMetadata ? { noMetadata: true } : {}) };
   const worker = new Worker(vuCode, { eval: true, workerData: data });
   const sent: SentRequest[] = [];
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -88,7 +99,7 @@ export async function runUnderShim(options: ShimRunOptions): Promise<ShimRun> {
         else if (message.type === 'http' && message.request) {
           const req = message.request;
           void fetchFor(req).then((res) => {
-            sent.push({ ...req, status: res.status, responseBody: res.body });
+            sent.push({ ...req, status: res.status, responseBody: res.body, at: Date.now(), duration_ms: res.duration_ms, error_code: res.error_code });
             const encoded = Buffer.from(JSON.stringify(res), 'utf8');
             if (encoded.length > RESPONSE_CAPACITY) throw new Error(`a response of ${encoded.length} bytes does not fit the shim's buffer`);
             bytes.set(encoded);

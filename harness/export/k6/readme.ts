@@ -111,6 +111,32 @@ function thresholdSection(input: ReadmeInput): string[] {
   return lines;
 }
 
+function checkSection(input: ReadmeInput): string[] {
+  const name = input.scenario.name;
+  return [
+    '## The verdict: faultline check',
+    '',
+    'Keep k6\'s JSON output and hand it to `faultline check` with the pipeline\'s ledger and feed: it reads every',
+    '`faultline_request` point the script wrote, judges the money invariants against the ledger\'s journal, and writes',
+    'the same run folder, `summary.json`, report and JUnit as `faultline run`, with the same exit codes.',
+    '',
+    '```sh',
+    `k6 run --out json=results.json -e BASE_URL=${input.baseUrl} -e FEED_URL=${input.feedUrl} script.ts`,
+    `faultline check --k6 results.json --scenario ${name} --ledger-url http://127.0.0.1:<ledger port> --feed-url http://127.0.0.1:<feed port>`,
+    '```',
+    '',
+    'With k6-operator each runner writes its own file: pass each with `--k6` (k6 gzips it when the name ends in .gz).',
+    'Each request\'s id, account, amount and times travel as k6 sample metadata (k6 0.45 or later), not as tags, so',
+    'they add no k6 time series. The ledger and feed URLs must be reachable on 127.0.0.1 (a `kubectl port-forward`',
+    'does it). What k6 cannot measure (faultline\'s driver event loop, when faults took effect) is reported as not',
+    'measured. A field missing from a point (a k6 that drops metadata, a hand-edited script) is derived when something',
+    'else says it for certain (the status from k6\'s error code, the send time from the schedule, the currency and card',
+    'from the scenario\'s seeded account, the decision from the issuer\'s reason) and counted in the summary\'s',
+    '`load_source.derived`; any other missing field stops the check with exit 2, naming the file and the line.',
+    '',
+  ];
+}
+
 export function renderReadme(input: ReadmeInput): string {
   const { scenario, kinds } = input;
   const name = scenario.name;
@@ -185,15 +211,16 @@ export function renderReadme(input: ReadmeInput): string {
     '',
     ...faultSection(input),
     ...thresholdSection(input),
+    ...checkSection(input),
     '## What stays in faultline',
     '',
     '- **Stand-in.** The card network\'s stand-in (approve under a per-card limit when the issuer does not answer, post',
     '  the advice later) is faultline\'s emulator and is not emulated in k6: an authorization with no usable answer is',
-    '  `failed`, so `authorization_success_rate` here equals faultline\'s `issuer_success_rate`.',
-    '- **Unknown outcomes.** faultline resolves a timed-out authorization against the ledger after the run; k6 cannot,',
-    '  and counts it as failed.',
-    '- **Money invariants, phases, recovery time and failure attribution** come from faultline\'s history and checkers',
-    `  after a run: use \`faultline run ${name}\` for them.`,
+    '  `failed` in k6\'s own metrics, so `authorization_success_rate` here equals faultline\'s `issuer_success_rate`.',
+    '  `faultline check` does not judge `advices-posted` for a scenario that stands in, nor',
+    '  `idempotency-conflicts-refused` for one with conflicting retries (the script sends none): they show as not judged.',
+    '- **Unknown outcomes.** k6 cannot tell whether a timed-out authorization was held; `faultline check` resolves each',
+    '  against the ledger afterwards, as `faultline run` does. No timeout reversal is sent.',
     '',
   ];
   return lines.join('\n');

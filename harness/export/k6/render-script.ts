@@ -100,6 +100,18 @@ export function literal(value: unknown, indent = ''): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/**
+ * The gap between two scheduled iterations of a constant-arrival-rate executor (k6 starts iteration n at n × it),
+ * or null for a ramping one, whose schedule the script cannot tell request by request.
+ */
+export function arrivalPeriodMs(executor: ArrivalExecutor): number | null {
+  if (executor.executor !== 'constant-arrival-rate') return null;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(executor.timeUnit);
+  if (!m) return null;
+  const unitMs = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  return Math.round((unitMs / executor.rate) * 1e6) / 1e6;
+}
+
 function config(input: ScriptInput): string {
   const options = {
     scenarios: { payments: input.executor },
@@ -112,6 +124,11 @@ function config(input: ScriptInput): string {
     `const DEFAULT_FEED_URL = ${literal(input.feedUrl)};`,
     "/** The card network's issuer response deadline (network.issuer_deadline_ms): every request's timeout. */",
     `const ISSUER_DEADLINE_MS = ${literal(input.scenario.network.issuer_deadline_ms)};`,
+    '/** The scenario this script was exported from, declared to `faultline check`. */',
+    `const SCENARIO_NAME = ${literal(input.scenario.name)};`,
+    `const SCENARIO_SEED = ${literal(input.scenario.seed)};`,
+    '/** constant-arrival-rate: iteration n is scheduled n × this after the scenario starts; null when the pace ramps. */',
+    `const ARRIVAL_PERIOD_MS: number | null = ${literal(arrivalPeriodMs(input.executor))};`,
     '',
     `export const options: Options = ${literal(options)};`,
     '',

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.ts';
 
 export function invariantPill(inv: InvariantResult): SafeHtml {
   if (inv.ok) return html`<span class="pill ok">ok</span>`;
+  if (inv.validity === 'unknown' && inv.not_judged) return html`<span class="pill unknown" title="${inv.not_judged}">not judged</span>`;
   return inv.validity === 'unknown' ? html`<span class="pill unknown">unknown</span>` : html`<span class="pill fail">fail</span>`;
 }
 

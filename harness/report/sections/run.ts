@@ -17,6 +17,14 @@ export function replacedText(r: ReplacedService): string {
   return r.by === 'url' ? `${r.service} by URL ${r.what}` : `${r.service} by command "${r.what}" (${r.replicas} replica${r.replicas === 1 ? '' : 's'})`;
 }
 
+/** Where the load came from when another tool sent it (`faultline check` of a k6 run). */
+function loadSourceRow(l: NonNullable<Summary['load_source']>): [string, string] {
+  const notDone = l.not_done.length ? `; not done by the script: ${l.not_done.join('; ')}` : '';
+  const derived = Object.entries(l.derived ?? {});
+  const derivedText = derived.length ? `; missing and derived: ${derived.map(([field, n]) => `${field} (${n})`).join(', ')}` : '';
+  return ['load', `${l.tool}, ${l.file}: ${l.requests} requests, ${l.dropped_iterations} iterations dropped by k6${notDone}${derivedText}`];
+}
+
 export function commandBox(summary: Summary, id: string): SafeHtml {
   return html`<div class="command"><pre><code id="${id}">${summary.command}</code></pre><button type="button" data-copy="${id}">copy</button></div>`;
 }
@@ -30,7 +38,10 @@ export function runSection(summary: Summary): SafeHtml {
     ['router tuning', routerTuningLine(summary.router_tuning) || 'none: every defence on, default knobs'],
     ['stand-in', summary.standin ? 'on' : 'off'],
     ['mode', summary.mode],
-    ['replaced', summary.replaced?.length ? summary.replaced.map(replacedText).join('; ') : 'none: every service is faultline\'s mock'],
+    summary.mode === 'external'
+      ? ['replaced', 'not known: faultline did not start this pipeline']
+      : ['replaced', summary.replaced?.length ? summary.replaced.map(replacedText).join('; ') : 'none: every service is faultline\'s mock'],
+    ...(summary.load_source ? [loadSourceRow(summary.load_source)] : []),
     ['duration', `${summary.duration_s} s`],
     ['started', summary.started_at],
     ['faultline', summary.versions.faultline],
