@@ -41,6 +41,11 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
     super(new ReplicaTable({ error: (message) => new TopologyError(message) }), opts.log ?? (() => {}));
   }
 
+  /** The fault proxy's process id (0 before it started): it serves no replica, so replicas() does not list it. */
+  get faultProxyPid(): number {
+    return this.faultProxy?.info.pid ?? 0;
+  }
+
   static async start(spec: TopologySpec, opts: StartTopologyOptions): Promise<EmbeddedTopology> {
     const started = performance.now();
     const topology = new EmbeddedTopology(spec, opts);

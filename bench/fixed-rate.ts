@@ -1,0 +1,115 @@
+// The pipeline at a fixed rate through the card network (open model, stand-in off): the authorization
+// p99 from the intended send time, and the CPU every process of the pipeline and the driver used per
+// authorization. Each process's CPU is user + system from /proc/<pid>/stat (all its threads: GC and
+// libuv included), read just before and just after the traffic; the driver is this process
+// (process.cpuUsage, which counts every thread too). So the figure does not move with how busy the
+// machine is, only with how much work one authorization costs.
+import { networkSchema, type TopologySpec, type TrafficSpec } from '../harness/scenario/schema.ts';
+import { runOpenModel } from '../harness/traffic/load/open-model.ts';
+import { planTraffic } from '../harness/traffic/requests/generator.ts';
+import { CardNetwork } from '../harness/traffic/card-network/card-network.ts';
+import { LatencyHistogram } from '../harness/history/latency.ts';
+import { procReader } from '../harness/runner/proc-stats.ts';
+import type { AccountSeed } from '../services/common/accounts.ts';
+import type { EmbeddedTopology } from '../harness/topology/embedded.ts';
+import type { LatencySummary } from '../harness/summary/types.ts';
+
+export interface FixedRateResult {
+  rate: number;
+  seconds: number;
+  /** Authorizations answered (any outcome) during the measured traffic. */
+  authorizations: number;
+  /** Authorizations the issuer answered (approved or declined). */
+  answered: number;
+  latency: LatencySummary;
+  /** CPU µs per authorization, all processes together. */
+  cpuUsPerAuth: number;
+  /** CPU µs per authorization, by process (`driver`, `fault-proxy`, replica names). */
+  perProcess: Record<string, number>;
+}
+
+/** Every process of the pipeline, by name: the replicas and the fault proxy. */
+export function pipelinePids(topology: EmbeddedTopology): Map<string, number> {
+  const pids = new Map<string, number>();
+  for (const r of topology.replicas()) if (r.pid > 0) pids.set(r.name, r.pid);
+  if (topology.faultProxyPid > 0) pids.set('fault-proxy', topology.faultProxyPid);
+  return pids;
+}
+
+const ticksPerSecond = 100; // USER_HZ on Linux: /proc times are in 1/100 s
+
+/** CPU used so far (µs, user + system) by each named process, and by this one as `driver`. */
+export function cpuSnapshot(pids: Map<string, number>): Map<string, number> {
+  const reader = procReader();
+  const out = new Map<string, number>();
+  for (const [name, pid] of pids) {
+    const p = reader.process(pid);
+    // utime + stime (+ reaped children's, none for a service): µs.
+    if (p) out.set(name, (p.cpu / ticksPerSecond) * 1e6);
+  }
+  const own = process.cpuUsage();
+  out.set('driver', own.user + own.system);
+  return out;
+}
+
+export async function measureFixedRate(opts: {
+  topology: EmbeddedTopology;
+  spec: TopologySpec;
+  traffic: TrafficSpec;
+  accounts: readonly AccountSeed[];
+  rate: number;
+  seconds: number;
+  seed: number;
+}): Promise<FixedRateResult> {
+  const { topology, rate, seconds } = opts;
+  const histogram = new LatencyHistogram();
+  let authorizations = 0;
+  let answered = 0;
+  const network = new CardNetwork({
+    processorUrls: topology.urls.processors,
+    feedUrls: topology.urls.feeds,
+    network: networkSchema.parse({ standin: { enabled: false, limit_per_card: 0 } }),
+    onRecord: (r) => {
+      if (r.kind !== 'authorization' || r.dropped) return;
+      authorizations++;
+      if (r.outcome === 'approved' || r.outcome === 'declined') answered++;
+      histogram.record(r.latency_ms);
+    },
+  });
+  const pids = pipelinePids(topology);
+  const before = cpuSnapshot(pids);
+  try {
+    await runOpenModel({
+      requests: planTraffic({ seed: opts.seed, traffic: { ...opts.traffic, rate, duration_s: seconds }, accounts: opts.accounts }),
+      send: (req, timing) => network.send(req, timing),
+      onDrop: (req, timing) => void network.drop(req, timing),
+      targetRate: rate,
+      durationMs: seconds * 1000,
+    });
+  } finally {
+    await network.close();
+  }
+  const { total, perProcess } = cpuPer(before, cpuSnapshot(pids), authorizations);
+  return { rate, seconds, authorizations, answered, latency: histogram.summary(), cpuUsPerAuth: total, perProcess };
+}
+
+/** CPU µs per unit of work between two snapshots: all processes together, and each. */
+export function cpuPer(before: Map<string, number>, after: Map<string, number>, units: number): { total: number; perProcess: Record<string, number> } {
+  const perProcess: Record<string, number> = {};
+  let total = 0;
+  const per = Math.max(1, units);
+  for (const [name, end] of after) {
+    const used = end - (before.get(name) ?? end);
+    total += used / per;
+    perProcess[name] = used / per;
+  }
+  return { total, perProcess };
+}
+
+/** "card-processor-1 61 µs, ledger-store 40 µs, …": the processes by CPU per authorization, most first. */
+export function describePerProcess(perProcess: Record<string, number>): string {
+  return Object.entries(perProcess)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => `${name} ${us.toFixed(0)} µs`)
+    .join(', ');
+}
