@@ -57,6 +57,7 @@ const authorizations = object({
   unknown: count,
   success_rate: rate,
   issuer_success_rate: rate,
+  approval_rate: rate.nullable().optional(),
 });
 
 const phase = object({
@@ -67,6 +68,8 @@ const phase = object({
   authorizations: count,
   success_rate: rate,
   issuer_success_rate: rate,
+  issuer_answers: count.optional(),
+  approval_rate: rate.nullable().optional(),
   latency_ms: latency.optional(),
 });
 
@@ -88,6 +91,7 @@ const point = object({
   authorizations: count,
   success_rate: rate.nullable(),
   issuer_success_rate: rate.nullable(),
+  approval_rate: rate.nullable().optional(),
   p50: nonNegative.nullable(),
   p99: nonNegative.nullable(),
   app_total: count.optional(),
@@ -125,11 +129,52 @@ const validity = object({
     send_lateness_ms: object({ p50: figure, p99: figure, max: figure, late_share: rate.nullable(), sends: count.optional() }).optional(),
     fault_activation: list(object({ fault: text(256), scheduled_s: finite, late_ms: finite.nullable() })).optional(),
     pre_fault: object({ authorizations: count, issuer_success_rate: rate.nullable(), latency_p50_ms: nonNegative.nullable() }).nullable().optional(),
+    foreign_cpu: object({
+      share: rate,
+      max_second_share: rate,
+      run_share: rate,
+      busy_share: rate,
+      cpus: count,
+      samples: count,
+      run_processes: count,
+      pressure_some: rate.nullable(),
+    }).nullable().optional(),
+    undelivered_advices: count.optional(),
   }).optional(),
   limits: record(finite).optional(),
 });
 
 const counts = record(record(count));
+
+const falseDecline = object({
+  id: text(256),
+  reason: text(256),
+  account_id: text(256),
+  amount: count.nullable(),
+  currency: text(16).nullable(),
+  hop: text(64),
+  faults: list(text(256), 1000),
+  lowest_available: finite.nullable(),
+  why: text(),
+});
+
+const declines = object({
+  total: count,
+  by_reason: record(count),
+  standin_declined: count,
+  false_declines: object({ total: count, by_reason: record(count), by_hop: record(count), by_fault: record(count), first: list(falseDecline, 1000) }),
+});
+
+const processEvent = object({
+  replica: text(256),
+  service: text(256),
+  pid: count,
+  at_s: finite,
+  code: z.number(must('an exit code')).int(must('an exit code')).nullable(),
+  signal: text(64).nullable(),
+  expected: bool,
+  replaced_by: text().optional(),
+});
 
 export const summarySchema = object({
   scenario: text(256),
@@ -171,6 +216,8 @@ export const summarySchema = object({
   retry_amplification: nonNegative.nullable().optional(),
   timeseries: list(point).optional(),
   invariants: list(invariant, 1000).optional(),
+  declines: declines.optional(),
+  process_events: list(processEvent, 10_000).optional(),
   thresholds: list(threshold, 10_000).optional(),
   baseline: object({ file: text(4096), deltas: list(delta, 10_000), ok: bool }).optional(),
   baseline_tolerances: record(object({ abs: nonNegative.optional(), rel: nonNegative.optional(), sigmas: nonNegative.optional() })).optional(),

@@ -2,11 +2,11 @@
 // the fields the trend reads (scenario, started_at, verdict, thresholds, baseline deltas). A file that fails
 // any of that is skipped by the caller with a warning naming it; it never stops the page.
 //
-// The guard below is local on purpose and small: a shared summary.json validator (harness/summary/) will
-// replace `guardSummary`'s body; its contract stays "raw JSON in, Summary out, TrendInputError naming the
-// file and field otherwise".
-import { open } from 'node:fs/promises';
+// Every summary is first held to the shared summary.json schema (harness/summary/schema.ts, through
+// normalizeSummary); the schema below only adds what the trend needs and other readers may do without:
+// a start time to order the nights, a verdict, the thresholds and the baseline deltas.
 import { z } from 'zod';
+import { readInputText } from '../files/input-file.ts';
 import { normalizeSummary, SummaryError } from '../report/load.ts';
 import type { Summary } from '../summary/types.ts';
 
@@ -71,39 +71,15 @@ export function guardSummary(raw: unknown, file: string): Summary {
   }
 }
 
-/** Reads at most `maxBytes` of the file: a larger one is refused before it is read whole. */
-async function readCapped(file: string, maxBytes: number): Promise<string> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new TrendInputError(`${file}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new TrendInputError(`${file}: not a regular file`);
-    if (info.size > maxBytes) throw new TrendInputError(`${file}: ${info.size} bytes, larger than the ${maxBytes}-byte limit for a summary.json`);
-    // Read one byte more than the cap: a file that grew since stat() is refused too.
-    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > maxBytes) throw new TrendInputError(`${file}: larger than the ${maxBytes}-byte limit for a summary.json`);
-      if (length === buffer.length) break;
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } catch (err) {
-    if (err instanceof TrendInputError) throw err;
-    throw new TrendInputError(`${file}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  } finally {
-    await handle.close();
-  }
-}
-
 export async function readRunSummary(file: string, maxBytes = MAX_SUMMARY_BYTES): Promise<Summary> {
-  const text = await readCapped(file, maxBytes);
+  let text: string;
+  try {
+    // Bounded before it is read whole, the same reader every command uses (a named pipe has a deadline).
+    text = await readInputText(file, { maxBytes, what: 'a summary.json' });
+  } catch (err) {
+    if ((err as Error).name === 'InputFileError') throw new TrendInputError((err as Error).message);
+    throw new TrendInputError(`${file}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);

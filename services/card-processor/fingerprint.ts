@@ -2,14 +2,22 @@
 // define the operation, flattened to the dotted paths the client sent, so a refused reuse names them
 // (`amount.value`, `merchant.name`). The ledger store keeps the first use of every key (see
 // services/ledger/idempotency-keys.ts for the rule and where it comes from).
+//
+// The network's ids are one space, whatever the route: an advice or a reversal that reuses an authorization's
+// id is another use of that id, refused 409 `idempotency_conflict` (a reversal that reused an approved
+// authorization's id and released it would free money the network still counts as held). So every claim is
+// made in the ledger's `authorization` scope (the scope of the network's transaction ids) and names its
+// `operation` among the compared fields: the same id on another route differs in `operation`.
+const NETWORK_IDS = 'authorization' as const;
 import type { IdempotencyClaim } from '../ledger/contract.ts';
 import type { AdviceRequest, AuthorizationRequest, ReversalRequest } from './contract.ts';
 
 export function authorizationClaim(auth: AuthorizationRequest): IdempotencyClaim {
   return {
-    scope: 'authorization',
+    scope: NETWORK_IDS,
     key: auth.id,
     fields: {
+      operation: 'authorization',
       account_id: auth.account_id,
       'amount.value': auth.amount.value,
       'amount.currency': auth.amount.currency,
@@ -25,9 +33,10 @@ export function authorizationClaim(auth: AuthorizationRequest): IdempotencyClaim
 
 export function adviceClaim(advice: AdviceRequest): IdempotencyClaim {
   return {
-    scope: 'advice',
+    scope: NETWORK_IDS,
     key: advice.id,
     fields: {
+      operation: 'advice',
       authorization_id: advice.authorization_id,
       account_id: advice.account_id,
       'amount.value': advice.amount.value,
@@ -44,9 +53,10 @@ export function adviceClaim(advice: AdviceRequest): IdempotencyClaim {
 
 export function reversalClaim(reversal: ReversalRequest): IdempotencyClaim {
   return {
-    scope: 'reversal',
+    scope: NETWORK_IDS,
     key: reversal.id,
     fields: {
+      operation: 'reversal',
       authorization_id: reversal.authorization_id,
       account_id: reversal.account_id,
       'amount.value': reversal.amount.value,

@@ -25,13 +25,20 @@ const DAMAGE: Array<{ what: string; damage: (s: Json) => void; field: RegExp }> 
 test('the schema: current and older summaries pass, fields added later are accepted, each damage is named', () => {
   assert.doesNotThrow(() => validateSummary(good(), 'summary.json'));
   assert.doesNotThrow(() => validateSummary(JSON.parse(JSON.stringify(legacySummaryJson())), 'old.json'));
-  // What other engineers are adding: approval rates, a declines section, a validity figure, process events.
+  // Fields added later: approval rates, the declines section, the foreign-CPU figure, process events; and one no reader knows.
   const extended = good();
   (extended.authorizations as Json).approval_rate = 0.98;
-  extended.declines = { total: 3, justified: 3 };
-  ((extended.validity as Json).figures as Json).foreign_cpu_share = 0.4;
-  extended.process_events = [{ at_s: 1, replica: 'ledger-1', event: 'exit' }];
+  extended.declines = { total: 3, by_reason: { insufficient_funds: 3 }, standin_declined: 0, false_declines: { total: 0, by_reason: {}, by_hop: {}, by_fault: {}, first: [] } };
+  ((extended.validity as Json).figures as Json).foreign_cpu = { share: 0.4, max_second_share: 0.6, run_share: 0.3, busy_share: 0.7, cpus: 2, samples: 30, run_processes: 9, pressure_some: null };
+  extended.process_events = [{ replica: 'ledger-1', service: 'ledger', pid: 4242, at_s: 1, code: null, signal: 'SIGKILL', expected: false }];
+  extended.some_field_from_a_newer_faultline = { anything: true };
   assert.doesNotThrow(() => validateSummary(extended, 'summary.json'));
+  const badApproval = good();
+  (badApproval.authorizations as Json).approval_rate = 1.5;
+  assert.throws(() => validateSummary(badApproval, 's.json'), /s\.json: authorizations\.approval_rate: must be a rate from 0 to 1, got 1\.5/);
+  const badDeclines = good();
+  badDeclines.declines = { total: -1, by_reason: {}, standin_declined: 0, false_declines: { total: 0, by_reason: {}, by_hop: {}, by_fault: {}, first: [] } };
+  assert.throws(() => validateSummary(badDeclines, 's.json'), /s\.json: declines\.total: must be a whole number ≥ 0/);
   for (const { what, damage, field } of DAMAGE) {
     const s = good();
     damage(s);

@@ -70,7 +70,7 @@ describe('a ledger and a feed replaced by command', () => {
       assert.equal(env.FAULTLINE_ACCOUNTS, '1000');
       assert.equal(env.STANDIN_GREETING, 'hello', 'the scenario env: is added');
       const config = JSON.parse(String(env.FAULTLINE_CONFIG)) as Record<string, unknown>;
-      assert.deepEqual(config, { replica: name, storeUrl: topology.urls.ledgerStore, seed: 7 }, 'the config the mock would get');
+      assert.deepEqual(config, { replica: name, storeUrl: topology.urls.ledgerStore, seed: 7, decline_holds_percent: 0 }, 'the config the mock would get');
     }
     const feed = await told('feed-1');
     assert.equal(feed.FAULTLINE_SERVICE, 'feed');

@@ -69,13 +69,16 @@ describe('report: declines', () => {
 });
 
 describe('report: summary.json read back', () => {
-  it('keeps the declines and the approval rate; drops a malformed declines block', () => {
+  it('keeps the declines and the approval rate; refuses a malformed declines block, naming the field', () => {
     const s = withDeclines(broken);
     const withRate = { ...s, authorizations: { ...s.authorizations, approval_rate: 0.9321 } };
     const back = normalizeSummary(JSON.parse(JSON.stringify(withRate)));
     assert.deepEqual(back.declines, broken);
     assert.equal(back.authorizations.approval_rate, 0.9321);
-    assert.equal(normalizeSummary(JSON.parse(JSON.stringify({ ...s, declines: { total: 3 } }))).declines, undefined);
+    assert.throws(
+      () => normalizeSummary(JSON.parse(JSON.stringify({ ...s, declines: { total: 3 } }))),
+      /summary\.json: declines\.by_reason: must be an object/,
+    );
   });
 });
 

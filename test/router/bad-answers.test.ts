@@ -64,7 +64,9 @@ async function scene(policy: RouterPolicy, run: (api: FakeApi, router: Router, u
     discoveryUrl: api.url,
     services: ['ledger'],
     startupWaitMs: 500,
-    ...(policy === 'naive' ? { naive: { retryIntervalMs: 100 } } : { tuning: { relistBackoffMs: 50, relistBackoffMaxMs: 200 } }),
+    // The hardened router reads Endpoints here (its default is EndpointSlices: test/discovery/k8s-client.test.ts
+    // and test/router/slices*.test.ts cover those), so both policies meet the same bad answers.
+    ...(policy === 'naive' ? { naive: { retryIntervalMs: 100 } } : { tuning: { relistBackoffMs: 50, relistBackoffMaxMs: 200, discoveryApi: 'endpoints' as const } }),
   });
   try {
     await run(api, router, upstream);
@@ -94,6 +96,27 @@ for (const policy of ['naive', 'hardened'] as const) {
     });
   });
 }
+
+describe('hardened on EndpointSlices (its default): a slice list outside the API', () => {
+  it('is bad_answer at processor->discovery, naming the EndpointSliceList', async () => {
+    const api = await fakeApi();
+    const router = await createRouter({ policy: 'hardened', discoveryUrl: api.url, services: ['ledger'], startupWaitMs: 500, tuning: { relistBackoffMs: 50, relistBackoffMaxMs: 200 } });
+    try {
+      for (const body of ['{}', 'not json', JSON.stringify({ kind: 'EndpointSliceList', items: [null] })]) {
+        api.list = body;
+        const seen = api.lists;
+        await eventually(() => api.lists > seen, 3000, `the router lists again (${body})`);
+        const err = await failure(router);
+        assert.ok(err, `${body}: fails`);
+        assert.deepEqual([err.hop, err.cause], ['processor->discovery', 'bad_answer'], `${body}: ${err.message}`);
+        assert.match(router.snapshot().resolution.error ?? '', /not JSON|not an EndpointSliceList/);
+      }
+    } finally {
+      await router.close();
+      await api.close();
+    }
+  });
+});
 
 describe('objects inside a proper list', () => {
   it('hardened: subsets that are not a list fail that service as bad_answer (lenient: the others still route)', async () => {

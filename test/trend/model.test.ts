@@ -179,7 +179,7 @@ describe('reading the folder of nights', () => {
   it('refuses a summary.json larger than the cap before reading it whole', async () => {
     const big = await runs.run('big', hardened[0]!.summary);
     const file = join(big, 'summary.json');
-    await assert.rejects(readRunSummary(file, 1000), /big\/summary\.json: \d+ bytes, larger than the 1000-byte limit/);
+    await assert.rejects(readRunSummary(file, 1000), /big\/summary\.json.*larger than a summary\.json may be/);
     assert.equal((await readRunSummary(file)).scenario, 'monzo-2017');
   });
 
