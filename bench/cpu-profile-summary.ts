@@ -3,14 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -44,13 +44,30 @@ function frameName(node: ProfileNode, root: string): string {
   return `${name} ${file}:${lineNumber + 1}`;
 }
 
-/** Self time per function from the samples (each sample's time is the delta to the next one). */
-export function summarizeProfile(profile: CpuProfile, root: string, topN = 12): ProfileSummary {
+/** A time window on the monotonic clock, in µs (process.hrtime.bigint() / 1000n: the clock V8 stamps its profile samples with). */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** Now on the clock of a profile's timestamps, µs. */
+export function profileClockUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Self time per function from the samples (each sample's time is the delta to the next one); with a window,
+ * only the samples taken inside it (e.g. the traffic, not the start-up and the warm-up).
+ */
+export function summarizeProfile(profile: CpuProfile, root: string, topN = 12, window?: ProfileWindow): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let at = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
+    at += deltas[i] ?? 0;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
     const next = deltas[i + 1] ?? 0;
     selfUs.set(samples[i] as number, (selfUs.get(samples[i] as number) ?? 0) + Math.max(0, next));
   }
@@ -68,11 +85,13 @@ export function summarizeProfile(profile: CpuProfile, root: string, topN = 12): 
     .sort((a, b) => b[1] - a[1])
     .slice(0, topN)
     .map(([name, us]) => ({ name, ms: us / 1000, share: busy > 0 ? us / busy : 0 }));
-  return { spanMs: (profile.endTime - profile.startTime) / 1000, busyMs: busy / 1000, top };
+  const from = window ? Math.max(window.fromUs, profile.startTime) : profile.startTime;
+  const to = window ? Math.min(window.toUs, profile.endTime) : profile.endTime;
+  return { spanMs: Math.max(0, to - from) / 1000, busyMs: busy / 1000, top };
 }
 
-export async function summarizeProfileFile(file: string, root: string, topN = 12): Promise<ProfileSummary> {
-  return summarizeProfile(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, path.resolve(root) + path.sep, topN);
+export async function summarizeProfileFile(file: string, root: string, topN = 12, window?: ProfileWindow): Promise<ProfileSummary> {
+  return summarizeProfile(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, path.resolve(root) + path.sep, topN, window);
 }
 
 export function formatSummary(title: string, s: ProfileSummary): string {

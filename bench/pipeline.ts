@@ -49,14 +49,26 @@ async function benchStartup(quick: boolean): Promise<number> {
   return median(times);
 }
 
-/** The rate of the fixed-rate run (requests/s, the default mix: 86% authorizations). */
-const FIXED_RATE = 1000;
+/** The open-model rate of the latency figure (requests/s, the default mix: 86% authorizations). */
+const P99_RATE = 1000;
+/** The rate of the CPU figure (authorizations/s, nothing else): well inside a quiet 2-core machine's capacity. */
+const CPU_RATE = 500;
 
 interface Throughput {
   capacity: number;
   p99AtHalf: number;
   levels: string;
-  fixed: FixedRateResult;
+  /** 500 authorizations/s: CPU per authorization. */
+  cpu: FixedRateResult;
+  /** 1,000 requests/s of the default mix: latency. */
+  at1000: FixedRateResult;
+}
+
+function describeRun(r: FixedRateResult): string {
+  return (
+    `${r.rate}/s for ${r.seconds} s: ${r.authorizations} authorizations, ${r.answered} answered by the issuer; p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
+    `pipeline CPU ${r.cpuUsPerAuth.toFixed(0)} µs per answered authorization (${describePerProcess(r.perProcess)})`
+  );
 }
 
 async function benchCapacity(quick: boolean): Promise<Throughput> {
@@ -64,18 +76,19 @@ async function benchCapacity(quick: boolean): Promise<Throughput> {
   const topology = (await startEmbeddedTopology(spec, { seed: 1 })) as EmbeddedTopology;
   const accounts = seedAccounts(1, spec.accounts);
   const traffic = trafficSchema.parse({});
+  const authorizationsOnly = { ...traffic, mix: { authorizations: 1, reversals: 0, balance: 0, feed: 0 } };
   const seconds = quick ? 3 : 10;
   let capacity = 0;
   const levels: string[] = [];
   try {
-    // A fixed 1,000/s through the card network, first (a fresh book): p99 and CPU per authorization.
-    // Two seconds of it warm the JIT and the pools; the measured run follows at once.
-    await measureFixedRate({ topology, spec, traffic, accounts, rate: FIXED_RATE, seconds: 2, seed: 76 });
-    const fixed = await measureFixedRate({ topology, spec, traffic, accounts, rate: FIXED_RATE, seconds: quick ? 5 : 10, seed: 78 });
-    log(
-      `${FIXED_RATE}/s: ${fixed.authorizations} authorizations (${fixed.answered} answered by the issuer), p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms; ` +
-        `CPU ${fixed.cpuUsPerAuth.toFixed(0)} µs per authorization (${describePerProcess(fixed.perProcess)})`,
-    );
+    // Fixed rates through the card network first (a fresh book). Two seconds warm the JIT and the pools.
+    await measureFixedRate({ topology, spec, traffic: authorizationsOnly, accounts, rate: CPU_RATE, seconds: 2, seed: 75 });
+    // CPU per authorization: authorizations only, so no other request's work is charged to them.
+    const cpu = await measureFixedRate({ topology, spec, traffic: authorizationsOnly, accounts, rate: CPU_RATE, seconds: quick ? 3 : 5, seed: 76 });
+    log(`CPU run, authorizations only: ${describeRun(cpu)}`);
+    // Latency at 1,000/s of the default mix.
+    const at1000 = await measureFixedRate({ topology, spec, traffic, accounts, rate: P99_RATE, seconds: quick ? 3 : 5, seed: 78 });
+    log(`latency run, default mix: ${describeRun(at1000)}`);
     // Warm-up: JIT and connection pools.
     await Promise.all(topology.urls.processors.map((url, i) => runCapacityProbe({ url, seed: 100 + i, traffic, accounts, connections: 8, durationS: quick ? 1 : 2, idPrefix: `warm${i}` })));
     // Quick: only the two levels where this machine peaks.
@@ -112,7 +125,7 @@ async function benchCapacity(quick: boolean): Promise<Throughput> {
     await network.close();
     const p99 = histogram.summary().p99;
     log(`half capacity ${rate}/s: p99 ${p99} ms`);
-    return { capacity, p99AtHalf: p99, levels: levels.join('; '), fixed };
+    return { capacity, p99AtHalf: p99, levels: levels.join('; '), cpu, at1000 };
   } finally {
     await topology.stop();
   }
@@ -151,30 +164,33 @@ function activationFigure(a: ActivationScore): Figure {
 export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> {
   const quick = opts.quick;
   const startup = await benchStartup(quick);
-  const { capacity, p99AtHalf, levels, fixed } = await benchCapacity(quick);
+  const { capacity, p99AtHalf, levels, cpu, at1000 } = await benchCapacity(quick);
   // The yardstick of the day, right after the capacity runs: the plain HTTP server of proxy.direct_rps.
   const direct = await measureDirectRps(quick ? 2 : 5);
   log(`plain HTTP server (proxy.direct_rps's yardstick): ${Math.round(direct)} req/s`);
   const activation = await measureActivation(quick ? 3 : 20);
   log(`fault activation (ms): ${activation.activations_ms.map((a) => (Number.isFinite(a) ? a.toFixed(1) : 'never')).join(', ')}`);
   const rss = await benchDriverRss(quick);
+  // A figure from a run that could not keep up is reported, and missed: most of its authorizations were not answered.
+  const cpuValid = cpu.answered >= 0.99 * cpu.rate * cpu.seconds;
   return {
     'startup.topology_ms': figure(startup, 'ms', '< 1500', startup < 1500),
     'pipeline.p99_ms_at_1000': figure(
-      fixed.latency.p99,
+      at1000.latency.p99,
       'ms',
       '< 50',
-      fixed.latency.p99 < 50,
-      `${FIXED_RATE} requests/s of the default mix for ${fixed.seconds} s through the card network (stand-in off), after 2 s of the same: ` +
-        `${fixed.authorizations} authorizations, ${fixed.answered} answered by the issuer; latency from the intended send time: p50 ${fixed.latency.p50} ms, max ${fixed.latency.max} ms.`,
+      at1000.latency.p99 < 50,
+      `${P99_RATE} requests/s of the default mix for ${at1000.seconds} s through the card network (stand-in off), after warm-up: ` +
+        `${at1000.authorizations} authorizations, ${at1000.answered} answered by the issuer; authorization latency from the intended send time: p50 ${at1000.latency.p50} ms, max ${at1000.latency.max} ms.`,
     ),
     'pipeline.cpu_us_per_auth': figure(
-      fixed.cpuUsPerAuth,
+      cpu.cpuUsPerAuth,
       'µs',
       '<= 250',
-      fixed.cpuUsPerAuth <= 250,
-      `CPU (user + system, every thread) of every process of the pipeline and of the driver during that run, per authorization ` +
-        `(reversals and app reads included in the work): ${describePerProcess(fixed.perProcess)}.`,
+      cpuValid && cpu.cpuUsPerAuth <= 250,
+      `${CPU_RATE} authorizations/s (nothing else) for ${cpu.seconds} s through the card network: CPU (user + system, every thread, /proc) of every process of the pipeline ` +
+        `(processors, ledger replicas, store, feed, discovery, fault proxy) over the ${cpu.answered} authorizations the issuer answered (of ${cpu.authorizations}); ` +
+        `by process: ${describePerProcess(cpu.perProcess)} (the driver's not in the sum).`,
     ),
     'pipeline.capacity_auth_per_s': figure(capacity, 'auth/s', '>= 5000', capacity >= 5000, levels),
     'pipeline.capacity_vs_direct': figure(
