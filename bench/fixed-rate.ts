@@ -106,6 +106,15 @@ export async function measureFixedRate(opts: {
   return { rate, seconds, authorizations, answered, latency: histogram.summary(), cpuUsPerAuth: total - driverUsPerAuth, perProcess, driverUsPerAuth };
 }
 
+/**
+ * The run kept up: the issuer answered at least 99% of the authorizations its schedule held. A CPU figure from
+ * a run that did not (timeouts, aborted connections, reconnects) measures an overloaded pipeline's churn, not
+ * what an authorization costs: it is reported, and counts as missed.
+ */
+export function keptUp(r: Pick<FixedRateResult, 'answered' | 'rate' | 'seconds'>, authorizationShare = 1): boolean {
+  return r.answered >= 0.99 * r.rate * r.seconds * authorizationShare;
+}
+
 /** CPU µs per unit of work between two snapshots: all processes together (the driver too, when it is in them), and each. */
 export function cpuPer(before: Map<string, number>, after: Map<string, number>, units: number): { total: number; perProcess: Record<string, number> } {
   const perProcess: Record<string, number> = {};
