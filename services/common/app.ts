@@ -24,7 +24,7 @@ export interface AppOptions {
  * schemas are checked as JSON Schema where they are published (the OpenAPI contract tests).
  */
 function makeValidators(): { body: Ajv; other: Ajv } {
-  const common = { allErrors: false, removeAdditional: false, useDefaults: false, strict: false, validateSchema: false } as const;
+  const common = { allErrors: false, removeAdditional: false, useDefaults: false, strict: false, validateSchema: false, code: { optimize: false } } as const;
   return {
     body: new Ajv({ ...common, coerceTypes: false }),
     other: new Ajv({ ...common, coerceTypes: true }),
