@@ -2,15 +2,13 @@
 // (a replacement's `replicas` sets the topology's count; a URL is one replica), which fault windows
 // cannot act on a replacement (a process fault on a service faultline did not start), and how a
 // replacement is named in messages, the summary and the report.
+import { faultKind } from '../faults/registry.ts';
 import type { ReplacedService } from '../summary/types.ts';
 import { isReplaceable, isScaled, isService, REPLACEABLE_SERVICES, SCALED_SERVICES, scaledField, type ScaledService } from '../../services/catalogue.ts';
 import type { Replacement, Replacements, ReplaceableService, Scenario, TopologySpec } from './schema.ts';
 
 /** The services that scale (services/catalogue.ts), and the topology field holding their replica count (scaledField). */
 export { isReplaceable, isScaled, SCALED_SERVICES, scaledField, type ScaledService };
-
-/** Fault families that act on a replica's process, which a URL replacement does not give faultline. */
-const PROCESS_FAMILIES = new Set(['process']);
 
 /** The replacements present, in a stable order. */
 export function replacementEntries(replace: Replacements): Array<[ReplaceableService, Replacement]> {
@@ -53,7 +51,8 @@ export function replacementFaultProblem(window: { fault: string; target: string 
   const service = serviceOfTarget(window.target);
   const r = isReplaceable(service) ? replace[service] : undefined;
   if (!r || r.url === undefined) return null;
-  if (!PROCESS_FAMILIES.has(window.fault.split('.')[0] ?? '')) return null;
+  // Only a kind that acts on a replica's process (its declared needs) is refused: a URL gives faultline none.
+  if (!faultKind(window.fault)?.needs.processControl) return null;
   return (
     `${window.fault} on ${window.target} is refused: ${service} is replaced by ${describeReplacement(r)}, a service faultline did not start, ` +
     `so it has no process to signal or restart (replace it by a command to use process faults)`
