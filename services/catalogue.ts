@@ -5,8 +5,8 @@
 // the published contracts and the defect switches checker tests turn on.
 //
 // Adding a service: write its folder (services/<name>/, with a main.ts that reads FAULTLINE_CONFIG and calls
-// serve()), then add its entry here. A scaled service also gets its count field in the scenario's
-// `topology:` (scenario/schema.ts) and its `urls` getter follows from `scaled.field`.
+// serve()), then add its entry here. A scaled service's `scaled.field` becomes its replica count in the
+// scenario's `topology:` and the name of its URL list; a replaceable one gets its key in `replace:`.
 //
 // This file sits below the harness: it imports nothing from harness/, and the harness reads it.
 import { DEFAULT_NAMESPACE } from './discovery/contract.ts';
@@ -26,9 +26,6 @@ export interface ReplicaConfigContext {
 /** The neighbours' addresses a replacement started by command is told in its environment (topology/replacement-env.ts). */
 export type NeighbourVariable = 'FAULTLINE_DISCOVERY_URL' | 'FAULTLINE_LEDGER_STORE_URL';
 
-/** The topology fields that count a scaled service's replicas; each is also the name of its URL list (TopologyUrls). */
-export type ScaledField = 'processors' | 'ledgers' | 'feeds';
-
 export interface ServiceEntry {
   /** The mock's entry file, relative to the repository root (run as a process, bundled by topology/service-bundle.ts). */
   entry: string;
@@ -38,7 +35,7 @@ export interface ServiceEntry {
    * Scaled: its replicas are `<service>-1` … `<service>-N`, N the scenario's `topology.<field>` (at most `max`).
    * Null: one replica, named as the service.
    */
-  scaled: { field: ScaledField; max: number } | null;
+  scaled: { field: string; max: number } | null;
   /** Why an unscaled service runs one replica (the message for a `replicas` it cannot have). */
   oneReplica?: string;
   /** The name it is registered under in discovery (the processors resolve it there); null when it is not registered. */
@@ -71,6 +68,7 @@ export const SERVICES = {
   'card-processor': {
     entry: 'services/card-processor/main.ts',
     replicas: 2,
+    // topology.processors: the card-processor replicas.
     scaled: { field: 'processors', max: 8 },
     discoveryName: null,
     proxied: true,
@@ -93,6 +91,7 @@ export const SERVICES = {
   ledger: {
     entry: 'services/ledger/main.ts',
     replicas: 2,
+    // topology.ledgers: the ledger API replicas (stateless; the one ledger store holds the state).
     scaled: { field: 'ledgers', max: 8 },
     discoveryName: 'ledger',
     proxied: true,
@@ -123,6 +122,7 @@ export const SERVICES = {
   feed: {
     entry: 'services/feed/main.ts',
     replicas: 1,
+    // topology.feeds: the feed/balance API replicas.
     scaled: { field: 'feeds', max: 4 },
     discoveryName: 'feed',
     proxied: true,
@@ -168,8 +168,16 @@ export type ScaledService = { [S in ServiceName]: Catalogue[S]['scaled'] extends
 export type ContractService = { [S in ServiceName]: Catalogue[S]['contract'] extends string ? S : never }[ServiceName];
 /** The names services are registered under in discovery. */
 export type DiscoveryName = NonNullable<Catalogue[ServiceName]['discoveryName']>;
+/** The scenario's `topology:` fields counting a scaled service's replicas (`processors`, `ledgers`, `feeds`); each is also the name of its URL list (TopologyUrls). */
+export type ScaledField = Catalogue[ScaledService]['scaled']['field'];
 
-export function serviceEntry(service: ServiceName): ServiceEntry {
+/** A catalogue entry as the rest of the harness reads it: its scaled field and discovery name typed by the catalogue. */
+export type CatalogueEntry = Omit<ServiceEntry, 'scaled' | 'discoveryName'> & {
+  scaled: { field: ScaledField; max: number } | null;
+  discoveryName: DiscoveryName | null;
+};
+
+export function serviceEntry(service: ServiceName): CatalogueEntry {
   return SERVICES[service];
 }
 
@@ -210,7 +218,7 @@ export function catalogueReplicas(counts: Readonly<Record<ScaledField, number>>,
 
 /** The replica names of one service. */
 export function replicaNames(service: ServiceName, counts: Readonly<Record<ScaledField, number>>): string[] {
-  const scaled: ServiceEntry['scaled'] = SERVICES[service].scaled;
+  const { scaled } = serviceEntry(service);
   if (!scaled) return [service];
   return Array.from({ length: counts[scaled.field] }, (_, i) => `${service}-${i + 1}`);
 }
@@ -220,7 +228,7 @@ export type ServiceDefects = { [S in ServiceName]?: { -readonly [K in keyof Cata
 
 /** A replica's config: what the catalogue builds for its service, with its defects (ordinary values unless `defects` says otherwise). */
 export function replicaConfig(service: ServiceName, ctx: ReplicaConfigContext, defects: ServiceDefects = {}): Record<string, unknown> {
-  const entry: ServiceEntry = SERVICES[service];
+  const entry = serviceEntry(service);
   return { ...entry.config(ctx), ...entry.defects, ...defects[service] };
 }
 

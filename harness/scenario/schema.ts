@@ -7,7 +7,7 @@ import { loopbackUrlProblem } from './loopback-url.ts';
 import { MAX_SEED, SEED_RANGE } from './seed.ts';
 import { MAX_DESCRIPTION_CHARS } from '../summary/schema.ts';
 import { routerTuningSchema } from './router-tuning.ts';
-import { REPLACEABLE_SERVICES, SERVICES, type ReplaceableService, type ScaledService } from '../../services/catalogue.ts';
+import { REPLACEABLE_SERVICES, SCALED_SERVICES, SERVICES, scaledField, type ReplaceableService, type ScaledField, type ScaledService } from '../../services/catalogue.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -50,12 +50,11 @@ const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
 /** A scaled service's replica count: at most and by default what the catalogue (services/catalogue.ts) says. */
 const replicaCount = (service: ScaledService) => positiveInt.max(SERVICES[service].scaled.max).default(SERVICES[service].replicas);
 
+/** One replica count per scaled service of the catalogue, under its `scaled.field`: `processors`, `ledgers`, `feeds`. */
+const replicaCounts = Object.fromEntries(SCALED_SERVICES.map((s) => [scaledField(s), replicaCount(s)])) as Record<ScaledField, ReturnType<typeof replicaCount>>;
+
 export const topologySchema = z.strictObject({
-  /** Card-processor replicas. */
-  processors: replicaCount('card-processor'),
-  /** Ledger API replicas (stateless; one ledger store holds the state). */
-  ledgers: replicaCount('ledger'),
-  feeds: replicaCount('feed'),
+  ...replicaCounts,
   router: z.enum(ROUTER_POLICIES).default('hardened'),
   /**
    * The hardened router's tuning override: defences switched off (`ejection: off`) and knobs set

@@ -30,7 +30,7 @@ type Deps = Partial<Pick<ReplicaEnvContext, 'discoveryUrl' | 'storeUrl'>>;
 function planOf({ name, service }: CatalogueReplica, spec: TopologySpec, opts: StartTopologyOptions, deps: Deps): ReplicaPlan {
   const entry = serviceEntry(service);
   const config = replicaConfig(service, { replica: name, seed: opts.seed, topology: spec, ...deps }, opts.defects);
-  const base = { name, service, entry: entry.entry, config, discoveryService: entry.discoveryName as DiscoveryName | null, proxied: entry.proxied };
+  const base = { name, service, entry: entry.entry, config, discoveryService: entry.discoveryName, proxied: entry.proxied };
   return {
     ...base,
     replacement: isReplaceable(service) ? (opts.replace?.[service] ?? null) : null,

@@ -112,7 +112,7 @@ export function planStack(spec: TopologySpec, files: ComposeFilesSummary, proxyC
   const proxies = new Map(proxyConfig.map((p) => [p.name, p]));
   const replicas = catalogueReplicas(spec).map(({ name, service }): StackReplica => {
     const entry = serviceEntry(service);
-    const base = { name, service, discoveryService: entry.discoveryName as DiscoveryName | null };
+    const base = { name, service, discoveryService: entry.discoveryName };
     if (!entry.scaled) return { ...base, proxy: entry.proxied && spec.proxies ? (proxies.get(name) ?? null) : null, external: null };
     const field = entry.scaled.field;
     if (!files.services.has(name)) {
