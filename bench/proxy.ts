@@ -208,6 +208,24 @@ export async function benchProxy(opts: { quick: boolean }): Promise<Figures> {
   }
 }
 
+/**
+ * The plain HTTP server's rate alone (autocannon, 50 connections; the same yardstick as proxy.direct_rps):
+ * what this machine gives two busy processes right now. Another section divides by it, so figures of two
+ * days (or two loads) can be compared. One warm-up second, then `rounds` rounds of `seconds`; the mean.
+ */
+export async function measureDirectRps(seconds: number, rounds = 1): Promise<number> {
+  const upstream = await spawnRole('upstream');
+  try {
+    const url = `http://127.0.0.1:${upstream.port}/`;
+    await loadRound(url, 1);
+    const rates: number[] = [];
+    for (let i = 0; i < rounds; i++) rates.push((await loadRound(url, seconds)).rps);
+    return mean(rates);
+  } finally {
+    await stop(upstream.child);
+  }
+}
+
 /** The child processes: a tiny HTTP server (`/` answers "ok", `/bytes/N` sends N bytes) or the proxy server. */
 async function runRole(role: string): Promise<void> {
   const send = (port: number): void => {

@@ -41,16 +41,26 @@ function yamlLines(text: string): { data: unknown; lineOf: LineOf } {
 
 let tsxRegistered: Promise<void> | null = null;
 
+/** Set by the CLI's bundle (bin/cli-bundle.mjs): where it is, and the checkout it was built from. */
+const bundle = (globalThis as { __faultlineBundle?: { dir: string; root: string } }).__faultlineBundle;
+
 /**
- * Lets a TypeScript scenario be imported. Under tsx (tests, `FAULTLINE_NO_BUNDLE`) it already can; the CLI's
- * bundle (bin/cli-bundle.mjs) cannot, so it registers tsx once, the first time it loads one.
+ * The URL to import a TypeScript scenario from. Under tsx (tests, `FAULTLINE_NO_BUNDLE`) the file itself. From
+ * the CLI's bundle, a catalog scenario's own bundle; any other file through tsx, registered once, the first
+ * time one is loaded.
  */
-function typeScriptLoader(): Promise<void> {
-  if (!(globalThis as { __faultlineBundled?: boolean }).__faultlineBundled) return Promise.resolve();
+async function typeScriptModule(file: string): Promise<string> {
+  if (!bundle) return pathToFileURL(file).href;
+  const rel = path.relative(bundle.root, file);
+  if (path.dirname(rel) === 'scenarios') {
+    const bundled = path.join(bundle.dir, rel.replace(/\.ts$/, '.mjs'));
+    if (existsSync(bundled)) return pathToFileURL(bundled).href;
+  }
   tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
     register();
   });
-  return tsxRegistered;
+  await tsxRegistered;
+  return pathToFileURL(file).href;
 }
 
 export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scenario; file: string }> {
@@ -63,8 +73,7 @@ export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scen
   if (file.endsWith('.ts')) {
     let mod: { default?: unknown };
     try {
-      await typeScriptLoader();
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      mod = (await import(await typeScriptModule(file))) as { default?: unknown };
     } catch (err) {
       throw new ScenarioError(rel, '', `cannot load: ${(err as Error).message}`);
     }

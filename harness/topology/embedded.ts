@@ -39,6 +39,11 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
     super(new ReplicaTable({ error: (message) => new TopologyError(message) }), opts.log ?? (() => {}));
   }
 
+  /** The fault proxy's process id (0 before it started): it serves no replica, so replicas() does not list it. */
+  get faultProxyPid(): number {
+    return this.faultProxy?.info.pid ?? 0;
+  }
+
   static async start(spec: TopologySpec, opts: StartTopologyOptions): Promise<EmbeddedTopology> {
     const started = performance.now();
     const topology = new EmbeddedTopology(spec, opts);
@@ -61,13 +66,19 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
     return topology;
   }
 
-  /** The fault proxy's API, then discovery and the ledger store, then every service replica at once. */
+  /**
+   * The fault proxy, discovery and the ledger store at once (none needs another to start), then every
+   * service replica at once: two waves of process start-up, not three.
+   */
   private async boot(): Promise<void> {
-    this.faultProxy = await startFaultProxy(this.opts, this.booting.signal);
-    const toxiproxyUrl = loopbackUrl(this.faultProxy.info.port);
+    const proxyStart = startFaultProxy(this.opts, this.booting.signal).then((p) => (this.faultProxy = p));
+    const [proxy, infrastructure] = await Promise.allSettled([proxyStart, this.startAll(infrastructurePlan(this.spec, this.opts))]);
+    // Both settled (so stop() finds whatever did start); the first failure is the one reported.
+    if (proxy.status === 'rejected') throw proxy.reason;
+    if (infrastructure.status === 'rejected') throw infrastructure.reason;
+    const toxiproxyUrl = loopbackUrl(proxy.value.info.port);
     this.toxiproxy = new Toxiproxy(toxiproxyUrl);
-
-    const [discovery, store] = await this.startAll(infrastructurePlan(this.spec, this.opts));
+    const [discovery, store] = infrastructure.value;
     if (this.booting.signal.aborted) throw new StartInterrupted();
     if (!discovery || !store) throw new TopologyError('the infrastructure plan names no discovery or ledger store');
     await this.addProxy(discovery);

@@ -50,9 +50,18 @@ export function serviceProcessOf(replica: string, proc: DetachedProcess, info: S
   return { replica, child: proc.child, info, exited: proc.exited, alive: proc.alive, signal: proc.signal, stderrTail: () => proc.tail() };
 }
 
+/**
+ * Node flags for every service process (and the fault proxy) from FAULTLINE_NODE_OPTIONS, split on
+ * whitespace: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` profiles each of them (written when it exits).
+ * NODE_OPTIONS itself is not passed on: the parent's (tsx's loader, a test runner's flags) is not theirs.
+ */
+export function serviceNodeFlags(raw = process.env.FAULTLINE_NODE_OPTIONS): string[] {
+  return (raw ?? '').split(/\s+/).filter((flag) => flag.length > 0);
+}
+
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
   const bundle = (await serviceBundles())?.get(spec.entry);
-  const args = bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)];
+  const args = [...serviceNodeFlags(), ...(bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)])];
   const env = { FAULTLINE_CONFIG: JSON.stringify(spec.config), FAULTLINE_PORT: String(spec.port ?? 0), NODE_OPTIONS: '' };
   const proc = spawnDetached(process.execPath, args, { env, cwd: ROOT });
   return serviceProcessOf(spec.replica, proc, await waitForReadyLine(spec, proc));

@@ -24,15 +24,21 @@ import { holdAnswer, idempotencyRecordAnswer, postingAnswer, releaseAnswer, type
 import type { Cause, Hop, HopFailureBody } from '../common/failure.ts';
 import type { Router } from '../router/index.ts';
 import { RouteError } from '../router/index.ts';
+import { withoutStack } from '../common/stackless.ts';
 
 export class HopFailure extends Error {
-  constructor(
-    readonly hop: Hop,
-    override readonly cause: Cause,
-    readonly attempts: number,
-    message: string,
-  ) {
+  readonly hop: Hop;
+  override readonly cause: Cause;
+  readonly attempts: number;
+
+  constructor(hop: Hop, cause: Cause, attempts: number, message: string) {
+    // An expected outcome, answered as a 5xx body: no stack is captured (see common/stackless.ts).
+    const restore = withoutStack();
     super(message);
+    restore();
+    this.hop = hop;
+    this.cause = cause;
+    this.attempts = attempts;
   }
 
   get httpStatus(): number {

@@ -5,7 +5,9 @@
 // or a body that is not JSON is one thing everywhere: a bad answer (cause `bad_answer`), never a decline.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+// validateSchema: false: the answer schemas are ours (the services' own response schemas, published and checked
+// as OpenAPI); checking them against the meta-schema cost a compile of the meta-schema in every process at start-up.
+const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateSchema: false, code: { optimize: false } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorOf(schema: object): ValidateFunction {

@@ -1,5 +1,6 @@
 // The one error a route can fail with: where (the hop), why (the cause), after how many attempts.
 import { CAUSES, HOPS, type Cause, type Hop, type HopFailureBody } from '../common/failure.ts';
+import { withoutStack } from '../common/stackless.ts';
 
 export class RouteError extends Error {
   override readonly name = 'RouteError';
@@ -13,7 +14,11 @@ export class RouteError extends Error {
   readonly endpoint?: string;
 
   constructor(message: string, hop: Hop, cause: Cause, attempts: number, detail: { status?: number; body?: unknown; endpoint?: string } = {}) {
+    // An expected outcome (it becomes a 5xx body: hop, cause, attempts), frequent when the pipeline is short
+    // of CPU: no stack is captured (see stackless.ts).
+    const restore = withoutStack();
     super(message);
+    restore();
     this.hop = hop;
     this.cause = cause;
     this.attempts = attempts;

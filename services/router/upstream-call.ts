@@ -2,6 +2,7 @@
 // A timed-out attempt is aborted (its socket is dropped) and reported as an UpstreamTimeout.
 import type { Endpoint } from './endpoint-table.ts';
 import type { RouteRequest } from './types.ts';
+import { stackless } from '../common/stackless.ts';
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -19,8 +20,9 @@ export interface UpstreamAnswer {
   body: unknown;
 }
 
-function onTimeout(controller: AbortController): void {
-  controller.abort();
+/** The abort's reason is the timeout itself, stackless (a DOMException with a stack per timed-out attempt was a hot spot). */
+function onTimeout(controller: AbortController, ms: number): void {
+  controller.abort(stackless(() => new UpstreamTimeout(ms)));
 }
 
 async function read(ep: Endpoint, req: RouteRequest, signal: AbortSignal | undefined, undiciTimeoutMs: number): Promise<UpstreamAnswer> {
@@ -53,11 +55,11 @@ async function read(ep: Endpoint, req: RouteRequest, signal: AbortSignal | undef
 /** An attempt bounded by timeoutMs from now, the time waiting for a connection included. */
 export async function callWithDeadline(ep: Endpoint, req: RouteRequest, timeoutMs: number): Promise<UpstreamAnswer> {
   const controller = new AbortController();
-  const timer = setTimeout(onTimeout, timeoutMs, controller);
+  const timer = setTimeout(onTimeout, timeoutMs, controller, timeoutMs);
   try {
     return await read(ep, req, controller.signal, 0);
   } catch (err) {
-    if (controller.signal.aborted) throw new UpstreamTimeout(timeoutMs);
+    if (controller.signal.aborted) throw controller.signal.reason instanceof UpstreamTimeout ? controller.signal.reason : stackless(() => new UpstreamTimeout(timeoutMs));
     throw err;
   } finally {
     clearTimeout(timer);

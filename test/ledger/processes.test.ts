@@ -68,7 +68,10 @@ test('thousands of mixed operations: journal sums to zero and balances recompute
   const failures: string[] = [];
   await inParallel(ops, 32, async (op, i) => {
     const res = await call<HoldResponse | PostingResponse | ReleaseResponse>('POST', `${replicaUrl(i)}${op.path}`, op.body);
-    if (res.status !== 200) failures.push(`${op.path} ${JSON.stringify(op.body)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    // Ops run 32 at a time in any order: a first hold that lands after its authorization was posted (an advice)
+    // and refunded in full is refused whole by the one-hold rule, a business refusal that writes nothing.
+    const oneHoldRule = res.status === 409 && (res.body as { code?: string }).code === 'one_hold_per_authorization';
+    if (res.status !== 200 && !oneHoldRule) failures.push(`${op.path} ${JSON.stringify(op.body)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   });
   assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${ops.length} operations were not answered 200`);
 

@@ -7,6 +7,7 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { causeOfError, type Cause } from '../../../services/common/failure.ts';
+import { stackless } from '../../../services/common/stackless.ts';
 
 export interface HttpClientOptions {
   /**
@@ -76,12 +77,12 @@ class JsonExchange implements Dispatcher.DispatchHandler {
 
   abort(): void {
     this.#aborted = true;
-    this.#abort?.(new AbortedByClient('aborted by the client'));
+    this.#abort?.(stackless(() => new AbortedByClient('aborted by the client')));
   }
 
   onConnect(abort: (err?: Error) => void): void {
     this.#abort = abort;
-    if (this.#aborted) abort(new AbortedByClient('aborted by the client'));
+    if (this.#aborted) abort(stackless(() => new AbortedByClient('aborted by the client')));
   }
 
   onRequestSent(): void {
