@@ -4,10 +4,8 @@
 // command replacement is started that many times). Each is repeatable, one service per use.
 import { REPLACEABLE_SERVICES, replacementSchema, type Replacement, type Replacements } from '../scenario/schema.ts';
 import { isReplaceable, isScaled, SCALED_SERVICES, type ScaledService } from '../scenario/replacements.ts';
+import { SERVICES } from '../../services/catalogue.ts';
 import { UsageError } from './exit-codes.ts';
-
-/** The most replicas per service (topologySchema's limits). */
-const MAX_REPLICAS: Record<ScaledService, number> = { 'card-processor': 8, ledger: 8, feed: 4 };
 
 export interface ReplaceFlagValues {
   replace?: unknown;
@@ -71,10 +69,10 @@ function replicaCounts(raws: string[], replace: Replacements): Partial<Record<Sc
   for (const raw of raws) {
     const [service, value] = pair('--replicas', '<service>=<n>, e.g. ledger=3', raw);
     if (!isScaled(service)) {
-      throw new UsageError(`--replicas: "${service}" does not scale; one of ${Object.keys(SCALED_SERVICES).join(', ')} (the ledger store is the one state owner)`);
+      throw new UsageError(`--replicas: "${service}" does not scale; one of ${SCALED_SERVICES.join(', ')} (the ledger store is the one state owner)`);
     }
     const n = Number(value);
-    const max = MAX_REPLICAS[service];
+    const max = SERVICES[service].scaled.max;
     if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--replicas ${service} must be an integer from 1 to ${max}, got "${value}"`);
     if (replace[service]?.url !== undefined && n !== 1) throw new UsageError(`--replicas ${service}=${n}: ${service} is replaced by a URL, which is one replica`);
     counts[service] = n;

@@ -1,6 +1,7 @@
 // The shapes of the published contracts: the subset of OpenAPI 3.1 faultline generates (openapi.ts), and the
 // flat route list a contract checker reads (routes.ts). Every schema is plain JSON: JSON Schema as Fastify's
 // Ajv reads it (OpenAPI 3.1 Schema Objects are JSON Schema), with no functions, classes or undefined values.
+import { CONTRACT_SERVICES, type ContractService } from '../../services/catalogue.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 
@@ -11,9 +12,8 @@ export interface JsonObject {
 /** A JSON Schema object. In a document it may hold `$ref`s to `#/components/schemas/...`; in a ContractRoute it never does. */
 export type JsonSchema = JsonObject;
 
-/** The services whose contracts faultline publishes, in the order they are listed. */
-export const CONTRACT_SERVICES = ['card-processor', 'ledger', 'ledger-store', 'feed', 'discovery'] as const;
-export type ContractService = (typeof CONTRACT_SERVICES)[number];
+/** The services whose contracts faultline publishes, in the order they are listed: those with a `contract` in services/catalogue.ts. */
+export { CONTRACT_SERVICES, type ContractService };
 
 export function isContractService(name: string): name is ContractService {
   return (CONTRACT_SERVICES as readonly string[]).includes(name);

@@ -68,6 +68,7 @@ function discoveryFault(definition: DiscoveryFaultDefinition): FaultKind {
     description: definition.description,
     params,
     target: 'discovery-service',
+    needs: { discoveryAdmin: true },
     apply: (window, values, ctx) => (service ? applyToService : applyToApi)(definition.kind, window, values, ctx),
   };
   return fault;

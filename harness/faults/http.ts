@@ -76,6 +76,7 @@ function httpFault(name: HttpFaultName): FaultKind {
     description,
     params,
     target: 'replica',
+    needs: { adminRoute: HTTP_FAULTS_PATH },
     apply: (window, { routes, ...values }, ctx) => applyRule(window, { [name]: values, routes, seed: seedFor(window, ctx) }, ctx),
   };
   return fault;

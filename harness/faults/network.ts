@@ -74,6 +74,7 @@ function toxicFault(toxic: ToxicDefinition): FaultKind {
     description: `${toxic.description}, on the proxies in front of the target`,
     params,
     target: 'replica',
+    needs: { proxy: true },
     async apply(window, values, ctx) {
       const { stream, toxicity, ...attributes } = values;
       return addToxics(window, ctx, { type: toxic.type as ToxicType, stream, toxicity, attributes });
@@ -89,6 +90,7 @@ export const networkDown: FaultKind<typeof downParams> = {
   description: 'disables the target proxies: connections are closed and new ones refused until the window ends',
   params: downParams,
   target: 'replica',
+  needs: { proxy: true },
   async apply(window, _params, ctx): Promise<ActiveFault> {
     const disabled: string[] = [];
     const enable = (): Promise<void> =>

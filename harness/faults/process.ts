@@ -39,6 +39,7 @@ export const processKill: FaultKind<typeof killParams> = {
   description: 'SIGKILL the target replicas; restart them when the window ends',
   params: killParams,
   target: 'replica',
+  needs: { processControl: true },
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     for (const name of names) ctx.topology.signal(name, 'SIGKILL');
@@ -62,6 +63,7 @@ export const processTerm: FaultKind<typeof termParams> = {
   description: 'rolling deploy: SIGTERM each target replica (optionally deregistering first) and replace it on a new port',
   params: termParams,
   target: 'replica',
+  needs: { processControl: true },
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     let cancelled = false;
@@ -93,6 +95,7 @@ export const processPause: FaultKind<typeof pauseParams> = {
   description: 'SIGSTOP the target replicas for the window (a frozen process), SIGCONT at the end',
   params: pauseParams,
   target: 'replica',
+  needs: { processControl: true },
   async apply(window, _params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     for (const name of names) ctx.topology.signal(name, 'SIGSTOP');
@@ -110,6 +113,7 @@ export const processStarve: FaultKind<typeof starveParams> = {
   description: 'CPU starvation of co-located replicas together: a SIGSTOP/SIGCONT duty cycle',
   params: starveParams,
   target: 'replica',
+  needs: { processControl: true },
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     let running = true;
@@ -142,6 +146,7 @@ export const processRestartNewPort: FaultKind<typeof moveParams> = {
   description: 'restart the target replicas on new ports (the pods moved): stale discovery now points at dead ports',
   params: moveParams,
   target: 'replica',
+  needs: { processControl: true },
   async apply(window, params, ctx): Promise<ActiveFault> {
     const names = targets(window, ctx);
     const [first, ...rest] = names;

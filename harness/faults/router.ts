@@ -5,18 +5,21 @@ import { boundedText } from '../http/bounded-body.ts';
 import type { ActiveFault, FaultKind } from './types.ts';
 
 const restartParams = z.strictObject({});
+/** The processor's router admin routes (GET: its state); a restart is POST <route>/restart. */
+const ROUTER_ADMIN = '/__admin/router';
 
 export const routerRestart: FaultKind<typeof restartParams> = {
   kind: 'router.restart',
   description: 'restart the mesh client inside the target processors: they re-list every service from discovery',
   params: restartParams,
   target: 'processor',
+  needs: { adminRoute: ROUTER_ADMIN },
   async apply(window, _params, ctx): Promise<ActiveFault> {
     const processors = ctx.topology.resolveTarget(window.target).filter((r) => r.service === 'card-processor');
     if (processors.length === 0) throw new Error(`router.restart needs card-processor replicas, "${window.target}" has none`);
     await Promise.all(
       processors.map(async (p) => {
-        const res = await fetch(`${p.directUrl}/__admin/router/restart`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+        const res = await fetch(`${p.directUrl}${ROUTER_ADMIN}/restart`, { method: 'POST', signal: AbortSignal.timeout(5000) });
         await boundedText(res).catch(() => ''); // read (within its bound) and let go of the connection
         if (!res.ok) throw new Error(`${p.name}: router restart answered ${res.status}`);
       }),

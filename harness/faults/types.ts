@@ -61,6 +61,31 @@ export interface ActiveFault {
  */
 export type FaultTargetClass = 'replica' | 'discovery-service' | 'processor';
 
+/**
+ * What a kind needs to act, declared with it and asked before anything starts (as k6 asks an executor's
+ * config IsDistributable()): whether it runs against a Toxiproxy faultline did not start (topology/remote.ts,
+ * `faultline faults`), and whether it can act on a service replaced by a URL (scenario/replacements.ts).
+ * A need left out is not needed.
+ */
+export interface FaultNeeds {
+  /** It acts on the Toxiproxy proxy in front of each target: any Toxiproxy API, faultline's or not, gives it. */
+  proxy?: boolean;
+  /** It acts through the discovery stub's admin API (`--discovery <url>` for a remote run). */
+  discoveryAdmin?: boolean;
+  /** It signals or restarts each target's process: only a replica faultline started itself has one. */
+  processControl?: boolean;
+  /**
+   * The admin route it calls on each target replica's own address, which answers GET when the replica serves
+   * it (a Toxiproxy API gives no replica's own address; a replacement must implement the route).
+   */
+  adminRoute?: string;
+}
+
+/** A kind runs against a remote Toxiproxy (with the discovery stub's admin API when `discovery`) when it needs nothing else. */
+export function runsRemotely(needs: FaultNeeds, options: { discovery: boolean }): boolean {
+  return !needs.processControl && needs.adminRoute === undefined && (options.discovery || !needs.discoveryAdmin);
+}
+
 export interface FaultKind<P extends z.ZodType = z.ZodType> {
   /** API name: `network.latency`, `discovery.null_subsets`, `process.kill`, `http.abort`, `router.restart`. */
   kind: string;
@@ -68,5 +93,7 @@ export interface FaultKind<P extends z.ZodType = z.ZodType> {
   /** Validates `params`; unknown params are errors. */
   params: P;
   target: FaultTargetClass;
+  /** What it needs to act: where it can run follows from it. */
+  needs: FaultNeeds;
   apply(window: FaultWindowRef, params: z.output<P>, ctx: FaultContext): Promise<ActiveFault>;
 }

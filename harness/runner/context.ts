@@ -1,5 +1,6 @@
 // What one run carries from start to finish: the scenario, the user's options, where it writes, the
 // running topology, the baseline to compare with, and the request plan when it replays a file.
+import type { ServiceDefects } from '../../services/catalogue.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Summary } from '../summary/types.ts';
@@ -21,14 +22,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   log?: (line: string) => void;
   progress?: boolean;
-  /** Defects for checker tests: a ledger without idempotency, a feed that misses events. */
-  ledgerIdempotency?: boolean;
-  /** Ledger replica defect for checker tests: decline this share of holds (0..100) with insufficient_funds, for no reason. */
-  ledgerDeclineHoldsPercent?: number;
-  feedMissEventsPercent?: number;
-  processorDropAdvicesPercent?: number;
-  /** Processor defect for checker tests: answer a reused key from the first answer, whatever its content. */
-  processorIdempotencyByIdOnly?: boolean;
+  /**
+   * Deliberate defects for checker tests, per service (services/catalogue.ts lists them and their ordinary
+   * values): e.g. `{ 'ledger-store': { idempotency: false }, feed: { miss_events_percent: 30 } }`. Handed to
+   * the topology untouched.
+   */
+  defects?: ServiceDefects;
   /**
    * Test hook: block the driver's event loop for `ms` at `at_s` seconds into the measured part (a deliberate
    * driver stall, so the validity check can be tested without hoping the machine produces one).

@@ -70,11 +70,7 @@ async function loadBaseline(scenario: Scenario, options: RunOptions): Promise<Ba
 async function startTopology(scenario: Scenario, options: RunOptions, log: (line: string) => void): Promise<RunningTopology> {
   const opts = {
     seed: scenario.seed,
-    ledgerIdempotency: options.ledgerIdempotency,
-    ledgerDeclineHoldsPercent: options.ledgerDeclineHoldsPercent,
-    feedMissEventsPercent: options.feedMissEventsPercent,
-    processorDropAdvicesPercent: options.processorDropAdvicesPercent,
-    processorIdempotencyByIdOnly: options.processorIdempotencyByIdOnly,
+    defects: options.defects,
     replace: scenario.replace,
     log: process.env.FAULTLINE_DEBUG ? log : undefined,
     signal: options.signal,

@@ -2,24 +2,13 @@
 // (a replacement's `replicas` sets the topology's count; a URL is one replica), which fault windows
 // cannot act on a replacement (a process fault on a service faultline did not start), and how a
 // replacement is named in messages, the summary and the report.
+import { faultKind } from '../faults/registry.ts';
 import type { ReplacedService } from '../summary/types.ts';
+import { isReplaceable, isScaled, isService, REPLACEABLE_SERVICES, SCALED_SERVICES, scaledField, type ScaledService } from '../../services/catalogue.ts';
 import type { Replacement, Replacements, ReplaceableService, Scenario, TopologySpec } from './schema.ts';
-import { REPLACEABLE_SERVICES } from './schema.ts';
 
-/** The services that scale, and the topology field holding their replica count. */
-export const SCALED_SERVICES = { 'card-processor': 'processors', ledger: 'ledgers', feed: 'feeds' } as const;
-export type ScaledService = keyof typeof SCALED_SERVICES;
-
-/** Fault families that act on a replica's process, which a URL replacement does not give faultline. */
-const PROCESS_FAMILIES = new Set(['process']);
-
-export function isReplaceable(name: string): name is ReplaceableService {
-  return (REPLACEABLE_SERVICES as readonly string[]).includes(name);
-}
-
-export function isScaled(name: string): name is ScaledService {
-  return name in SCALED_SERVICES;
-}
+/** The services that scale (services/catalogue.ts), and the topology field holding their replica count (scaledField). */
+export { isReplaceable, isScaled, SCALED_SERVICES, scaledField, type ScaledService };
 
 /** The replacements present, in a stable order. */
 export function replacementEntries(replace: Replacements): Array<[ReplaceableService, Replacement]> {
@@ -34,15 +23,15 @@ export function replacementEntries(replace: Replacements): Array<[ReplaceableSer
  * a URL replacement is one replica, and a command replacement records the count it will be started with.
  */
 export function settleReplicaCounts(topology: TopologySpec, replace: Replacements, counts: Partial<Record<ScaledService, number>> = {}): void {
-  for (const service of Object.keys(SCALED_SERVICES) as ScaledService[]) {
-    const field = SCALED_SERVICES[service];
+  for (const service of SCALED_SERVICES) {
+    const field = scaledField(service);
     const r = replace[service];
     const wanted = counts[service] ?? r?.replicas;
     if (wanted !== undefined) topology[field] = wanted;
     if (r?.url !== undefined) topology[field] = 1;
     if (r) r.replicas = topology[field];
   }
-  if (replace['ledger-store']) replace['ledger-store'].replicas = 1;
+  for (const [service, r] of replacementEntries(replace)) if (!isScaled(service)) r.replicas = 1;
 }
 
 /** `command "node my-ledger.js"` or `the URL http://127.0.0.1:9000`. */
@@ -52,7 +41,7 @@ export function describeReplacement(r: Replacement): string {
 
 /** The service a fault target belongs to: `ledger-2` -> `ledger`, `ledger-store` -> `ledger-store`. */
 export function serviceOfTarget(target: string): string {
-  if (isReplaceable(target)) return target;
+  if (isService(target)) return target;
   const m = /^(.*)-\d+$/.exec(target);
   return m ? (m[1] as string) : target;
 }
@@ -62,7 +51,8 @@ export function replacementFaultProblem(window: { fault: string; target: string 
   const service = serviceOfTarget(window.target);
   const r = isReplaceable(service) ? replace[service] : undefined;
   if (!r || r.url === undefined) return null;
-  if (!PROCESS_FAMILIES.has(window.fault.split('.')[0] ?? '')) return null;
+  // Only a kind that acts on a replica's process (its declared needs) is refused: a URL gives faultline none.
+  if (!faultKind(window.fault)?.needs.processControl) return null;
   return (
     `${window.fault} on ${window.target} is refused: ${service} is replaced by ${describeReplacement(r)}, a service faultline did not start, ` +
     `so it has no process to signal or restart (replace it by a command to use process faults)`
@@ -75,6 +65,6 @@ export function replacedServices(scenario: Pick<Scenario, 'replace' | 'topology'
     service,
     by: r.url !== undefined ? 'url' : 'command',
     what: r.url ?? r.command ?? '',
-    replicas: isScaled(service) ? scenario.topology[SCALED_SERVICES[service]] : 1,
+    replicas: isScaled(service) ? scenario.topology[scaledField(service)] : 1,
   }));
 }

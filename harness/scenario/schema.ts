@@ -7,6 +7,7 @@ import { loopbackUrlProblem } from './loopback-url.ts';
 import { MAX_SEED, SEED_RANGE } from './seed.ts';
 import { MAX_DESCRIPTION_CHARS } from '../summary/schema.ts';
 import { routerTuningSchema } from './router-tuning.ts';
+import { REPLACEABLE_SERVICES, SCALED_SERVICES, SERVICES, scaledField, type ReplaceableService, type ScaledField, type ScaledService } from '../../services/catalogue.ts';
 
 export const ROUTER_POLICIES = ['naive', 'hardened'] as const;
 export type RouterPolicy = (typeof ROUTER_POLICIES)[number];
@@ -46,12 +47,14 @@ const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
 });
 
+/** A scaled service's replica count: at most and by default what the catalogue (services/catalogue.ts) says. */
+const replicaCount = (service: ScaledService) => positiveInt.max(SERVICES[service].scaled.max).default(SERVICES[service].replicas);
+
+/** One replica count per scaled service of the catalogue, under its `scaled.field`: `processors`, `ledgers`, `feeds`. */
+const replicaCounts = Object.fromEntries(SCALED_SERVICES.map((s) => [scaledField(s), replicaCount(s)])) as Record<ScaledField, ReturnType<typeof replicaCount>>;
+
 export const topologySchema = z.strictObject({
-  /** Card-processor replicas. */
-  processors: positiveInt.max(8).default(2),
-  /** Ledger API replicas (stateless; one ledger store holds the state). */
-  ledgers: positiveInt.max(8).default(2),
-  feeds: positiveInt.max(4).default(1),
+  ...replicaCounts,
   router: z.enum(ROUTER_POLICIES).default('hardened'),
   /**
    * The hardened router's tuning override: defences switched off (`ejection: off`) and knobs set
@@ -154,9 +157,8 @@ export const validityLimitsSchema = z.strictObject({
   pre_fault_latency_p50_ms: removedPreFaultLimit.optional(),
 });
 
-/** The mocks a user's own service can take the place of (discovery stays faultline's: it is the fault plane's). */
-export const REPLACEABLE_SERVICES = ['card-processor', 'ledger', 'ledger-store', 'feed'] as const;
-export type ReplaceableService = (typeof REPLACEABLE_SERVICES)[number];
+/** The mocks a user's own service can take the place of (services/catalogue.ts: discovery stays faultline's, it is the fault plane's). */
+export { REPLACEABLE_SERVICES, type ReplaceableService };
 
 /**
  * One mock replaced by the user's own service: a `command` faultline starts (N replicas, each in its own
@@ -194,14 +196,18 @@ export const replacementSchema = z
     if (Object.keys(r.env).length > 0) issue('env', '`env` applies to a command, not a URL');
   });
 
-export const replaceSchema = z.strictObject({
-  'card-processor': replacementSchema.optional(),
-  ledger: replacementSchema.optional(),
-  'ledger-store': replacementSchema
-    .refine((r) => r.replicas === undefined || r.replicas === 1, { path: ['replicas'], message: 'the ledger store is the one state owner: replicas must be 1' })
-    .optional(),
-  feed: replacementSchema.optional(),
-});
+/** A replacement of a service that runs one replica (the catalogue says why): `replicas` may only be 1. */
+function replacementOf(service: ReplaceableService) {
+  const entry: { scaled: unknown; oneReplica?: string } = SERVICES[service];
+  if (entry.scaled) return replacementSchema.optional();
+  const why = entry.oneReplica ?? `${service} runs one replica`;
+  return replacementSchema.refine((r) => r.replicas === undefined || r.replicas === 1, { path: ['replicas'], message: `${why}: replicas must be 1` }).optional();
+}
+
+/** One optional replacement per replaceable service of the catalogue. */
+export const replaceSchema = z.strictObject(
+  Object.fromEntries(REPLACEABLE_SERVICES.map((s) => [s, replacementOf(s)])) as Record<ReplaceableService, ReturnType<typeof replacementOf>>,
+);
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),

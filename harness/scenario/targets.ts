@@ -2,15 +2,13 @@
 // takes (faults/types.ts's FaultTargetClass); here the class becomes the names in a scenario's topology.
 // The fault plane sits below scenarios (it imports nothing from scenario/ or topology/), so this import
 // runs down the layers.
+import { DISCOVERY_NAMES, replicaNames, SERVICE_NAMES } from '../../services/catalogue.ts';
 import type { TopologySpec } from './schema.ts';
 import type { FaultTargetClass } from '../faults/types.ts';
 
+/** Every service of the catalogue (services/catalogue.ts), then every replica the topology runs. */
 export function replicaTargets(topology: TopologySpec): string[] {
-  const names = ['card-processor', 'ledger', 'feed', 'discovery', 'ledger-store'];
-  for (let i = 1; i <= topology.processors; i++) names.push(`card-processor-${i}`);
-  for (let i = 1; i <= topology.ledgers; i++) names.push(`ledger-${i}`);
-  for (let i = 1; i <= topology.feeds; i++) names.push(`feed-${i}`);
-  return names;
+  return [...new Set([...SERVICE_NAMES, ...SERVICE_NAMES.flatMap((s) => replicaNames(s, topology))])];
 }
 
 export function allowedTargets(kind: { target: FaultTargetClass }, topology: TopologySpec): string[] {
@@ -18,7 +16,7 @@ export function allowedTargets(kind: { target: FaultTargetClass }, topology: Top
     case 'replica':
       return replicaTargets(topology);
     case 'discovery-service':
-      return ['discovery', 'ledger', 'feed', ...topology.scaled_to_zero];
+      return ['discovery', ...DISCOVERY_NAMES, ...topology.scaled_to_zero];
     case 'processor':
       return replicaTargets(topology).filter((n) => n.startsWith('card-processor'));
   }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { REPLACEABLE_SERVICES, scenarioSchema, type Scenario } from './schema.ts';
 import { ScenarioError } from './errors.ts';
 import { allowedTargets } from './targets.ts';
-import { isScaled, replacementEntries, replacementFaultProblem, SCALED_SERVICES, settleReplicaCounts } from './replacements.ts';
+import { isScaled, replacementEntries, replacementFaultProblem, scaledField, settleReplicaCounts } from './replacements.ts';
 import { faultKind, FAULT_KINDS } from '../faults/registry.ts'; // down a layer: faults/ imports nothing from scenario/
 import { validateThresholds } from '../gate/thresholds.ts';
 import { routerTuningProblem } from './router-tuning.ts';
@@ -105,7 +105,7 @@ export function checkReplacements(scenario: Scenario, mode: 'embedded' | 'compos
     throw new ScenarioError(file, 'replace', `replacing ${replaced.map(([s]) => s).join(', ')} works in embedded mode; in compose mode replace a service in compose/docker-compose.override.yml`);
   }
   for (const [service, r] of replaced) {
-    const count = isScaled(service) ? scenario.topology[SCALED_SERVICES[service]] : 1;
+    const count = isScaled(service) ? scenario.topology[scaledField(service)] : 1;
     if (r.url !== undefined && count !== 1) throw new ScenarioError(file, `replace.${service}`, `a URL is one replica, but the topology has ${count} ${service} replicas`);
   }
   scenario.faults.forEach((f, i) => {

@@ -3,6 +3,7 @@
 // controller would). A mock the user replaced runs their command instead, or is only their URL
 // (replacement-runtime.ts). Stopping it leaves no process and no bound port behind.
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { FAULT_PROXY_ENTRY, STOP_ROUNDS } from '../../services/catalogue.ts';
 import type { TopologySpec } from '../scenario/schema.ts';
 import { createEmptyService, waitForRouters } from './discovery-admin.ts';
 import { infrastructurePlan, servicePlan, type ReplicaPlan } from './embedded-plan.ts';
@@ -13,12 +14,9 @@ import { ReplicaTable } from './replica-table.ts';
 import { ReplicaTopology } from './replica-topology.ts';
 import { replacementRuntime } from './replacement-runtime.ts';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process.ts';
-import type { RunningTopology, ServiceName, StartTopologyOptions } from './types.ts';
+import type { RunningTopology, StartTopologyOptions } from './types.ts';
 
 export { TopologyError };
-
-/** Stopped front to back: nothing calls a replica that is already gone. */
-const STOP_ORDER: ServiceName[][] = [['card-processor'], ['ledger', 'feed'], ['ledger-store', 'discovery']];
 
 export async function startEmbeddedTopology(spec: TopologySpec, opts: StartTopologyOptions): Promise<RunningTopology> {
   return EmbeddedTopology.start(spec, opts);
@@ -147,7 +145,8 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const group of STOP_ORDER) {
+    // Front to back (the catalogue's stop rounds): nothing calls a replica that is already gone.
+    for (const group of STOP_ROUNDS) {
       await Promise.all(
         this.table
           .all()
@@ -163,7 +162,7 @@ export class EmbeddedTopology extends ReplicaTopology implements RunningTopology
 /** The Toxiproxy-compatible fault proxy runs in its own process, beside the services (never in the driver's event loop). */
 async function startFaultProxy(opts: StartTopologyOptions, signal: AbortSignal): Promise<ServiceProcess> {
   try {
-    return await startServiceProcess({ replica: 'toxiproxy', entry: 'harness/proxy/main.ts', config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0, signal });
+    return await startServiceProcess({ replica: 'toxiproxy', entry: FAULT_PROXY_ENTRY, config: { seed: opts.seed }, port: opts.toxiproxyPort ?? 0, signal });
   } catch (err) {
     if (/already in use/.test((err as Error).message)) {
       throw new TopologyError(`the Toxiproxy API port ${opts.toxiproxyPort} is already in use: stop what holds it or pass --toxiproxy-port`);

@@ -5,6 +5,8 @@
 // replica that is only an address (its upstream), so process faults are refused by its runtime, and
 // discovery registration throws.
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { faultKind } from '../faults/registry.ts';
+import { runsRemotely } from '../faults/types.ts';
 import type { FaultWindow } from '../scenario/schema.ts';
 import { AddressRuntime } from './address-runtime.ts';
 import { TopologyError } from './errors.ts';
@@ -18,25 +20,19 @@ export class RemoteTopologyError extends TopologyError {}
 const API_TIMEOUT_MS = 5000;
 
 /**
- * Why a fault window cannot run against a remote Toxiproxy (null when it can). Network faults only need
- * the Toxiproxy API; discovery faults need the discovery stub's admin API too.
+ * Why a fault window cannot run against a remote Toxiproxy (null when it can), from what its kind declares
+ * it needs (faults/types.ts's FaultNeeds): a proxy is all a Toxiproxy API gives; the discovery stub's admin
+ * API comes with --discovery; a process or a replica's own admin route it never gives.
  */
 export function remoteRefusal(window: Pick<FaultWindow, 'fault'>, options: { discovery: boolean }): string | null {
-  const family = window.fault.split('.')[0];
-  switch (family) {
-    case 'network':
-      return null;
-    case 'discovery':
-      return options.discovery ? null : "needs the discovery stub's admin API: pass --discovery <url>";
-    case 'process':
-      return 'needs control of the service processes (signals, restarts), which faultline has only for a pipeline it started (faultline run)';
-    case 'http':
-      return "is set through each service replica's own admin URL (/__faults), which a Toxiproxy API does not give";
-    case 'router':
-      return "needs each card processor's admin URL (/__admin/router/restart), which a Toxiproxy API does not give";
-    default:
-      return 'only network.* and discovery.* faults can run against a remote Toxiproxy';
-  }
+  const kind = faultKind(window.fault);
+  if (!kind) return `is not a fault kind faultline knows`;
+  if (runsRemotely(kind.needs, options)) return null;
+  const { processControl, adminRoute, discoveryAdmin } = kind.needs;
+  if (processControl) return 'needs control of the service processes (signals, restarts), which faultline has only for a pipeline it started (faultline run)';
+  if (adminRoute !== undefined) return `is set through each target replica's own admin URL (${adminRoute}), which a Toxiproxy API does not give`;
+  if (discoveryAdmin) return "needs the discovery stub's admin API: pass --discovery <url>";
+  return 'cannot run against a remote Toxiproxy';
 }
 
 export interface RemoteProxy {

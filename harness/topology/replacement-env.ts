@@ -19,6 +19,7 @@
 //
 // The scenario's `env:` adds variables and may override these, except the port; the rest of faultline's
 // own environment is inherited.
+import { serviceEntry, type NeighbourVariable } from '../../services/catalogue.ts';
 import { DEFAULT_NAMESPACE } from '../../services/discovery/contract.ts';
 import type { ServiceName } from './types.ts';
 
@@ -45,8 +46,11 @@ export function replicaEnvironment(
     FAULTLINE_ACCOUNTS: String(ctx.accounts),
     FAULTLINE_CONFIG: JSON.stringify(replica.config),
   };
-  if (ctx.discoveryUrl) env.FAULTLINE_DISCOVERY_URL = ctx.discoveryUrl;
-  if (replica.service === 'ledger' && ctx.storeUrl) env.FAULTLINE_LEDGER_STORE_URL = ctx.storeUrl;
+  const neighbours: Record<NeighbourVariable, string | undefined> = { FAULTLINE_DISCOVERY_URL: ctx.discoveryUrl, FAULTLINE_LEDGER_STORE_URL: ctx.storeUrl };
+  for (const variable of serviceEntry(replica.service).env) {
+    const value = neighbours[variable];
+    if (value) env[variable] = value;
+  }
   return env;
 }
 

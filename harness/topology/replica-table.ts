@@ -1,6 +1,7 @@
 // The replicas of one topology, by name, in the order they were added. It answers what the rest of the
 // harness asks of any topology (replicas, resolveTarget, targetNames, urls) the same way whether the
 // replicas are local processes, containers or addresses.
+import { SCALED_SERVICES, scaledField } from '../../services/catalogue.ts';
 import type { Replica, ReplicaSpec } from './replica.ts';
 import type { ReplicaInfo, TopologyUrls } from './types.ts';
 
@@ -87,18 +88,11 @@ export class ReplicaTable {
    * named `ledger` in front of `ledger-1`, `ledger-2`) is not one of its replicas here.
    */
   urls(fixed: FixedUrls): TopologyUrls {
-    const of = (service: string): string[] => this.all(service).filter((r) => r.name !== service).map((r) => this.info(r).url);
-    return {
-      ...fixed,
-      get processors() {
-        return of('card-processor');
-      },
-      get feeds() {
-        return of('feed');
-      },
-      get ledgers() {
-        return of('ledger');
-      },
-    };
+    const urls = { ...fixed } as TopologyUrls;
+    for (const service of SCALED_SERVICES) {
+      const get = (): string[] => this.all(service).filter((r) => r.name !== service).map((r) => this.info(r).url);
+      Object.defineProperty(urls, scaledField(service), { get, enumerable: true });
+    }
+    return urls;
   }
 }

@@ -6,17 +6,12 @@
 // sources with tsx.
 import { fileURLToPath } from 'node:url';
 import { bundlePath, cachedBundle } from '../build/cached-bundle.mjs';
+import { FAULT_PROXY_ENTRY, SERVICE_NAMES, SERVICES } from '../../services/catalogue.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export const SERVICE_ENTRIES = [
-  'services/card-processor/main.ts',
-  'services/ledger/main.ts',
-  'services/ledger/main-store.ts',
-  'services/feed/main.ts',
-  'services/discovery/main.ts',
-  'harness/proxy/main.ts',
-] as const;
+/** Every service's entry (services/catalogue.ts), and the fault proxy's. */
+export const SERVICE_ENTRIES: readonly string[] = [...SERVICE_NAMES.map((s) => SERVICES[s].entry), FAULT_PROXY_ENTRY];
 
 let pending: Promise<Map<string, string> | null> | null = null;
 

@@ -1,7 +1,9 @@
 // What the rest of the harness (faults, runner, CLI) may ask of a running topology.
+import type { ScaledField, ServiceDefects, ServiceName } from '../../services/catalogue.ts';
 import type { Replacements } from '../scenario/schema.ts';
 
-export type ServiceName = 'card-processor' | 'ledger' | 'ledger-store' | 'feed' | 'discovery';
+/** The services, as the catalogue (services/catalogue.ts) names them. */
+export type { ServiceName };
 
 export interface ReplicaInfo {
   /** Replica name: `ledger-1`, `card-processor-2`, `feed-1`, `discovery`, `ledger-store`. */
@@ -75,17 +77,16 @@ export interface TopologyControl {
   processExits?(): readonly ProcessExit[];
 }
 
-export interface TopologyUrls {
+/**
+ * The topology's addresses: its fixed ones, and for each scaled service (its topology field: `processors`,
+ * `ledgers`, `feeds`) the addresses of its replicas through their proxies — where the card network sends
+ * to the processors, the app reads the feeds.
+ */
+export interface TopologyUrls extends Readonly<Record<ScaledField, string[]>> {
   /** Toxiproxy-compatible API (embedded proxy server, or the real one in compose mode). */
   toxiproxy: string;
   discovery: string;
   ledgerStore: string;
-  /** Addresses the card network uses for the processors (through their proxies). */
-  processors: string[];
-  /** Addresses the app uses for the feed/balance API. */
-  feeds: string[];
-  /** Ledger replica addresses (through their proxies). */
-  ledgers: string[];
 }
 
 /** A started topology (embedded processes or compose containers): control plus teardown. */
@@ -102,16 +103,8 @@ export interface StartTopologyOptions {
   seed: number;
   /** Port for the Toxiproxy-compatible API (embedded default 0 = ephemeral; `faultline up` uses 8474). */
   toxiproxyPort?: number;
-  /** Ledger store defect for checker tests: idempotency off. */
-  ledgerIdempotency?: boolean;
-  /** Ledger replica defect for checker tests: answer this share of holds (0..100) insufficient_funds, for no reason. */
-  ledgerDeclineHoldsPercent?: number;
-  /** Feed defect for checker tests: drop this share of events. */
-  feedMissEventsPercent?: number;
-  /** Processor defect for checker tests: acknowledge this share of advices without posting them. */
-  processorDropAdvicesPercent?: number;
-  /** Processor defect for checker tests: answer a reused id from the replica's first answer, whatever its content. */
-  processorIdempotencyByIdOnly?: boolean;
+  /** Deliberate defects for checker tests, per service (services/catalogue.ts lists them): handed to the replicas' config as they are. */
+  defects?: ServiceDefects;
   /** Mocks replaced by the user's own services, by command or URL (embedded mode). */
   replace?: Replacements;
   log?: (line: string) => void;

@@ -58,11 +58,14 @@ export const httpFaultRoutes = z
   .max(64)
   .describe('path prefixes the rule applies to; every route when absent');
 
+/** One optional field per HTTP fault, in HTTP_FAULTS' order. */
+const faultFields = Object.fromEntries(FAULT_NAMES.map((name) => [name, HTTP_FAULTS[name].params.optional()])) as {
+  [N in HttpFaultName]: z.ZodOptional<(typeof HTTP_FAULTS)[N]['params']>;
+};
+
 const httpFaultRule = z
   .strictObject({
-    abort: HTTP_FAULTS.abort.params.optional(),
-    delay: HTTP_FAULTS.delay.params.optional(),
-    fail_after_commit: HTTP_FAULTS.fail_after_commit.params.optional(),
+    ...faultFields,
     routes: httpFaultRoutes.optional(),
     seed: z.int().min(0).max(4_294_967_295).optional().describe("seed for this rule's draws; the plugin's seed when absent"),
   })

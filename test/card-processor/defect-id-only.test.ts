@@ -1,4 +1,4 @@
-// The deliberate defect `idempotency_by_id_only` (StartTopologyOptions.processorIdempotencyByIdOnly), on the
+// The deliberate defect `idempotency_by_id_only` (StartTopologyOptions.defects['card-processor'].idempotency_by_id_only), on the
 // real pipeline: a reused id with other content is answered from the replica's first answer, as the
 // processor did before keys were judged by content, so the idempotency checker has something real to catch.
 // It still never holds twice.
@@ -15,7 +15,7 @@ const SEED = 17;
 let topology: RunningTopology;
 
 before(async () => {
-  topology = await startEmbeddedTopology(topologySchema.parse({ accounts: 50 }), { seed: SEED, processorIdempotencyByIdOnly: true });
+  topology = await startEmbeddedTopology(topologySchema.parse({ accounts: 50 }), { seed: SEED, defects: { 'card-processor': { idempotency_by_id_only: true } } });
 });
 after(async () => {
   await topology?.stop();

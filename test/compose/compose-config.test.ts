@@ -72,7 +72,10 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
   it("docker-compose config passes with the driver's variables, and every service's FAULTLINE_CONFIG is the JSON it expects", async () => {
     const scenario = scenarioSchema.parse({ name: 'vars', description: 'x', seed: 42, topology: { router: 'naive', accounts: 250 } });
     const plan = planStack(scenario.topology, readComposeFiles([COMPOSE_FILE]), readProxyConfig());
-    const env = composeVariables(scenario.topology, plan, { seed: 42, ledgerIdempotency: false, feedMissEventsPercent: 5, processorDropAdvicesPercent: 10 });
+    const env = composeVariables(scenario.topology, plan, {
+      seed: 42,
+      defects: { 'ledger-store': { idempotency: false }, ledger: { decline_holds_percent: 7 }, feed: { miss_events_percent: 5 }, 'card-processor': { drop_advices_percent: 10, idempotency_by_id_only: true } },
+    });
     const services = await renderConfig([COMPOSE_FILE], env);
 
     assert.deepEqual(ledgerStoreConfigSchema.parse(configOf(services['ledger-store']!)), { seed: 42, accounts: 250, idempotency: false, replica: 'ledger-store' });
@@ -81,6 +84,7 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
       assert.equal(config.replica, name);
       assert.equal(config.storeUrl, 'http://ledger-store:8080');
       assert.equal(config.seed, 42);
+      assert.equal(config.decline_holds_percent, 7, 'compose passes every defect the embedded mode passes');
     }
     assert.deepEqual(feedConfigSchema.parse(configOf(services['feed-1']!)), { replica: 'feed-1', seed: 42, accounts: 250, miss_events_percent: 5 });
     for (const name of ['card-processor-1', 'card-processor-2']) {
@@ -92,6 +96,7 @@ describe('compose files (validated by Debian docker-compose, no daemon)', () => 
         seed: 42,
         accounts: 250,
         drop_advices_percent: 10,
+        idempotency_by_id_only: true,
       });
     }
     assert.deepEqual(configOf(services.discovery!), { namespace: 'payments', admin_any_source: true });

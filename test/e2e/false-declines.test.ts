@@ -16,7 +16,7 @@ const SHORT = { duration: 6, rate: 40 } as const;
 const small = (s: Scenario): Scenario => ({ ...s, topology: { ...s.topology, processors: 1, ledgers: 1 } });
 
 test('a ledger replica declining ~10% of holds for no reason: declines-justified invalid, FAILED, exit 1', { timeout: 120_000 }, async () => {
-  const broken = await runShort('baseline', SHORT, { ledgerDeclineHoldsPercent: 10 }, small);
+  const broken = await runShort('baseline', SHORT, { defects: { ledger: { decline_holds_percent: 10 } } }, small);
   const s = broken.summary;
   const inv = invariant(broken, 'declines-justified');
   const answered = (c: Summary['authorizations']): number => c.approved + c.declined;

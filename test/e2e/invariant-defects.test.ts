@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { runShort, invariant } from '../support/run.ts';
 
 test('reset-after-commit: a ledger without idempotency holds twice and exactly-once-holds names the ids', async () => {
-  const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { ledgerIdempotency: false });
+  const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { defects: { 'ledger-store': { idempotency: false } } });
   const holds = invariant(broken, 'exactly-once-holds');
   assert.equal(holds.ok, false, holds.detail);
   assert.ok(holds.offending.length > 0 && holds.offending.every((id) => id.startsWith('auth-')), holds.offending.join(','));
@@ -19,7 +19,7 @@ test('a processor that drops advices fails advices-posted; a feed that misses ev
     ...s,
     faults: s.faults.map((f) => ({ ...f, params: { latency: 2500, jitter: 0 } })),
   });
-  const broken = await runShort('ledger-latency', { duration: 5, rate: 60 }, { processorDropAdvicesPercent: 50, feedMissEventsPercent: 30 }, slowLedger);
+  const broken = await runShort('ledger-latency', { duration: 5, rate: 60 }, { defects: { 'card-processor': { drop_advices_percent: 50 }, feed: { miss_events_percent: 30 } } }, slowLedger);
   assert.ok(broken.summary.authorizations.standin_approved > 0, 'stand-in happened');
   const advices = invariant(broken, 'advices-posted');
   assert.equal(advices.ok, false, advices.detail);
@@ -43,7 +43,7 @@ test('conflicting retries: refused by the correct pipeline; a processor answerin
   const refused = invariant(sound, 'idempotency-conflicts-refused');
   assert.match(refused.detail, /^[1-9]\d* conflicting retries .*: [1-9]\d* refused/, refused.detail);
 
-  const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { processorIdempotencyByIdOnly: true }, conflicts);
+  const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { defects: { 'card-processor': { idempotency_by_id_only: true } } }, conflicts);
   const failing = broken.summary.invariants.filter((i) => !i.ok).map((i) => i.name);
   assert.deepEqual(failing, ['idempotency-conflicts-refused'], broken.summary.invariants.map((i) => `${i.name}: ${i.detail}`).join('\n'));
   const bad = invariant(broken, 'idempotency-conflicts-refused');

@@ -41,7 +41,7 @@ test('the default topology starts, registers every replica behind a proxy, and s
 test('a service that fails to start is an error naming it, and nothing is left running', async () => {
   // An out-of-range defect setting makes feed-1 refuse its config and exit before it is ready.
   await assert.rejects(
-    startEmbeddedTopology(topologySchema.parse({ processors: 1, ledgers: 1 }), { seed: 1, feedMissEventsPercent: 500 }),
+    startEmbeddedTopology(topologySchema.parse({ processors: 1, ledgers: 1 }), { seed: 1, defects: { feed: { miss_events_percent: 500 } } }),
     (err: Error) => err instanceof TopologyError && /feed-1/.test(err.message),
   );
   await waitFor(() => childNodeProcesses().length === 0, 10_000, 'every child process to exit');

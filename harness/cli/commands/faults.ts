@@ -8,6 +8,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { loadScenario } from '../../scenario/load.ts';
 import type { FaultWindow } from '../../scenario/schema.ts';
+import { faultKind } from '../../faults/registry.ts';
 import { FaultTimeline } from '../../runner/fault-timeline.ts';
 import { connectRemoteTopology, remoteRefusal } from '../../topology/remote.ts';
 import { onInterrupt } from '../signals.ts';
@@ -59,9 +60,9 @@ export async function faultsCommand(nameOrFile: string, options: FaultsOptions, 
   }
 
   const topology = await connectRemoteTopology(toxiproxyUrl, { discoveryUrl });
-  // Network faults act on proxies: every target must name some before the timeline starts.
+  // A fault that acts on proxies (its kind needs one): every target must name some before the timeline starts.
   const missing = windows.flatMap((w) => {
-    if (!w.fault.startsWith('network.')) return [];
+    if (!faultKind(w.fault)?.needs.proxy) return [];
     try {
       topology.resolveTarget(w.target);
       return [];

@@ -1,5 +1,6 @@
 // README.md of an export folder: what is in it, how to run it with `k6 run` and with k6-operator, how
 // the fault timeline is applied from faultline, and which thresholds made it into k6 (and why not).
+import { faultKind } from '../../faults/registry.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { PlannedKind } from '../../traffic/requests/planned-request.ts';
 import { remoteRefusal } from '../../topology/remote.ts';
@@ -39,7 +40,7 @@ function faultSection(input: ReadmeInput): string[] {
     lines.push('This scenario has no faults: k6 alone runs all of it.', '');
     return lines;
   }
-  const needsDiscovery = scenario.faults.some((f) => f.fault.startsWith('discovery.'));
+  const needsDiscovery = scenario.faults.some((f) => faultKind(f.fault)?.needs.discoveryAdmin === true);
   const flags = `--toxiproxy http://<toxiproxy>:8474${needsDiscovery ? ' --discovery http://<discovery-stub>' : ''}`;
   lines.push(
     'k6 sends the traffic; the fault timeline is applied by faultline itself, against the Toxiproxy API in front of the',
@@ -69,7 +70,7 @@ function faultSection(input: ReadmeInput): string[] {
   );
   for (const f of scenario.faults) {
     const refusal = remoteRefusal(f, { discovery: true });
-    const runs = refusal === null ? (f.fault.startsWith('discovery.') ? 'yes, with `--discovery`' : 'yes') : `no: ${refusal}`;
+    const runs = refusal === null ? (faultKind(f.fault)?.needs.discoveryAdmin ? 'yes, with `--discovery`' : 'yes') : `no: ${refusal}`;
     lines.push(`| ${cell(f.name)} | ${cell(f.fault)} | ${cell(f.target)} | ${f.start_s}–${f.end_s} | ${cell(runs)} |`);
   }
   lines.push('');

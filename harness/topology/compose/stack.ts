@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { catalogueReplicas, serviceEntry, SERVICE_NAMES, SERVICES, type DiscoveryName, type ServiceDefects } from '../../../services/catalogue.ts';
 import type { TopologySpec } from '../../scenario/schema.ts';
 import type { ServiceName } from '../types.ts';
 import { TopologyError } from '../errors.ts';
@@ -84,7 +85,7 @@ export interface StackReplica {
   name: string;
   service: ServiceName;
   /** Registered in discovery under this name (the processors resolve `ledger` and `feed`); null if not. */
-  discoveryService: 'ledger' | 'feed' | null;
+  discoveryService: DiscoveryName | null;
   /** The proxy in front of it, when proxies are on (listen inside the Toxiproxy container). */
   proxy: ProxyConfig | null;
   /** Set when the user replaced the container by an address (x-faultline.upstreams): no container runs. */
@@ -99,49 +100,34 @@ export interface StackPlan {
   proxies: ProxyConfig[];
 }
 
-const SCALED: { service: ServiceName; prefix: string; count: (s: TopologySpec) => number; field: string; discovery: 'ledger' | 'feed' | null }[] = [
-  { service: 'ledger', prefix: 'ledger', count: (s) => s.ledgers, field: 'ledgers', discovery: 'ledger' },
-  { service: 'feed', prefix: 'feed', count: (s) => s.feeds, field: 'feeds', discovery: 'feed' },
-  { service: 'card-processor', prefix: 'card-processor', count: (s) => s.processors, field: 'processors', discovery: null },
-];
-
 /**
- * Maps a scenario's topology onto the stack. Throws naming the field when the scenario asks for more
- * replicas than the compose files define, or a replica has no proxy in toxiproxy.json.
+ * Maps a scenario's topology onto the stack: the replicas the catalogue plans (services/catalogue.ts, as the
+ * embedded mode does), each a compose service of its own name. Throws naming the field when the scenario
+ * asks for more replicas than the compose files define, or a replica has no proxy in toxiproxy.json.
  */
 export function planStack(spec: TopologySpec, files: ComposeFilesSummary, proxyConfig: readonly ProxyConfig[]): StackPlan {
-  for (const needed of ['toxiproxy', 'discovery', 'ledger-store']) {
+  for (const needed of ['toxiproxy', ...SERVICE_NAMES.filter((s) => SERVICES[s].scaled === null)]) {
     if (!files.services.has(needed)) throw new ComposeStackError(`the compose files define no "${needed}" service`);
   }
   const proxies = new Map(proxyConfig.map((p) => [p.name, p]));
-  const replicas: StackReplica[] = [];
-  const infra = (name: 'discovery' | 'ledger-store', proxied: boolean): StackReplica => ({
-    name,
-    service: name,
-    discoveryService: null,
-    proxy: proxied && spec.proxies ? (proxies.get(name) ?? null) : null,
-    external: null,
-  });
-  replicas.push(infra('discovery', true), infra('ledger-store', false));
-
-  for (const scaled of SCALED) {
-    const wanted = scaled.count(spec);
-    const defined = [...files.services].filter((s) => new RegExp(`^${scaled.prefix}-\\d+$`).test(s)).sort();
-    for (let i = 1; i <= wanted; i++) {
-      const name = `${scaled.prefix}-${i}`;
-      if (!files.services.has(name)) {
-        throw new ComposeStackError(
-          `topology.${scaled.field} is ${wanted}, but the compose files define ${defined.length} ${scaled.service} replica(s) (${defined.join(', ') || 'none'}): ` +
-            `lower topology.${scaled.field} for --mode compose, or add "${name}" to compose/docker-compose.override.yml and a proxy for it to compose/toxiproxy.json`,
-        );
-      }
-      const proxy = proxies.get(name) ?? null;
-      if (spec.proxies && !proxy) throw new ComposeStackError(`compose/toxiproxy.json has no proxy named "${name}" (topology.proxies is on)`);
-      const external = files.upstreams.get(name) ?? null;
-      if (external && !spec.proxies) throw new ComposeStackError(`"${name}" is replaced by ${external} (x-faultline.upstreams), which needs topology.proxies on`);
-      replicas.push({ name, service: scaled.service, discoveryService: scaled.discovery, proxy: spec.proxies ? proxy : null, external });
+  const replicas = catalogueReplicas(spec).map(({ name, service }): StackReplica => {
+    const entry = serviceEntry(service);
+    const base = { name, service, discoveryService: entry.discoveryName };
+    if (!entry.scaled) return { ...base, proxy: entry.proxied && spec.proxies ? (proxies.get(name) ?? null) : null, external: null };
+    const field = entry.scaled.field;
+    if (!files.services.has(name)) {
+      const defined = [...files.services].filter((s) => new RegExp(`^${service}-\\d+$`).test(s)).sort();
+      throw new ComposeStackError(
+        `topology.${field} is ${spec[field]}, but the compose files define ${defined.length} ${service} replica(s) (${defined.join(', ') || 'none'}): ` +
+          `lower topology.${field} for --mode compose, or add "${name}" to compose/docker-compose.override.yml and a proxy for it to compose/toxiproxy.json`,
+      );
     }
-  }
+    const proxy = proxies.get(name) ?? null;
+    if (spec.proxies && entry.proxied && !proxy) throw new ComposeStackError(`compose/toxiproxy.json has no proxy named "${name}" (topology.proxies is on)`);
+    const external = files.upstreams.get(name) ?? null;
+    if (external && !spec.proxies) throw new ComposeStackError(`"${name}" is replaced by ${external} (x-faultline.upstreams), which needs topology.proxies on`);
+    return { ...base, proxy: spec.proxies && entry.proxied ? proxy : null, external };
+  });
 
   const planned = replicas
     .filter((r) => r.proxy)
@@ -156,9 +142,25 @@ export function planStack(spec: TopologySpec, files: ComposeFilesSummary, proxyC
 export interface StackVariables {
   seed: number;
   toxiproxyPort?: number;
-  ledgerIdempotency?: boolean;
-  feedMissEventsPercent?: number;
-  processorDropAdvicesPercent?: number;
+  /** Deliberate defects for checker tests (services/catalogue.ts), as the embedded mode takes them. */
+  defects?: ServiceDefects;
+}
+
+/** The variable holding a service's defect switches: `FAULTLINE_LEDGER_STORE_DEFECTS`. */
+export function defectsVariable(service: ServiceName): string {
+  return `FAULTLINE_${service.toUpperCase().replace(/-/g, '_')}_DEFECTS`;
+}
+
+/**
+ * A service's defect switches as the tail of the JSON object docker-compose.yml writes into its
+ * FAULTLINE_CONFIG (`,"idempotency":false`): every switch the catalogue lists, at its ordinary value unless
+ * `defects` says otherwise, so compose passes what the embedded mode passes.
+ */
+function defectsFragment(service: ServiceName, defects: ServiceDefects): string {
+  const values: Record<string, unknown> = { ...serviceEntry(service).defects, ...defects[service] };
+  return Object.entries(values)
+    .map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`)
+    .join('');
 }
 
 /** The variables docker-compose.yml interpolates, from the scenario and the run's options. */
@@ -168,9 +170,7 @@ export function composeVariables(spec: TopologySpec, plan: StackPlan, vars: Stac
     FAULTLINE_SEED: String(vars.seed),
     FAULTLINE_ACCOUNTS: String(spec.accounts),
     FAULTLINE_ROUTER: spec.router,
-    FAULTLINE_LEDGER_IDEMPOTENCY: String(vars.ledgerIdempotency ?? true),
-    FAULTLINE_FEED_MISS_EVENTS_PERCENT: String(vars.feedMissEventsPercent ?? 0),
-    FAULTLINE_PROCESSOR_DROP_ADVICES_PERCENT: String(vars.processorDropAdvicesPercent ?? 0),
+    ...Object.fromEntries(SERVICE_NAMES.map((s) => [defectsVariable(s), defectsFragment(s, vars.defects ?? {})])),
     // Empty = an ephemeral host port (the driver asks docker which one).
     FAULTLINE_TOXIPROXY_PORT: vars.toxiproxyPort ? String(vars.toxiproxyPort) : '',
     FAULTLINE_DISCOVERY_ADDR: discoveryProxy ? `${TOXIPROXY_HOST}:${listenPort(discoveryProxy)}` : `discovery:${SERVICE_PORT}`,
