@@ -24,21 +24,21 @@ import type { Summary } from '../../harness/summary/types.ts';
 const LEDGER = `node ${path.join(ROOT, 'test/fixtures/node-ledger/replica.mjs')}`;
 
 /**
- * 6 s at 100/s, 100 ms of latency on the ledger 2–4 s: the quiet phases before (2 s) and after (2 s) hold
- * ~200 authorizations each, so their p50 is compared with the baseline's. A long issuer deadline keeps a
+ * 8 s at 100/s, 100 ms of latency on the ledger 3–5 s: the quiet phases before (3 s) and after (3 s) hold
+ * 200+ authorizations each, so their p50 is compared with the baseline's. A long issuer deadline keeps a
  * busy machine's latencies measured rather than cut off at the deadline by stand-in.
  */
 const scenario = (validity: Record<string, number>): string => `name: ledger-latency-short
 description: a short ledger-latency with the node:http ledger replica
 seed: 7
 warmup_s: 1
-traffic: { rate: 100, duration_s: 6 }
+traffic: { rate: 100, duration_s: 8 }
 network: { issuer_deadline_ms: 8000 }
 drain_s: 3
 replace:
   ledger: { command: ${JSON.stringify(LEDGER)}, replicas: 2 }
 faults:
-  - { name: slow-ledger, fault: network.latency, target: ledger, start_s: 2, end_s: 4, params: { latency: 100 } }
+  - { name: slow-ledger, fault: network.latency, target: ledger, start_s: 3, end_s: 5, params: { latency: 100 } }
 thresholds:
   authorization_success_rate: ['rate>0.99']
 validity: ${JSON.stringify(validity)}
