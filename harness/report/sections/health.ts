@@ -96,6 +96,31 @@ export function healthChecks(summary: Summary): HealthCheck[] {
     }),
   ];
 
+  out.push(activationCheck(summary), ...machineChecks(summary));
+
+  const pre = f.pre_fault && f.pre_fault.authorizations > 0 ? f.pre_fault : null;
+  const preDetail = pre
+    ? `before the first fault (${pre.start_s}–${pre.end_s} s, ${count(pre.authorizations)} authorizations): the pipeline’s own, judged by thresholds and the baseline`
+    : summary.faults.length === 0
+      ? 'no fault windows: the whole run is quiet'
+      : 'no quiet phase before the first fault';
+  // A summary that predates run health has no event-loop figure either: its pre-fault figure was not measured.
+  // (A `faultline check` of a k6 run has no event-loop figure either, by design: there it is n/a as for any run.)
+  const preMissing = pre || (!finite(loop.p99) && summary.mode !== 'external') ? 'not measured' : 'n/a';
+  out.push(
+    info('pre_fault_issuer', 'Issuer success before faults', pre?.issuer_success_rate, (v) => pct(v, 2), preDetail, preMissing),
+    info('pre_fault_p50', 'Latency p50 before faults', pre?.latency_p50_ms, ms, preDetail, preMissing),
+  );
+  // A summary written before faultline measured its own health: nothing here was measured, nothing is n/a.
+  if (!finite(loop.p99) && !finite(loop.max) && late.sends === 0 && f.fault_activation.length === 0) {
+    return out.map((c) => ({ ...c, value: 'not measured', state: 'unmeasured', detail: 'not in this summary' }));
+  }
+  return out;
+}
+
+/** How late the faults took effect: the worst one, and those that never did. */
+function activationCheck(summary: Summary): HealthCheck {
+  const { figures: f, limits: l } = summary.validity;
   const applied = f.fault_activation.filter((a) => a.late_ms !== null);
   const never = f.fault_activation.filter((a) => a.late_ms === null).map((a) => a.fault);
   const worst = applied.reduce<(typeof applied)[number] | undefined>((w, a) => (w === undefined || (a.late_ms as number) > (w.late_ms as number) ? a : w), undefined);
@@ -103,22 +128,24 @@ export function healthChecks(summary: Summary): HealthCheck[] {
     summary.faults.length === 0
       ? 'no fault windows'
       : [worst ? `worst: ${worst.fault}` : '', never.length ? `never took effect: ${never.join(', ')}` : ''].filter(Boolean).join(' · ');
-  out.push(
-    check({
-      id: 'fault_activation',
-      label: 'Fault activation lag',
-      value: worst?.late_ms,
-      text: ms,
-      limit: `≤ ${limitMs(l.fault_activation_late_ms)}`,
-      broken: (v) => v > l.fault_activation_late_ms,
-      detail: activationDetail,
-      missing: summary.faults.length === 0 ? 'n/a' : never.length ? 'never' : 'not measured',
-    }),
-  );
+  return check({
+    id: 'fault_activation',
+    label: 'Fault activation lag',
+    value: worst?.late_ms,
+    text: ms,
+    limit: `≤ ${limitMs(l.fault_activation_late_ms)}`,
+    broken: (v) => v > l.fault_activation_late_ms,
+    detail: activationDetail,
+    missing: summary.faults.length === 0 ? 'n/a' : never.length ? 'never' : 'not measured',
+  });
+}
 
+/** The CPU other processes took, and the advices the driver never delivered. */
+function machineChecks(summary: Summary): HealthCheck[] {
+  const { figures: f, limits: l } = summary.validity;
   const cpu = f.foreign_cpu;
   const cpuLimit = finite(l.foreign_cpu_share) ? l.foreign_cpu_share : Number.POSITIVE_INFINITY;
-  out.push(
+  return [
     check({
       id: 'foreign_cpu',
       label: 'CPU taken by other processes',
@@ -151,26 +178,7 @@ export function healthChecks(summary: Summary): HealthCheck[] {
           ? 'not in this summary'
           : 'every advice owed reached the issuer',
     }),
-  );
-
-  const pre = f.pre_fault && f.pre_fault.authorizations > 0 ? f.pre_fault : null;
-  const preDetail = pre
-    ? `before the first fault (${pre.start_s}–${pre.end_s} s, ${count(pre.authorizations)} authorizations): the pipeline’s own, judged by thresholds and the baseline`
-    : summary.faults.length === 0
-      ? 'no fault windows: the whole run is quiet'
-      : 'no quiet phase before the first fault';
-  // A summary that predates run health has no event-loop figure either: its pre-fault figure was not measured.
-  // (A `faultline check` of a k6 run has no event-loop figure either, by design: there it is n/a as for any run.)
-  const preMissing = pre || (!finite(loop.p99) && summary.mode !== 'external') ? 'not measured' : 'n/a';
-  out.push(
-    info('pre_fault_issuer', 'Issuer success before faults', pre?.issuer_success_rate, (v) => pct(v, 2), preDetail, preMissing),
-    info('pre_fault_p50', 'Latency p50 before faults', pre?.latency_p50_ms, ms, preDetail, preMissing),
-  );
-  // A summary written before faultline measured its own health: nothing here was measured, nothing is n/a.
-  if (!finite(loop.p99) && !finite(loop.max) && late.sends === 0 && f.fault_activation.length === 0) {
-    return out.map((c) => ({ ...c, value: 'not measured', state: 'unmeasured', detail: 'not in this summary' }));
-  }
-  return out;
+  ];
 }
 
 const PILL: Record<HealthState, SafeHtml> = {
