@@ -18,96 +18,28 @@
 // account's pending decline windows sorted by start: a window opens with the balance at its start, takes the
 // balance after every entry inside it, and is dropped as soon as it is justified or over. Linear in the
 // journal, times the (few) windows open at once on one account.
-import type { DeclineReason } from '../../services/card-processor/contract.ts';
 import type { AccountSeed } from '../../services/common/accounts.ts';
 import type { JournalEntry } from '../../services/ledger/contract.ts';
 import type { HistoryRecord } from '../history/record.ts';
-import type { DeclineSummary, FalseDecline, InvariantResult } from '../summary/types.ts';
+import type { DeclineSummary, InvariantResult } from '../summary/types.ts';
 import { availableDelta } from './books.ts';
 import type { CheckContext, Checker, CheckerFigures, RunFacts, TrafficClock } from './checker.ts';
-import { invariantResult, MAX_OFFENDING, Offenders } from './result.ts';
+import {
+  DECLINE_REASONS,
+  DECLINES_JUSTIFIED,
+  DEFAULT_SLACK_MS,
+  isContractReason,
+  NO_REASON,
+  STANDIN_REASON,
+  bump,
+  type AccountReplay,
+  type Decline,
+  type Judgement,
+  type Window,
+} from './decline.ts';
+import { declineVerdict } from './decline-verdict.ts';
 
-export const DECLINES_JUSTIFIED = 'declines-justified';
-
-/** Every reason code the contract allows (a reason added to the contract must be judged here: the type says so). */
-const CONTRACT_REASONS: Readonly<Record<DeclineReason, true>> = {
-  insufficient_funds: true,
-  unknown_account: true,
-  currency_mismatch: true,
-  card_mismatch: true,
-  reversed: true,
-};
-export const DECLINE_REASONS = Object.keys(CONTRACT_REASONS) as DeclineReason[];
-
-/** The reason shown for a decline that gave none; the fault shown outside every window. */
-export const NO_REASON = '(none)';
-export const NO_FAULT = '(none)';
-/** The reason and hop of the network's own stand-in declines. */
-export const STANDIN_REASON = 'standin_declined';
-export const STANDIN_HOP = 'network';
-
-/** Default slack either side of a request's life when the clock gives none. */
-export const DEFAULT_SLACK_MS = 5;
-
-const isContractReason = (reason: string): reason is DeclineReason => Object.prototype.hasOwnProperty.call(CONTRACT_REASONS, reason);
-
-type Judgement = 'pending' | 'justified' | 'false' | 'unjudged';
-
-/** One decline as the history recorded it: what the judgement needs, nothing else. */
-interface Decline {
-  readonly id: string;
-  readonly standIn: boolean;
-  readonly reason: string;
-  readonly account_id: string;
-  readonly amount: number | null;
-  readonly currency: string | null;
-  readonly token: string | null;
-  readonly last4: string | null;
-  readonly attempts: number | null;
-  /** History times (ms from t = 0): the first send and the answer. */
-  sentMs: number;
-  answerMs: number;
-  readonly faults: readonly string[];
-  judgement: Judgement;
-  why: string;
-  /** insufficient_funds: the lowest available balance seen in its window. */
-  lowest: number | null;
-}
-
-/** An insufficient_funds decline's window on the journal's clock, while the journal is replayed. */
-interface Window {
-  readonly decline: Decline;
-  readonly start: number;
-  readonly end: number;
-  lowest: number;
-}
-
-/** One account's replay: its available balance, its pending windows (sorted by start) and the open ones. */
-interface AccountReplay {
-  available: number;
-  touched: boolean;
-  /** Lowest available after the openings (for a run without a clock). */
-  lowest: number;
-  readonly windows: Window[];
-  next: number;
-  open: Window[];
-}
-
-/** Where a decline was decided: without the ledger (`processor`) or on the ledger's answer. */
-function hopOf(d: Decline): string {
-  if (d.standIn) return STANDIN_HOP;
-  if (d.reason === 'card_mismatch' || d.attempts === 0) return 'processor';
-  if (d.attempts === null && !isContractReason(d.reason)) return 'processor';
-  return 'processor->ledger';
-}
-
-function bump(table: Record<string, number>, key: string): void {
-  table[key] = (table[key] ?? 0) + 1;
-}
-
-function money(d: Pick<Decline, 'amount' | 'currency'>): string {
-  return d.amount === null ? 'no amount' : `${d.amount}${d.currency ? ` ${d.currency}` : ''}`;
-}
+export { DECLINE_REASONS, DECLINES_JUSTIFIED, DEFAULT_SLACK_MS, NO_FAULT, NO_REASON, STANDIN_HOP, STANDIN_REASON } from './decline.ts';
 
 export class DeclinesJustifiedCheck implements Checker {
   readonly name = DECLINES_JUSTIFIED;
@@ -349,70 +281,9 @@ export class DeclinesJustifiedCheck implements Checker {
   }
 
   private verdict(ctx: CheckContext): InvariantResult {
-    const offenders = new Offenders();
-    const byReason = this.recorded;
-    const falseByReason: Record<string, number> = {};
-    const byHop: Record<string, number> = {};
-    const byFault: Record<string, number> = {};
-    const first: FalseDecline[] = [];
-    const unjudged: string[] = [];
-    let unjudgedCount = 0;
-    const issuer = this.recordedIssuer;
-    const standIn = this.recordedStandIn;
-    for (const d of this.declines) {
-      if (d.judgement === 'unjudged') {
-        unjudgedCount++;
-        if (unjudged.length < 3) unjudged.push(`${d.id} (${d.reason}: ${d.why})`);
-        continue;
-      }
-      if (d.judgement !== 'false') continue;
-      offenders.add(d.id);
-      bump(falseByReason, d.reason);
-      const hop = hopOf(d);
-      bump(byHop, hop);
-      if (d.faults.length === 0) bump(byFault, NO_FAULT);
-      else for (const f of d.faults) bump(byFault, f);
-      if (first.length < MAX_OFFENDING) {
-        first.push({
-          id: d.id,
-          reason: d.reason,
-          account_id: d.account_id,
-          amount: d.amount,
-          currency: d.currency,
-          hop,
-          faults: [...d.faults],
-          lowest_available: d.lowest,
-          why: d.why,
-        });
-      }
-    }
-    this.summary = {
-      total: issuer,
-      by_reason: byReason,
-      standin_declined: standIn,
-      false_declines: { total: offenders.count, by_reason: falseByReason, by_hop: byHop, by_fault: byFault, first },
-    };
-    const counted = (table: Record<string, number>): string =>
-      Object.entries(table)
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ');
-    const declined = `${issuer} issuer decline${issuer === 1 ? '' : 's'}${issuer > 0 ? ` (${counted(byReason)})` : ''}, ${standIn} stand-in decline${standIn === 1 ? '' : 's'}`;
-    let detail: string;
-    if (offenders.count === 0) {
-      detail = issuer + standIn === 0 ? `${declined}: nothing to justify` : `${declined}: 0 false declines, every one justified by the book`;
-    } else {
-      const examples = first
-        .slice(0, 3)
-        .map((f) => `${f.id} ${f.reason} on ${f.account_id} for ${money(f)}: ${f.why}`)
-        .join('; ');
-      detail =
-        `${offenders.count} false decline${offenders.count === 1 ? '' : 's'} of ${issuer + standIn}: by reason ${counted(falseByReason)}; ` +
-        `by hop ${counted(byHop)}; by fault ${counted(byFault)} [${examples}] (${declined})`;
-    }
-    if (unjudgedCount > 0) detail += `; ${unjudgedCount} could not be judged: ${unjudged.join(', ')}${unjudgedCount > unjudged.length ? ', ...' : ''}`;
-    if (!ctx.trafficClock && this.declines.some((d) => d.reason === 'insufficient_funds')) detail += '; no traffic clock: insufficient funds judged over the whole run';
-    return invariantResult(DECLINES_JUSTIFIED, offenders, detail, { unknown: unjudgedCount > 0 });
+    const { summary, result } = declineVerdict(this.declines, { byReason: this.recorded, issuer: this.recordedIssuer, standIn: this.recordedStandIn }, ctx);
+    this.summary = summary;
+    return result;
   }
 }
 

@@ -10,12 +10,14 @@
 // seconds, not minutes. A failure is a LedgerReadError naming the URL. Every answer is read against its contract (the ledger's and the feed's
 // response schemas, and the id asked for): an answer outside it is a LedgerReadError, never a number the
 // checkers would then compare.
-import { Agent, request, type Dispatcher } from 'undici';
 import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
 import { accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
 import { balanceViewSchema } from '../../services/feed/schemas.ts';
 import { answerProblem, echoProblem } from '../../services/common/answer-contract.ts';
+import { createJsonGetter, LedgerReadError } from './read-json.ts';
+
+export { LedgerReadError } from './read-json.ts';
 
 export interface LedgerReaderOptions {
   /** Base URL of the ledger (any replica or the store: they speak the same routes). */
@@ -36,17 +38,6 @@ export interface LedgerReaderOptions {
   retries?: number;
   /** The feed's balance route for an account. Default `/v1/accounts/<id>/balance`. */
   feedBalancePath?: (accountId: string) => string;
-}
-
-export class LedgerReadError extends Error {
-  constructor(
-    readonly url: string,
-    reason: string,
-    readonly status: number | null = null,
-  ) {
-    super(`GET ${url} failed: ${reason}`);
-    this.name = 'LedgerReadError';
-  }
 }
 
 export interface LedgerReader {
@@ -88,78 +79,8 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
   const pageSize = options.pageSize ?? 1000;
   const retries = options.retries ?? 2;
   const feedPath = options.feedBalancePath ?? ((id: string) => `/v1/accounts/${encodeURIComponent(id)}/balance`);
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  const deadline = Date.now() + (options.deadlineMs ?? 300_000);
-  const dispatcher: Dispatcher = new Agent({ connections: concurrency, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  /** Per service (origin): why it could not be read; later reads of it fail at once with that reason. */
-  const down = new Map<string, string>();
-
-  /** The whole body as text, at most maxBody bytes (a larger one is an error, not read further). */
-  async function bodyText(url: string, status: number, body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > maxBody) {
-        body.destroy();
-        throw new LedgerReadError(url, `HTTP ${status} with a body over ${Math.round(maxBody / 1024)} KiB: not read further`, status);
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  /** GET a JSON body; `null` for a 404 when allowed. */
-  async function getJson<T>(url: string, allow404: boolean): Promise<T | null> {
-    const origin = new URL(url).origin;
-    let lastError: LedgerReadError | null = null;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * attempt));
-      const reason = down.get(origin);
-      if (reason) throw new LedgerReadError(url, `not tried: ${origin} already failed (${reason})`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new LedgerReadError(url, `not tried: the reads after the run took longer than ${(options.deadlineMs ?? 300_000) / 1000} s in all`);
-      const bound = Math.min(timeoutMs, left);
-      let status = 0;
-      try {
-        const res = await request(url, {
-          method: 'GET',
-          dispatcher,
-          headers: { accept: 'application/json' },
-          signal: AbortSignal.timeout(bound),
-        });
-        status = res.statusCode;
-        if (status === 404 && allow404) {
-          await res.body.dump();
-          return null;
-        }
-        const text = await bodyText(url, status, res.body);
-        if (status !== 200) {
-          lastError = new LedgerReadError(url, `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, status);
-          if (status >= 500) continue;
-          throw lastError;
-        }
-        try {
-          return JSON.parse(text) as T;
-        } catch (err) {
-          throw new LedgerReadError(url, `the answer is not JSON: ${(err as Error).message}`, status);
-        }
-      } catch (err) {
-        if (err instanceof LedgerReadError) throw err;
-        const e = err as { code?: string; name?: string; message?: string };
-        if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-          const why = status ? `HTTP ${status} but its body did not end within ${bound} ms` : `no answer within ${bound} ms`;
-          down.set(origin, why);
-          throw new LedgerReadError(url, why, status || null);
-        }
-        lastError = new LedgerReadError(url, `${e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`, status || null);
-        if (status !== 0) throw lastError; // the body was bad, not the connection: no retry
-      }
-    }
-    const failure = lastError ?? new LedgerReadError(url, 'failed');
-    if (failure.status === null) down.set(origin, failure.message.replace(/^GET \S+ failed: /, ''));
-    throw failure;
-  }
+  const http = createJsonGetter({ timeoutMs, concurrency, retries, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, deadlineMs: options.deadlineMs ?? 300_000 });
+  const getJson = http.getJson;
 
   async function* journal(): AsyncGenerator<JournalEntry> {
     let after = 0;
@@ -220,7 +141,7 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
     },
     async close() {
       // Reads still in flight (a hung service's) are of no use any more: end them rather than wait.
-      await dispatcher.destroy();
+      await http.close();
     },
   };
 }

@@ -30,7 +30,14 @@ function build(setCode: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  pipelineCommands(program, setCode);
+  reportCommands(program, setCode);
+  toolCommands(program, setCode);
+  return program;
+}
 
+/** run, list, up: the commands that start the pipeline (or list what they can run). */
+function pipelineCommands(program: Command, setCode: (code: number) => void): void {
   program
     .command('run')
     .description('run a scenario (catalog name or .ts/.json/.yaml file) and write its run folder')
@@ -90,7 +97,10 @@ function build(setCode: (code: number) => void): Command {
       const { upCommand } = await import('./commands/up.ts');
       setCode(await upCommand(options, out));
     });
+}
 
+/** report, compare, gate, suite, trend: what reads run folders back. */
+function reportCommands(program: Command, setCode: (code: number) => void): void {
   program
     .command('report')
     .description('rebuild index.html and junit.xml of a run folder from summary.json and the history')
@@ -145,7 +155,10 @@ function build(setCode: (code: number) => void): Command {
       const { trendCommand } = await import('./commands/trend.ts');
       setCode(await trendCommand(folder, options, out));
     });
+}
 
+/** export, faults, check, contract: faultline beside other tools (k6, Toxiproxy, your own services). */
+function toolCommands(program: Command, setCode: (code: number) => void): void {
   const exporter = program.command('export').description('export a scenario to another tool');
   exporter
     .command('k6')
@@ -220,8 +233,6 @@ function build(setCode: (code: number) => void): Command {
       const { contractCommand } = await import('./commands/contract.ts');
       setCode(await contractCommand(service, options, out));
     });
-
-  return program;
 }
 
 export async function main(argv: string[]): Promise<number> {

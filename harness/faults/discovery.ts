@@ -8,22 +8,14 @@
 import { z } from 'zod';
 import { DISCOVERY_FAULTS } from '../../services/discovery/faults/catalog.ts';
 import { serviceScope, type DiscoveryFaultDefinition } from '../../services/discovery/faults/types.ts';
-import { boundedText } from '../http/bounded-body.ts';
+import { adminCall } from '../http/admin-call.ts';
 import type { ActiveFault, FaultContext, FaultKind, FaultWindowRef } from './types.ts';
 
 const ADMIN_TIMEOUT_MS = 3000;
 export const DISCOVERY_API_TARGET = 'discovery';
 
-async function send(url: string, method: 'PUT' | 'DELETE', body?: Record<string, unknown>): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : undefined,
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
-  });
-  const text = await boundedText(res);
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  return text ? (JSON.parse(text) as unknown) : null;
+function send(url: string, method: 'PUT' | 'DELETE', body?: Record<string, unknown>): Promise<unknown> {
+  return adminCall(url, { method, body, timeoutMs: ADMIN_TIMEOUT_MS });
 }
 
 function faultsUrl(ctx: FaultContext, kind: string): string {

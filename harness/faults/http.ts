@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { HTTP_FAULTS, HTTP_FAULTS_PATH, httpFaultRoutes, type HttpFaultName, type HttpFaultRuleInput } from '../../services/common/http-faults.ts';
 import { hashSeed } from '../../services/common/random.ts';
-import { boundedText } from '../http/bounded-body.ts';
+import { adminCall } from '../http/admin-call.ts';
 import type { ActiveFault, FaultContext, FaultKind, FaultReplica, FaultWindowRef } from './types.ts';
 
 const ADMIN_TIMEOUT_MS = 3000;
@@ -16,15 +16,8 @@ function ruleUrl(replica: FaultReplica, window: FaultWindowRef): string {
   return `${replica.directUrl}${HTTP_FAULTS_PATH}/${encodeURIComponent(window.name)}`;
 }
 
-async function send(url: string, method: 'PUT' | 'DELETE', rule?: HttpFaultRuleInput): Promise<void> {
-  const res = await fetch(url, {
-    method,
-    headers: rule ? { 'content-type': 'application/json' } : undefined,
-    body: rule ? JSON.stringify(rule) : undefined,
-    signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
-  });
-  const text = await boundedText(res);
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+function send(url: string, method: 'PUT' | 'DELETE', rule?: HttpFaultRuleInput): Promise<unknown> {
+  return adminCall(url, { method, body: rule, timeoutMs: ADMIN_TIMEOUT_MS });
 }
 
 /** Sets the rule on every running target replica; on a failure, clears what it set and throws naming the replica. */

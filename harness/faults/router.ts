@@ -1,7 +1,7 @@
 // The mesh restart: every card processor's router drops its state and resolves again from discovery,
 // as the Monzo engineers restarted every linkerd at 14:26 — which exposed the `subsets: null` crash.
 import { z } from 'zod';
-import { boundedText } from '../http/bounded-body.ts';
+import { adminCall } from '../http/admin-call.ts';
 import type { ActiveFault, FaultKind } from './types.ts';
 
 const restartParams = z.strictObject({});
@@ -19,9 +19,7 @@ export const routerRestart: FaultKind<typeof restartParams> = {
     if (processors.length === 0) throw new Error(`router.restart needs card-processor replicas, "${window.target}" has none`);
     await Promise.all(
       processors.map(async (p) => {
-        const res = await fetch(`${p.directUrl}${ROUTER_ADMIN}/restart`, { method: 'POST', signal: AbortSignal.timeout(5000) });
-        await boundedText(res).catch(() => ''); // read (within its bound) and let go of the connection
-        if (!res.ok) throw new Error(`${p.name}: router restart answered ${res.status}`);
+        await adminCall(`${p.directUrl}${ROUTER_ADMIN}/restart`, { method: 'POST', timeoutMs: 5000, fail: (message) => new Error(`${p.name}: router restart: ${message}`) });
       }),
     );
     return { heal: async () => {} };

@@ -12,6 +12,7 @@ import { stringifyMasked } from '../../services/common/pan.ts';
 import { replacedServices } from '../scenario/replacements.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { RunContext } from './context.ts';
+import { repeatRunCommand } from './repeat-command.ts';
 
 /** What writing a run needs of its context: `faultline check` writes one without a topology of its own. */
 export type WriteRunContext = Pick<RunContext, 'scenario' | 'options' | 'runDir' | 'startedAt' | 'baseline'> & { topology: { mode: Summary['mode'] } };
@@ -55,7 +56,7 @@ export async function writeRun(
     replaced: replacedServices(scenario),
     startedAt: ctx.startedAt,
     validity,
-    command: options.command ?? `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router}`,
+    command: options.command ?? repeatRunCommand(scenario),
     versions,
   });
   summary = applyDecision(summary, decide(summary, scenario.thresholds, ctx.baseline));

@@ -2,7 +2,8 @@
 // endpoints controller would), and waiting until every processor's router has resolved the ledger so
 // traffic does not start into a cold mesh. The embedded and compose topologies share them.
 import { DEFAULT_NAMESPACE, type RegistrationRequest } from '../../services/discovery/contract.ts';
-import { boundedJson, boundedText } from '../http/bounded-body.ts';
+import { boundedJson } from '../http/bounded-body.ts';
+import { adminCall } from '../http/admin-call.ts';
 import { TopologyError } from './errors.ts';
 import { sleep } from './replica.ts';
 import type { ReplicaInfo } from './types.ts';
@@ -12,13 +13,7 @@ export class AdminCallError extends TopologyError {
 }
 
 async function postJson(target: string, body: unknown): Promise<void> {
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!res.ok) throw new AdminCallError(`${target} answered ${res.status}: ${(await boundedText(res)).slice(0, 300)}`);
+  await adminCall(target, { method: 'POST', body, timeoutMs: 5000, fail: (message) => new AdminCallError(message) });
 }
 
 export function registerReplica(discoveryUrl: string, registration: RegistrationRequest): Promise<void> {

@@ -24,8 +24,7 @@
 // - `idempotency: false` is a deliberate defect for checker tests: no idempotency records and no
 //   per-authorization de-duplication, so a retried hold holds twice and a retried advice posts twice.
 //
-// Memory: a long run keeps every entry and answer, so both are small fixed-shape records that point
-// at shared account state; journal legs and response objects are built when they are read.
+// Records: book-records.ts; refusals (BookError and the checks that throw it): book-refusals.ts.
 import type { AccountSeed } from '../common/accounts.ts';
 import type {
   AccountView,
@@ -40,33 +39,13 @@ import type {
   ReleaseRequest,
   ReleaseResponse,
 } from './contract.ts';
-import { EQUITY_OPENING, SETTLEMENT, availableBook, heldBook } from './books.ts';
+import { EQUITY_OPENING, SETTLEMENT } from './books.ts';
 import { legsOf } from './legs.ts';
 import { hasOpeningEntry } from './opening.ts';
+import { Account, Answer, Authorization, Entry, entryView, viewOf, type AnyResponse, type Asked, type Outcome } from './book-records.ts';
+import { BookError, checkReversal, checkSameAccount, checkSameRequest, holdAgain } from './book-refusals.ts';
 
-export type BookErrorCode =
-  | 'idempotency_conflict'
-  | 'authorization_conflict'
-  | 'one_hold_per_authorization'
-  | 'unknown_account'
-  | 'currency_mismatch'
-  | 'amount_exceeds_remaining';
-
-/**
- * A request the book refuses as a whole; nothing was written. `field` names the offending body field; for an
- * idempotency conflict `key` is the reused request_id and `fields` the parts of the request that differ.
- */
-export class BookError extends Error {
-  constructor(
-    readonly code: BookErrorCode,
-    readonly field: string,
-    message: string,
-    readonly conflict?: { key: string; fields: string[] },
-  ) {
-    super(message);
-    this.name = 'BookError';
-  }
-}
+export { BookError, type BookErrorCode } from './book-refusals.ts';
 
 export interface BookOptions {
   accounts: readonly AccountSeed[];
@@ -86,109 +65,24 @@ export interface BookStats {
   idempotency: boolean;
 }
 
-class Account {
-  /** Book names, built once and shared by every leg that names them. */
-  readonly availableBook: string;
-  readonly heldBook: string;
-  available = 0;
-  held = 0;
-  version = 0;
-
-  constructor(readonly seed: AccountSeed) {
-    this.availableBook = availableBook(seed.id);
-    this.heldBook = heldBook(seed.id);
-  }
+/** What one entry commits: its kind, the request behind it, the amount and (for a capture) the hold taken. */
+interface Commit {
+  kind: JournalKind;
+  requestId: string;
+  authorizationId: string | null;
+  amount: number;
+  heldAmount?: number;
 }
 
-/** One committed journal entry, compact; legs are derived from kind and amounts (legs.ts). */
-class Entry {
-  constructor(
-    readonly seq: number,
-    readonly kind: JournalKind,
-    readonly requestId: string,
-    readonly authorizationId: string | null,
-    readonly account: Account,
-    readonly amount: number,
-    /** For a capture: the hold it consumed. */
-    readonly heldAmount: number,
-    readonly at: number,
-  ) {}
-}
-
-type Operation = 'hold' | 'release' | 'post';
-type AnyResult = HoldResponse['result'] | ReleaseResponse['result'] | PostingResponse['result'];
-
-/** An idempotency record: what a request asked (to detect a reused request_id) and what it was answered. */
-class Answer {
-  constructor(
-    readonly op: Operation,
-    readonly authorizationId: string,
-    readonly accountId: string,
-    /** Amount asked. */
-    readonly value: number,
-    readonly currency: string,
-    readonly result: AnyResult,
-    /** The account as it was right after the answer; null answers `account: null`. */
-    readonly account: Account | null,
-    readonly available: number,
-    readonly held: number,
-    readonly version: number,
-    /** Amount released, refunded or posted (0 when nothing moved); answered as `amount`. */
-    readonly moved: number,
-  ) {}
-
-  /** The parts of a request that differ from this one's (empty: the same request). */
-  differences(op: Operation, authorizationId: string, accountId: string, value: number, currency: string): string[] {
-    const out: string[] = [];
-    if (this.op !== op) out.push('operation');
-    if (this.authorizationId !== authorizationId) out.push('authorization_id');
-    if (this.accountId !== accountId) out.push('account_id');
-    if (this.value !== value) out.push('amount.value');
-    if (this.currency !== currency) out.push('amount.currency');
-    return out;
-  }
-
-  describe(): string {
-    return `${this.op} ${this.authorizationId} ${this.accountId} ${this.value} ${this.currency}`;
-  }
-}
-
-class Authorization {
-  /** Amount of the active hold still held (less than the hold after a partial reversal); 0 when none. */
-  active = 0;
-  /** Amount of the first hold placed; 0 when none. */
-  firstHold = 0;
-  /** Further active holds: only ever used with idempotency off (the defect). */
-  moreActive: number[] | null = null;
-  /** Amount posted or captured and not refunded; 0 when none. */
-  posted = 0;
-  firstPosting: Answer | null = null;
-  holds = 0;
-  releases = 0;
-  postings = 0;
-  captures = 0;
-  refunds = 0;
-  /** A reversal arrived before any hold (it overtook a slow authorization): a late hold is refused. */
-  reversedBeforeHold = false;
-
-  constructor(readonly account: Account) {}
-
-  takeActive(): number {
-    const amount = this.active;
-    this.active = this.moreActive?.shift() ?? 0;
-    return amount;
-  }
-
-  /** Releases part (or all) of the active hold; amount is at most `active`. */
-  releaseActive(amount: number): void {
-    this.active -= amount;
-    if (this.active === 0) this.active = this.moreActive?.shift() ?? 0;
-  }
-
-  addActive(amount: number): void {
-    if (this.active === 0) this.active = amount;
-    else (this.moreActive ??= []).push(amount);
-  }
+function asked(op: Asked['op'], req: HoldRequest | ReleaseRequest | PostingRequest): Asked {
+  return {
+    requestId: req.request_id,
+    op,
+    authorizationId: req.authorization_id,
+    accountId: req.account_id,
+    value: req.amount.value,
+    currency: req.amount.currency,
+  };
 }
 
 export class LedgerBook {
@@ -208,52 +102,39 @@ export class LedgerBook {
       if (this.accounts.has(seed.id)) throw new Error(`duplicate account ${seed.id}`);
       const account = new Account(seed);
       this.accounts.set(seed.id, account);
-      if (hasOpeningEntry(seed)) this.commit(account, 'opening', `opening:${seed.id}`, null, seed.opening_balance, 0);
+      if (hasOpeningEntry(seed)) {
+        this.commit(account, { kind: 'opening', requestId: `opening:${seed.id}`, authorizationId: null, amount: seed.opening_balance });
+      }
     }
   }
 
   // ---- operations -------------------------------------------------------------------------------
 
   hold(req: HoldRequest): HoldResponse {
-    const { value, currency } = req.amount;
-    const replay = this.replay(req.request_id, 'hold', req.authorization_id, req.account_id, value, currency);
+    const ask = asked('hold', req);
+    const replay = this.replay(ask);
     if (replay) return replay as HoldResponse;
 
     const answer = (result: HoldResponse['result'], account: Account | null, replayed = false): HoldResponse =>
-      this.answer(req.request_id, 'hold', req.authorization_id, req.account_id, value, currency, result, account, replayed) as HoldResponse;
+      this.answer(ask, { result, account }, replayed) as HoldResponse;
 
+    const { value, currency } = req.amount;
     const account = this.accounts.get(req.account_id);
     if (!account) return answer('unknown_account', null);
     if (account.seed.currency !== currency) return answer('currency_mismatch', account);
 
     const auth = this.authorizations.get(req.authorization_id);
-    if (auth) this.checkSameAccount(auth, req.account_id);
+    if (auth) checkSameAccount(auth, req.account_id);
     if (auth && this.idempotency) {
-      if (auth.active !== 0) {
-        if (auth.firstHold !== value) {
-          throw new BookError(
-            'authorization_conflict',
-            'amount',
-            `body/amount differs from the hold for authorization ${req.authorization_id} (${auth.firstHold} ${account.seed.currency})`,
-          );
-        }
-        return answer('held', account, true);
-      }
-      if (auth.posted !== 0) return answer('held', account, true);
-      if (auth.holds + auth.postings + auth.captures > 0) {
-        throw new BookError(
-          'one_hold_per_authorization',
-          'authorization_id',
-          `body/authorization_id ${req.authorization_id} was already held (or posted) and has since been released (or refunded) in full: an authorization is held once`,
-        );
-      }
-      if (auth.reversedBeforeHold) return answer('reversed', account);
+      const again = holdAgain(auth, value, req.authorization_id);
+      if (again === 'held again') return answer('held', account, true);
+      if (again === 'reversed') return answer('reversed', account);
     }
 
     if (account.available < value) return answer('insufficient_funds', account);
 
     const record = auth ?? this.newAuthorization(req.authorization_id, account);
-    this.commit(account, 'hold', req.request_id, req.authorization_id, value, 0);
+    this.commit(account, { kind: 'hold', requestId: req.request_id, authorizationId: req.authorization_id, amount: value });
     record.addActive(value);
     if (record.firstHold === 0) record.firstHold = value;
     record.holds++;
@@ -261,13 +142,14 @@ export class LedgerBook {
   }
 
   release(req: ReleaseRequest): ReleaseResponse {
-    const { value, currency } = req.amount;
-    const replay = this.replay(req.request_id, 'release', req.authorization_id, req.account_id, value, currency);
+    const ask = asked('release', req);
+    const replay = this.replay(ask);
     if (replay) return replay as ReleaseResponse;
 
     const answer = (result: ReleaseResponse['result'], account: Account | null, moved = 0): ReleaseResponse =>
-      this.answer(req.request_id, 'release', req.authorization_id, req.account_id, value, currency, result, account, false, moved) as ReleaseResponse;
+      this.answer(ask, { result, account, moved }) as ReleaseResponse;
 
+    const { value } = req.amount;
     const auth = this.authorizations.get(req.authorization_id);
     const account = this.accounts.get(req.account_id) ?? null;
     if (!account) return answer('nothing_to_reverse', account);
@@ -277,21 +159,22 @@ export class LedgerBook {
       if (this.idempotency) this.newAuthorization(req.authorization_id, account).reversedBeforeHold = true;
       return answer('nothing_to_reverse', account);
     }
-    this.checkSameAccount(auth, req.account_id);
+    checkSameAccount(auth, req.account_id);
     // An authorization that held or posted money has the account's currency: a reversal in another is refused
     // even when nothing is left to reverse.
-    if (auth.holds + auth.postings + auth.captures > 0) this.checkReversal(req, account, Number.MAX_SAFE_INTEGER, '');
+    if (auth.holds + auth.postings + auth.captures > 0) checkReversal(req, account, Number.MAX_SAFE_INTEGER, '');
 
+    const entry = { requestId: req.request_id, authorizationId: req.authorization_id, amount: value };
     if (auth.active !== 0) {
-      this.checkReversal(req, account, auth.active, 'still held');
-      this.commit(account, 'release', req.request_id, req.authorization_id, value, 0);
+      checkReversal(req, account, auth.active, 'still held');
+      this.commit(account, { kind: 'release', ...entry });
       auth.releaseActive(value);
       auth.releases++;
       return answer('released', account, value);
     }
     if (auth.posted !== 0) {
-      this.checkReversal(req, account, auth.posted, 'posted and not yet refunded');
-      this.commit(account, 'refund', req.request_id, req.authorization_id, value, 0);
+      checkReversal(req, account, auth.posted, 'posted and not yet refunded');
+      this.commit(account, { kind: 'refund', ...entry });
       auth.posted -= value;
       auth.refunds++;
       return answer('refunded', account, value);
@@ -300,10 +183,11 @@ export class LedgerBook {
   }
 
   post(req: PostingRequest): PostingResponse {
-    const { value, currency } = req.amount;
-    const replay = this.replay(req.request_id, 'post', req.authorization_id, req.account_id, value, currency);
+    const ask = asked('post', req);
+    const replay = this.replay(ask);
     if (replay) return replay as PostingResponse;
 
+    const { value, currency } = req.amount;
     const account = this.accounts.get(req.account_id);
     if (!account) throw new BookError('unknown_account', 'account_id', `body/account_id names an unknown account: ${req.account_id}`);
     const existing = this.authorizations.get(req.authorization_id);
@@ -311,32 +195,33 @@ export class LedgerBook {
       const what = existing && existing.active !== 0 ? `the currency of authorization ${req.authorization_id}'s hold` : "the account's currency";
       throw new BookError('currency_mismatch', 'amount/currency', `body/amount/currency ${currency} does not match ${what} ${account.seed.currency}`);
     }
-    if (existing) this.checkSameAccount(existing, req.account_id);
+    if (existing) checkSameAccount(existing, req.account_id);
 
     const first = existing?.firstPosting;
     if (first && this.idempotency) {
       // Posted once already (under another request_id): replay that answer, never post twice.
-      const again = new Answer('post', req.authorization_id, account.seed.id, value, currency, first.result, account, first.available, first.held, first.version, first.moved);
+      const again = new Answer({ ...ask, accountId: account.seed.id }, { result: first.result, account, moved: first.moved }, first);
       this.answers.set(req.request_id, again);
-      return this.respond(req.request_id, again, true) as PostingResponse;
+      return again.response(req.request_id, true) as PostingResponse;
     }
 
     const auth = existing ?? this.newAuthorization(req.authorization_id, account);
+    const entry = { requestId: req.request_id, authorizationId: req.authorization_id, amount: value };
     let result: PostingResponse['result'];
     if (auth.active !== 0) {
       // Capture: the hold becomes the posting; a different advice amount moves the difference.
-      this.commit(account, 'capture', req.request_id, req.authorization_id, value, auth.takeActive());
+      this.commit(account, { kind: 'capture', ...entry, heldAmount: auth.takeActive() });
       auth.captures++;
       result = 'captured';
     } else {
-      this.commit(account, 'posting', req.request_id, req.authorization_id, value, 0);
+      this.commit(account, { kind: 'posting', ...entry });
       auth.postings++;
       result = 'posted';
     }
     auth.posted += value;
-    const answer = this.record(req.request_id, 'post', req.authorization_id, account.seed.id, value, currency, result, account, value);
+    const answer = this.record({ ...ask, accountId: account.seed.id }, { result, account, moved: value });
     auth.firstPosting ??= answer;
-    return this.respond(req.request_id, answer, false) as PostingResponse;
+    return answer.response(req.request_id, false) as PostingResponse;
   }
 
   // ---- reads ------------------------------------------------------------------------------------
@@ -393,119 +278,27 @@ export class LedgerBook {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private replay(
-    requestId: string,
-    op: Operation,
-    authorizationId: string,
-    accountId: string,
-    value: number,
-    currency: string,
-  ): HoldResponse | ReleaseResponse | PostingResponse | null {
+  private replay(ask: Asked): AnyResponse | null {
     if (!this.idempotency) return null;
-    const answer = this.answers.get(requestId);
+    const answer = this.answers.get(ask.requestId);
     if (!answer) return null;
-    const differing = answer.differences(op, authorizationId, accountId, value, currency);
-    if (differing.length > 0) {
-      throw new BookError(
-        'idempotency_conflict',
-        'request_id',
-        `body/request_id ${requestId} was already used for a different request (different ${differing.join(', ')}; first: ${answer.describe()})`,
-        { key: requestId, fields: differing },
-      );
-    }
-    return this.respond(requestId, answer, true);
+    checkSameRequest(answer, ask);
+    return answer.response(ask.requestId, true);
   }
 
   /** Records an answer (when idempotency is on) and returns the response for it. */
-  private answer(
-    requestId: string,
-    op: Operation,
-    authorizationId: string,
-    accountId: string,
-    value: number,
-    currency: string,
-    result: AnyResult,
-    account: Account | null,
-    replayed: boolean,
-    moved = 0,
-  ): HoldResponse | ReleaseResponse | PostingResponse {
-    const answer = this.record(requestId, op, authorizationId, account ? account.seed.id : accountId, value, currency, result, account, moved);
-    return this.respond(requestId, answer, replayed);
+  private answer(ask: Asked, outcome: Outcome, replayed = false): AnyResponse {
+    const answer = this.record(outcome.account ? { ...ask, accountId: outcome.account.seed.id } : ask, outcome);
+    return answer.response(ask.requestId, replayed);
   }
 
-  private record(
-    requestId: string,
-    op: Operation,
-    authorizationId: string,
-    accountId: string,
-    value: number,
-    currency: string,
-    result: AnyResult,
-    account: Account | null,
-    moved = 0,
-  ): Answer {
-    const answer = new Answer(
-      op,
-      authorizationId,
-      accountId,
-      value,
-      account && account.seed.currency === currency ? account.seed.currency : currency,
-      result,
-      account,
-      account?.available ?? 0,
-      account?.held ?? 0,
-      account?.version ?? 0,
-      moved,
-    );
-    if (this.idempotency) this.answers.set(requestId, answer);
+  private record(ask: Asked, outcome: Outcome): Answer {
+    const { account } = outcome;
+    // The account's own currency string when it is the same, so a long run's records share one string.
+    const currency = account && account.seed.currency === ask.currency ? account.seed.currency : ask.currency;
+    const answer = new Answer({ ...ask, currency }, outcome);
+    if (this.idempotency) this.answers.set(ask.requestId, answer);
     return answer;
-  }
-
-  private respond(requestId: string, answer: Answer, replayed: boolean): HoldResponse | ReleaseResponse | PostingResponse {
-    const account = answer.account ? viewOf(answer.account, answer.available, answer.held, answer.version) : null;
-    if (answer.op === 'hold') {
-      const hold: HoldResponse = { request_id: requestId, authorization_id: answer.authorizationId, result: answer.result as HoldResponse['result'], account, replayed };
-      return hold;
-    }
-    // What moved is in the account's currency (the book refuses any other before moving anything).
-    const amount = answer.moved > 0 && answer.account ? { value: answer.moved, currency: answer.account.seed.currency } : null;
-    return {
-      request_id: requestId,
-      authorization_id: answer.authorizationId,
-      result: answer.result,
-      amount,
-      account,
-      replayed,
-    } as ReleaseResponse | PostingResponse;
-  }
-
-  /** A reversal must be in the account's currency and at most what remains (held, or posted for a refund). */
-  private checkReversal(req: ReleaseRequest, account: Account, remaining: number, what: string): void {
-    const { value, currency } = req.amount;
-    if (currency !== account.seed.currency) {
-      throw new BookError(
-        'currency_mismatch',
-        'amount/currency',
-        `body/amount/currency ${currency} does not match the currency of authorization ${req.authorization_id} (${account.seed.currency})`,
-      );
-    }
-    if (value > remaining) {
-      throw new BookError(
-        'amount_exceeds_remaining',
-        'amount/value',
-        `body/amount/value ${value} is more than the ${remaining} ${account.seed.currency} ${what} for authorization ${req.authorization_id}`,
-      );
-    }
-  }
-
-  private checkSameAccount(auth: Authorization, accountId: string): void {
-    if (auth.account.seed.id !== accountId) {
-      throw new BookError(
-        'authorization_conflict',
-        'account_id',
-        `body/account_id ${accountId} differs from the authorization's account ${auth.account.seed.id}`,
-      );
-    }
   }
 
   private newAuthorization(id: string, account: Account): Authorization {
@@ -515,7 +308,9 @@ export class LedgerBook {
   }
 
   /** Applies a balanced entry to the books and appends it to the journal. */
-  private commit(account: Account, kind: JournalKind, requestId: string, authorizationId: string | null, amount: number, heldAmount: number): void {
+  private commit(account: Account, c: Commit): void {
+    const { kind, requestId, amount } = c;
+    const heldAmount = c.heldAmount ?? 0;
     if (!Number.isSafeInteger(amount) || amount <= 0 || !Number.isSafeInteger(heldAmount)) {
       throw new Error(`bad amounts in ${kind} entry for ${requestId}: ${amount}/${heldAmount}`);
     }
@@ -531,32 +326,7 @@ export class LedgerBook {
       else this.equityOpening += leg.amount;
     }
     account.version++;
-    this.journal.push(new Entry(this.journal.length + 1, kind, requestId, authorizationId, account, amount, heldAmount, this.now()));
+    const seq = this.journal.length + 1;
+    this.journal.push(new Entry({ seq, kind, requestId, authorizationId: c.authorizationId, account, amount, heldAmount, at: this.now() }));
   }
-}
-
-function viewOf(account: Account, available: number, held: number, version: number): AccountView {
-  return {
-    account_id: account.seed.id,
-    currency: account.seed.currency,
-    opening_balance: account.seed.opening_balance,
-    balance: available + held,
-    available,
-    holds: held,
-    version,
-  };
-}
-
-function entryView(entry: Entry): JournalEntry {
-  return {
-    seq: entry.seq,
-    kind: entry.kind,
-    request_id: entry.requestId,
-    authorization_id: entry.authorizationId,
-    account_id: entry.account.seed.id,
-    amount: entry.amount,
-    currency: entry.account.seed.currency,
-    legs: legsOf(entry.kind, entry.account, entry.amount, entry.heldAmount),
-    at: entry.at,
-  };
 }

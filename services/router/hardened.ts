@@ -23,8 +23,8 @@ import type { Cause, Hop } from '../common/failure.ts';
 import { causeOfError } from '../common/failure.ts';
 import { createRng, hashSeed } from '../common/random.ts';
 import { Balancer, type Cursor } from './balancer.ts';
-import { Counters } from './counters.ts';
-import { EndpointTable, type Endpoint } from './endpoint-table.ts';
+import { PolicyRouter } from './policy-router.ts';
+import type { Endpoint } from './endpoint-table.ts';
 import type { ResolvedAddress } from './endpoints-parser.ts';
 import { HardenedResolver } from './hardened-resolver.ts';
 import type { ServiceUpdate } from './resolution-source.ts';
@@ -35,9 +35,9 @@ import {
   hardenedTuning,
   type HardenedTuning,
   type HardenedTuningInput,
+  type ResolutionSnapshot,
   type RouteRequest,
   type RouteResult,
-  type Router,
   type RouterSnapshot,
   type ServiceSnapshot,
   type SubsetsShape,
@@ -68,23 +68,21 @@ function isConnectionFailure(cause: Cause): boolean {
   return cause === 'connection_refused' || cause === 'reset' || cause === 'timeout';
 }
 
-export class HardenedRouter implements Router {
+export class HardenedRouter extends PolicyRouter<HardenedService> {
   /** Every knob of the policy, defaults filled: the one object a per-defence override changes. */
   private readonly tuning: HardenedTuning;
   private readonly resolver: HardenedResolver;
-  private table: EndpointTable;
   private readonly balancer: Balancer;
   private readonly budget: RetryBudget;
-  private services = new Map<string, HardenedService>();
   private readonly sweepTimer: NodeJS.Timeout;
-  private closed = false;
   private meshRestarts = 0;
   /** Lenient parsing off: the parse error that poisoned resolution, until a list parses cleanly. */
   private poison: string | null = null;
-  private readonly counters = new Counters();
 
   constructor(private readonly opts: HardenedRouterOptions) {
-    this.tuning = hardenedTuning(opts.tuning);
+    const tuning = hardenedTuning(opts.tuning);
+    super('hardened', opts, tuning.connectionsPerEndpoint);
+    this.tuning = tuning;
     this.resolver = new HardenedResolver(
       { discoveryUrl: opts.discoveryUrl, namespace: opts.namespace, seed: opts.seed, tuning: this.tuning },
       {
@@ -95,7 +93,6 @@ export class HardenedRouter implements Router {
         },
       },
     );
-    this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
     this.balancer = new Balancer(this.tuning.balancer, createRng(hashSeed('router', opts.seed)));
     this.budget = new RetryBudget(this.tuning.retryBudgetRatio, this.tuning.retryBudgetMinPerSec, performance.now());
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
@@ -166,54 +163,44 @@ export class HardenedRouter implements Router {
     }
   }
 
-  async restart(): Promise<void> {
-    if (this.closed) return;
+  protected forgetResolution(): void {
     this.meshRestarts++;
     this.resolver.reset();
     this.poison = null;
     this.services = new Map();
-    const old = this.table;
-    this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
-    void old.closeAll(false);
-    await this.resolver.start(this.opts.startupWaitMs);
   }
 
-  snapshot(): RouterSnapshot {
-    const now = performance.now();
-    const services: Record<string, ServiceSnapshot> = {};
-    const names = new Set([...this.opts.services, ...this.services.keys()]);
-    for (const name of names) {
-      const s = this.services.get(name);
-      if (!s) {
-        services[name] = { endpoints: [], source: 'none', subsets: 'absent' };
-        continue;
-      }
-      const usable = this.poison === null ? this.usable(s, now) : EMPTY;
-      const snap: ServiceSnapshot = {
-        endpoints: usable.map((e) => e.view(now)),
-        source: s.live.length > 0 ? 'live' : usable.length > 0 ? 'last_known_good' : 'none',
-        subsets: s.shape,
-      };
-      if (s.emptySince > 0) snap.emptyForMs = Math.round(now - s.emptySince);
-      services[name] = snap;
-    }
-    return {
-      policy: 'hardened',
-      namespace: this.opts.namespace,
-      discoveryUrl: this.opts.discoveryUrl,
-      resolution: this.resolver.snapshot(now, this.meshRestarts),
-      services,
-      counters: this.counters.snapshot(),
-      tuning: this.tuning,
-    };
+  protected resolveAgain(): Promise<void> {
+    return this.resolver.start(this.opts.startupWaitMs);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected stopResolution(): void {
     this.services = new Map();
     clearInterval(this.sweepTimer);
-    await Promise.all([this.table.closeAll(true), this.resolver.close()]);
+  }
+
+  protected closeDiscovery(): Promise<void> {
+    return this.resolver.close();
+  }
+
+  protected serviceSnapshot(s: HardenedService | undefined, now: number): ServiceSnapshot {
+    if (!s) return { endpoints: [], source: 'none', subsets: 'absent' };
+    const usable = this.poison === null ? this.usable(s, now) : EMPTY;
+    const snap: ServiceSnapshot = {
+      endpoints: usable.map((e) => e.view(now)),
+      source: s.live.length > 0 ? 'live' : usable.length > 0 ? 'last_known_good' : 'none',
+      subsets: s.shape,
+    };
+    if (s.emptySince > 0) snap.emptyForMs = Math.round(now - s.emptySince);
+    return snap;
+  }
+
+  protected resolutionSnapshot(now: number): ResolutionSnapshot {
+    return this.resolver.snapshot(now, this.meshRestarts);
+  }
+
+  protected override snapshotExtras(): Pick<RouterSnapshot, 'tuning'> {
+    return { tuning: this.tuning };
   }
 
   // --- endpoints -------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ import { causeOfError } from '../common/failure.ts';
 import { createRng, hashSeed } from '../common/random.ts';
 import { Balancer, type Cursor } from './balancer.ts';
 import { DiscoveryBadAnswer, DiscoveryClient, type WatchHandle } from './discovery-client.ts';
-import { EndpointTable, type Endpoint } from './endpoint-table.ts';
+import type { Endpoint } from './endpoint-table.ts';
 import { NullSubsetsError, parseStrict } from './endpoints-parser.ts';
 import { RouteError } from './route-error.ts';
 import { callWithTimeouts } from './upstream-call.ts';
-import { Counters } from './counters.ts';
+import { PolicyRouter } from './policy-router.ts';
 import { waitAtMost } from './wait.ts';
-import { NAIVE_DEFAULTS, type NaiveTuning, type RouteRequest, type RouteResult, type Router, type RouterSnapshot, type ServiceSnapshot, type SubsetsShape } from './types.ts';
+import { NAIVE_DEFAULTS, type NaiveTuning, type ResolutionSnapshot, type RouteRequest, type RouteResult, type ServiceSnapshot, type SubsetsShape } from './types.ts';
 
 interface NaiveService extends Cursor {
   endpoints: Endpoint[];
@@ -38,12 +38,10 @@ export interface NaiveRouterOptions {
   startupWaitMs: number;
 }
 
-export class NaiveRouter implements Router {
+export class NaiveRouter extends PolicyRouter<NaiveService> {
   private readonly tuning: NaiveTuning;
   private readonly client: DiscoveryClient;
-  private table: EndpointTable;
   private readonly balancer: Balancer;
-  private services = new Map<string, NaiveService>();
   /** discovery_null: the 2017 crash on `subsets: null`; bad_answer: any other object it could not parse. */
   private poison: { service: string; message: string; cause: Cause } | null = null;
   private unavailable: string | null = null;
@@ -56,14 +54,13 @@ export class NaiveRouter implements Router {
   private timer: NodeJS.Timeout | null = null;
   /** Bumped by restart() and close(): callbacks from an older generation are ignored. */
   private generation = 0;
-  private closed = false;
-  private readonly counters = new Counters();
   private readonly stats = { lists: 0, listFailures: 0, watchOpens: 0, watchRestarts: 0, meshRestarts: 0 };
 
   constructor(private readonly opts: NaiveRouterOptions) {
-    this.tuning = { ...NAIVE_DEFAULTS, ...opts.tuning };
+    const tuning = { ...NAIVE_DEFAULTS, ...opts.tuning };
+    super('naive', opts, tuning.connectionsPerEndpoint);
+    this.tuning = tuning;
     this.client = new DiscoveryClient(opts.discoveryUrl, opts.namespace);
-    this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
     this.balancer = new Balancer(this.tuning.balancer, createRng(hashSeed('router', opts.seed)));
   }
 
@@ -112,53 +109,43 @@ export class NaiveRouter implements Router {
     }
   }
 
-  async restart(): Promise<void> {
-    if (this.closed) return;
+  protected forgetResolution(): void {
     this.stats.meshRestarts++;
-    const generation = this.reset();
-    const old = this.table;
-    this.table = new EndpointTable(this.tuning.connectionsPerEndpoint);
-    void old.closeAll(false);
-    await waitAtMost(this.relist(generation), this.opts.startupWaitMs);
+    this.reset();
   }
 
-  snapshot(): RouterSnapshot {
-    const now = performance.now();
-    const services: Record<string, ServiceSnapshot> = {};
-    const names = new Set([...this.opts.services, ...this.services.keys()]);
-    for (const name of names) {
-      const s = this.services.get(name);
-      const usable = !this.poison && s !== undefined && s.endpoints.length > 0;
-      services[name] = {
-        endpoints: usable ? s.endpoints.map((e) => e.view(now)) : [],
-        source: usable ? 'live' : 'none',
-        subsets: s?.shape ?? 'absent',
-      };
-    }
+  protected resolveAgain(): Promise<void> {
+    return waitAtMost(this.relist(this.generation), this.opts.startupWaitMs);
+  }
+
+  protected stopResolution(): void {
+    this.reset();
+  }
+
+  protected closeDiscovery(): Promise<void> {
+    return this.client.close();
+  }
+
+  protected serviceSnapshot(s: NaiveService | undefined, now: number): ServiceSnapshot {
+    const usable = !this.poison && s !== undefined && s.endpoints.length > 0;
     return {
-      policy: 'naive',
-      namespace: this.opts.namespace,
-      discoveryUrl: this.opts.discoveryUrl,
-      resolution: {
-        state: this.poison ? 'poisoned' : this.listedOnce ? 'ok' : this.unavailable ? 'unavailable' : 'starting',
-        api: 'endpoints',
-        ...(this.poison ? { error: this.poison.message } : this.unavailable ? { error: this.unavailable } : {}),
-        resourceVersion: this.resourceVersion,
-        ...this.stats,
-        idleRestarts: 0,
-        watchConnected: this.watchConnected,
-        ...(this.lastWatchEventAt > 0 ? { lastWatchEventAgoMs: Math.round(now - this.lastWatchEventAt) } : {}),
-      },
-      services,
-      counters: this.counters.snapshot(),
+      endpoints: usable ? s.endpoints.map((e) => e.view(now)) : [],
+      source: usable ? 'live' : 'none',
+      subsets: s?.shape ?? 'absent',
     };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.reset();
-    await Promise.all([this.table.closeAll(true), this.client.close()]);
+  protected resolutionSnapshot(now: number): ResolutionSnapshot {
+    return {
+      state: this.poison ? 'poisoned' : this.listedOnce ? 'ok' : this.unavailable ? 'unavailable' : 'starting',
+      api: 'endpoints',
+      ...(this.poison ? { error: this.poison.message } : this.unavailable ? { error: this.unavailable } : {}),
+      resourceVersion: this.resourceVersion,
+      ...this.stats,
+      idleRestarts: 0,
+      watchConnected: this.watchConnected,
+      ...(this.lastWatchEventAt > 0 ? { lastWatchEventAgoMs: Math.round(now - this.lastWatchEventAt) } : {}),
+    };
   }
 
   /** Stops the watch and timers, forgets every endpoint and the poison. Returns the new generation. */

@@ -13,6 +13,7 @@ import { onInterrupt } from '../signals.ts';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.ts';
 import { durationFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
+import { shellWord } from '../../runner/repeat-command.ts';
 
 export interface CheckFlags {
   k6?: string[];
@@ -45,7 +46,6 @@ async function k6Files(raw: string[] | undefined): Promise<string[]> {
   return raw;
 }
 
-const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export async function checkCommand(o: CheckFlags, out: (line: string) => void): Promise<number> {
   const files = await k6Files(o.k6);
@@ -60,11 +60,11 @@ export async function checkCommand(o: CheckFlags, out: (line: string) => void): 
 
   const command = [
     'npx faultline check',
-    ...files.map((f) => `--k6 ${quote(f)}`),
-    `--scenario ${quote(o.scenario)}`,
+    ...files.map((f) => `--k6 ${shellWord(f)}`),
+    `--scenario ${shellWord(o.scenario)}`,
     `--ledger-url ${ledgerUrl}`,
     ...(feedUrl ? [`--feed-url ${feedUrl}`] : []),
-    ...(o.baseline ? [`--baseline ${quote(o.baseline)}`] : []),
+    ...(o.baseline ? [`--baseline ${shellWord(o.baseline)}`] : []),
   ].join(' ');
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());

@@ -15,6 +15,7 @@ import type { RouterPolicy } from '../../scenario/schema.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
 import { routerTuningFlag } from '../router-tuning-flag.ts';
 import { routerTuningText } from '../../../services/router/tuning-override.ts';
+import { repeatRunCommand } from '../../runner/repeat-command.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
@@ -48,7 +49,7 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
       baseline: o.baseline as string | undefined,
       tolerances: o.tolerances as string | undefined,
       report: o.report !== false,
-      command: repeatCommand(nameOrFile, scenario.seed, scenario.topology.router, scenario.network.standin.enabled, o, routerTuningText(routerTuning ?? {})),
+      command: repeatRunCommand(scenario, { name: nameOrFile, flags: o, routerTuning: routerTuningText(routerTuning ?? {}) }),
       signal: controller.signal,
       driverStall: stallFromEnv(process.env.FAULTLINE_TEST_DRIVER_STALL),
       metrics: live?.metrics,
@@ -82,23 +83,6 @@ function speedFlag(raw: unknown): number | undefined {
     throw new UsageError(`--speed must be a number from ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (1 = as recorded, 2 = twice as fast), got "${String(raw)}"`);
   }
   return speed;
-}
-
-function repeatCommand(name: string, seed: number, router: string, standin: boolean, o: Record<string, unknown>, routerTuning = ''): string {
-  const parts = ['npx faultline run', name, `--seed ${seed}`, `--router ${router}`, standin ? '--standin' : '--no-standin'];
-  for (const flag of ['duration', 'warmup', 'rate', 'replay', 'speed', 'model', 'connections', 'mode', 'baseline'] as const) {
-    if (o[flag] !== undefined && !(flag === 'mode' && o[flag] === 'embedded')) parts.push(`--${flag} ${String(o[flag])}`);
-  }
-  for (const [flag, key] of [['--replace', 'replace'], ['--replace-url', 'replaceUrl'], ['--replicas', 'replicas']] as const) {
-    for (const value of (o[key] as string[] | undefined) ?? []) parts.push(`${flag} ${shellQuote(value)}`);
-  }
-  if (routerTuning) parts.push(`--router-tuning ${shellQuote(routerTuning)}`);
-  return parts.join(' ');
-}
-
-/** A value as one shell word: `ledger=node x.js` -> `'ledger=node x.js'`. */
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

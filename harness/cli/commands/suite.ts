@@ -19,6 +19,7 @@ import { StartInterrupted } from '../../topology/errors.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Summary } from '../../summary/types.ts';
 import { loadBaselineSummary, unsoundBaselineReason } from '../../gate/baseline.ts';
+import { repeatRunCommand } from '../../runner/repeat-command.ts';
 
 export async function suiteCommand(name: string, o: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
   const suites = await loadSuites();
@@ -63,7 +64,7 @@ export async function suiteCommand(name: string, o: Record<string, string | unde
           tolerances: o.tolerances,
           signal: controller.signal,
           progress: false,
-          command: `npx faultline run ${scenario.name} --seed ${scenario.seed} --router ${scenario.topology.router} ${scenario.network.standin.enabled ? '--standin' : '--no-standin'}`,
+          command: repeatRunCommand(scenario),
         });
         out(verdictLine(result.summary, Math.round((Date.now() - started) / 1000)));
         return result;

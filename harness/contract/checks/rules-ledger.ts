@@ -17,6 +17,12 @@ interface View {
 }
 
 export function ledgerRules(ctx: CheckContext): Rule[] {
+  const steps = ledgerSteps(ctx);
+  return [...reversalRules(steps), ...adviceAndHoldRules(ctx, steps)];
+}
+
+/** The helpers every ledger rule uses: rules accounts, write bodies, a hold and a full release. */
+function ledgerSteps(ctx: CheckContext) {
   const account = (i: number): AccountSeed => ctx.accounts.rules[i % ctx.accounts.rules.length] as AccountSeed;
   const w = (account: AccountSeed, authorizationId: string, value: number, currency = account.currency): b.LedgerWrite => ({
     request_id: ctx.ids.next('rule'),
@@ -39,6 +45,13 @@ export function ledgerRules(ctx: CheckContext): Rule[] {
     r.check(body.result === 'released' && amountOf(body) === value, `${what}: expected result released with amount ${value}, got ${describeAnswer(body)}`, ex);
   };
 
+  return { account, w, newAuth, holdOf, releaseAll };
+}
+
+type LedgerSteps = ReturnType<typeof ledgerSteps>;
+
+/** Reversals (`/v1/releases`): another currency, too much, part of a hold. */
+function reversalRules({ account, w, newAuth, holdOf, releaseAll }: LedgerSteps): Rule[] {
   return [
     {
       subject: 'a reversal in another currency is refused',
@@ -86,6 +99,12 @@ export function ledgerRules(ctx: CheckContext): Rule[] {
         return 'released 700 of 2000 (available +700, holds −700), refused 1301 of 1300 left, released 1300, then nothing_to_reverse';
       },
     },
+  ];
+}
+
+/** Advices (`/v1/postings`) and the one-hold rules. */
+function adviceAndHoldRules(ctx: CheckContext, { account, w, newAuth, holdOf, releaseAll }: LedgerSteps): Rule[] {
+  return [
     {
       subject: 'an advice in another currency is refused',
       async run(r) {

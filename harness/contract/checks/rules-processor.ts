@@ -10,6 +10,12 @@ import { describeAnswer, type Rule, type RuleRun } from './rule-run.ts';
 import type { CheckContext } from './types.ts';
 
 export function processorRules(ctx: CheckContext): Rule[] {
+  const steps = processorSteps(ctx);
+  return [...reversalRules(steps), ...adviceRules(ctx, steps)];
+}
+
+/** The helpers every processor rule uses: rules accounts, ids, an approved authorization, a reversal. */
+function processorSteps(ctx: CheckContext) {
   const account = (i: number): AccountSeed => ctx.accounts.rules[i % ctx.accounts.rules.length] as AccountSeed;
   const newId = (kind: string): string => ctx.ids.next(kind);
   const inOwn = (a: AccountSeed, value: number): b.Money => b.money(value, a.currency);
@@ -30,6 +36,13 @@ export function processorRules(ctx: CheckContext): Rule[] {
   /** The account as the ledger behind the processor shows it, when faultline runs that ledger. */
   const balances = async (a: AccountSeed): Promise<Balances | null> => (ctx.ledger ? ctx.ledger.balances(a.id) : null);
 
+  return { account, newId, inOwn, authorize, reverse, released, balances };
+}
+
+type ProcessorSteps = ReturnType<typeof processorSteps>;
+
+/** Reversals: another currency, too much, part of an authorization. */
+function reversalRules({ account, inOwn, authorize, reverse, released, balances }: ProcessorSteps): Rule[] {
   return [
     {
       subject: 'a reversal in another currency is refused',
@@ -75,6 +88,12 @@ export function processorRules(ctx: CheckContext): Rule[] {
         return `released 700 of 2000, refused 1301 of 1300 left, released 1300${seen}`;
       },
     },
+  ];
+}
+
+/** Advices, and a reversal that overtakes its authorization. */
+function adviceRules(ctx: CheckContext, { account, newId, inOwn, authorize, reverse }: ProcessorSteps): Rule[] {
+  return [
     {
       subject: 'an advice in another currency is refused',
       async run(r) {

@@ -23,19 +23,23 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
 /** A limit as it is written in a scenario: "50 ms", "1 s". */
 const limitMs = (v: number): string => (v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${+v.toPrecision(3)} ms`);
 
-function check(
-  id: string,
-  label: string,
-  value: number | null | undefined,
-  text: (v: number) => string,
-  limit: string,
-  broken: (v: number) => boolean,
-  detail: string,
-  /** What to show when there is no value: "n/a" when the figure does not apply to this run. */
-  missing = 'not measured',
-): HealthCheck {
-  if (!finite(value)) return { id, label, value: missing, limit, state: 'unmeasured', detail };
-  return { id, label, value: text(value), limit, state: broken(value) ? 'broken' : 'ok', detail };
+/** One figure held to its limit. */
+interface LimitCheck {
+  id: string;
+  label: string;
+  value: number | null | undefined;
+  text: (v: number) => string;
+  limit: string;
+  broken: (v: number) => boolean;
+  detail: string;
+  /** What to show when there is no value: "n/a" when the figure does not apply to this run (default "not measured"). */
+  missing?: string;
+}
+
+function check(c: LimitCheck): HealthCheck {
+  const { id, label, value, limit, detail } = c;
+  if (!finite(value)) return { id, label, value: c.missing ?? 'not measured', limit, state: 'unmeasured', detail };
+  return { id, label, value: c.text(value), limit, state: c.broken(value) ? 'broken' : 'ok', detail };
 }
 
 /** A figure shown for information: never held to a limit. */
@@ -52,86 +56,47 @@ export function healthChecks(summary: Summary): HealthCheck[] {
   const late = f.send_lateness_ms;
   const sent = late.sends > 0;
   const out: HealthCheck[] = [
-    check('event_loop_p99', 'Driver event-loop delay p99', loop.p99, ms, `≤ ${limitMs(l.event_loop_delay_p99_ms)}`, (v) => v > l.event_loop_delay_p99_ms, `p50 ${ms(loop.p50)}`),
-    check('event_loop_max', 'Driver event-loop delay max', loop.max, ms, `≤ ${limitMs(l.event_loop_delay_max_ms)}`, (v) => v > l.event_loop_delay_max_ms, 'longest stall of the driver'),
-    check(
-      'send_lateness_p99',
-      'Send lateness p99',
-      sent ? late.p99 : null,
-      ms,
-      `≤ ${limitMs(l.send_lateness_p99_ms)}`,
-      (v) => v > l.send_lateness_p99_ms,
-      sent ? `p50 ${ms(late.p50)} · max ${ms(late.max)}` : 'no scheduled sends',
-      sent ? 'not measured' : 'n/a',
-    ),
-    check(
-      'late_share',
-      'Sends > 10 ms late',
-      sent ? late.late_share : null,
-      (v) => pct(v, 1),
-      `≤ ${pct(l.late_share, 1)}`,
-      (v) => v > l.late_share,
-      sent && finite(late.late_share) ? `${count(late.late_share * late.sends)} of ${count(late.sends)} sends` : 'no scheduled sends',
-      sent ? 'not measured' : 'n/a',
-    ),
+    check({
+      id: 'event_loop_p99',
+      label: 'Driver event-loop delay p99',
+      value: loop.p99,
+      text: ms,
+      limit: `≤ ${limitMs(l.event_loop_delay_p99_ms)}`,
+      broken: (v) => v > l.event_loop_delay_p99_ms,
+      detail: `p50 ${ms(loop.p50)}`,
+    }),
+    check({
+      id: 'event_loop_max',
+      label: 'Driver event-loop delay max',
+      value: loop.max,
+      text: ms,
+      limit: `≤ ${limitMs(l.event_loop_delay_max_ms)}`,
+      broken: (v) => v > l.event_loop_delay_max_ms,
+      detail: 'longest stall of the driver',
+    }),
+    check({
+      id: 'send_lateness_p99',
+      label: 'Send lateness p99',
+      value: sent ? late.p99 : null,
+      text: ms,
+      limit: `≤ ${limitMs(l.send_lateness_p99_ms)}`,
+      broken: (v) => v > l.send_lateness_p99_ms,
+      detail: sent ? `p50 ${ms(late.p50)} · max ${ms(late.max)}` : 'no scheduled sends',
+      missing: sent ? 'not measured' : 'n/a',
+    }),
+    check({
+      id: 'late_share',
+      label: 'Sends > 10 ms late',
+      value: sent ? late.late_share : null,
+      text: (v) => pct(v, 1),
+      limit: `≤ ${pct(l.late_share, 1)}`,
+      broken: (v) => v > l.late_share,
+      detail: sent && finite(late.late_share) ? `${count(late.late_share * late.sends)} of ${count(late.sends)} sends` : 'no scheduled sends',
+      missing: sent ? 'not measured' : 'n/a',
+    }),
   ];
 
-  const applied = f.fault_activation.filter((a) => a.late_ms !== null);
-  const never = f.fault_activation.filter((a) => a.late_ms === null).map((a) => a.fault);
-  const worst = applied.reduce<(typeof applied)[number] | undefined>((w, a) => (w === undefined || (a.late_ms as number) > (w.late_ms as number) ? a : w), undefined);
-  const activationDetail =
-    summary.faults.length === 0
-      ? 'no fault windows'
-      : [worst ? `worst: ${worst.fault}` : '', never.length ? `never took effect: ${never.join(', ')}` : ''].filter(Boolean).join(' · ');
-  out.push(
-    check(
-      'fault_activation',
-      'Fault activation lag',
-      worst?.late_ms,
-      ms,
-      `≤ ${limitMs(l.fault_activation_late_ms)}`,
-      (v) => v > l.fault_activation_late_ms,
-      activationDetail,
-      summary.faults.length === 0 ? 'n/a' : never.length ? 'never' : 'not measured',
-    ),
-  );
-
-  const cpu = f.foreign_cpu;
-  const cpuLimit = finite(l.foreign_cpu_share) ? l.foreign_cpu_share : Number.POSITIVE_INFINITY;
-  out.push(
-    check(
-      'foreign_cpu',
-      'CPU taken by other processes',
-      cpu?.share,
-      (v) => pct(v, 1),
-      finite(l.foreign_cpu_share) ? `≤ ${pct(l.foreign_cpu_share, 0)}` : 'not set',
-      (v) => v > cpuLimit,
-      cpu
-        ? [
-            `the run's own ${pct(cpu.run_share, 1)} · machine busy ${pct(cpu.busy_share, 1)} · worst second ${pct(cpu.max_second_share, 0)}`,
-            `${cpu.cpus} core${cpu.cpus === 1 ? '' : 's'}, ${count(cpu.run_processes)} run processes`,
-            cpu.pressure_some === null ? '' : `CPU pressure ${pct(cpu.pressure_some, 0)}`,
-          ]
-            .filter(Boolean)
-            .join(' · ')
-        : f.foreign_cpu === undefined
-          ? 'not in this summary'
-          : 'needs Linux /proc; not measured in compose mode',
-    ),
-    check(
-      'undelivered_advices',
-      'Advices faultline never delivered',
-      f.undelivered_advices,
-      (v) => count(v),
-      '0',
-      (v) => v > 0,
-      finite(f.undelivered_advices) && f.undelivered_advices > 0
-        ? 'still in the driver’s own queue, never seen by the issuer: their fate is unknown'
-        : f.undelivered_advices === undefined
-          ? 'not in this summary'
-          : 'every advice owed reached the issuer',
-    ),
-  );
+  out.push(activationCheck(summary), ...machineChecks(summary));
 
   const pre = f.pre_fault && f.pre_fault.authorizations > 0 ? f.pre_fault : null;
   const preDetail = pre
@@ -151,6 +116,69 @@ export function healthChecks(summary: Summary): HealthCheck[] {
     return out.map((c) => ({ ...c, value: 'not measured', state: 'unmeasured', detail: 'not in this summary' }));
   }
   return out;
+}
+
+/** How late the faults took effect: the worst one, and those that never did. */
+function activationCheck(summary: Summary): HealthCheck {
+  const { figures: f, limits: l } = summary.validity;
+  const applied = f.fault_activation.filter((a) => a.late_ms !== null);
+  const never = f.fault_activation.filter((a) => a.late_ms === null).map((a) => a.fault);
+  const worst = applied.reduce<(typeof applied)[number] | undefined>((w, a) => (w === undefined || (a.late_ms as number) > (w.late_ms as number) ? a : w), undefined);
+  const activationDetail =
+    summary.faults.length === 0
+      ? 'no fault windows'
+      : [worst ? `worst: ${worst.fault}` : '', never.length ? `never took effect: ${never.join(', ')}` : ''].filter(Boolean).join(' · ');
+  return check({
+    id: 'fault_activation',
+    label: 'Fault activation lag',
+    value: worst?.late_ms,
+    text: ms,
+    limit: `≤ ${limitMs(l.fault_activation_late_ms)}`,
+    broken: (v) => v > l.fault_activation_late_ms,
+    detail: activationDetail,
+    missing: summary.faults.length === 0 ? 'n/a' : never.length ? 'never' : 'not measured',
+  });
+}
+
+/** The CPU other processes took, and the advices the driver never delivered. */
+function machineChecks(summary: Summary): HealthCheck[] {
+  const { figures: f, limits: l } = summary.validity;
+  const cpu = f.foreign_cpu;
+  const cpuLimit = finite(l.foreign_cpu_share) ? l.foreign_cpu_share : Number.POSITIVE_INFINITY;
+  return [
+    check({
+      id: 'foreign_cpu',
+      label: 'CPU taken by other processes',
+      value: cpu?.share,
+      text: (v) => pct(v, 1),
+      limit: finite(l.foreign_cpu_share) ? `≤ ${pct(l.foreign_cpu_share, 0)}` : 'not set',
+      broken: (v) => v > cpuLimit,
+      detail: cpu
+        ? [
+            `the run's own ${pct(cpu.run_share, 1)} · machine busy ${pct(cpu.busy_share, 1)} · worst second ${pct(cpu.max_second_share, 0)}`,
+            `${cpu.cpus} core${cpu.cpus === 1 ? '' : 's'}, ${count(cpu.run_processes)} run processes`,
+            cpu.pressure_some === null ? '' : `CPU pressure ${pct(cpu.pressure_some, 0)}`,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : f.foreign_cpu === undefined
+          ? 'not in this summary'
+          : 'needs Linux /proc; not measured in compose mode',
+    }),
+    check({
+      id: 'undelivered_advices',
+      label: 'Advices faultline never delivered',
+      value: f.undelivered_advices,
+      text: (v) => count(v),
+      limit: '0',
+      broken: (v) => v > 0,
+      detail: finite(f.undelivered_advices) && f.undelivered_advices > 0
+        ? 'still in the driver’s own queue, never seen by the issuer: their fate is unknown'
+        : f.undelivered_advices === undefined
+          ? 'not in this summary'
+          : 'every advice owed reached the issuer',
+    }),
+  ];
 }
 
 const PILL: Record<HealthState, SafeHtml> = {

@@ -89,178 +89,205 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Runs a schedule as an open model. Resolves when everything was sent and answered (or drained, or aborted). */
 export function runOpenModel<T extends { offset_ms: number }>(opts: OpenModelOptions<T>): Promise<OpenModelResult> {
-  const tolerance = opts.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
-  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
-  const durationMs = opts.durationMs ?? Number.POSITIVE_INFINITY;
-  const maxRequests = opts.maxRequests ?? Number.POSITIVE_INFINITY;
-  const drainTimeoutMs = opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS;
-  const signal = opts.signal;
+  return new Promise<OpenModelResult>((resolve, reject) => new OpenModelRun(opts, resolve, reject).start());
+}
 
-  const lateness = new LatencyHistogram();
-  const latency = new LatencyHistogram();
-  const iterator = opts.requests[Symbol.iterator]();
+/** One run of a schedule: the counters, the timers, and the send loop. */
+class OpenModelRun<T extends { offset_ms: number }> {
+  private readonly tolerance: number;
+  private readonly maxInFlight: number;
+  private readonly batchSize: number;
+  private readonly durationMs: number;
+  private readonly maxRequests: number;
+  private readonly drainTimeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly lateness = new LatencyHistogram();
+  private readonly latency = new LatencyHistogram();
+  private readonly iterator: Iterator<T>;
+  private readonly t0: number;
 
-  let sent = 0;
-  let late = 0;
-  let dropped = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let maxSeen = 0;
-  let firstOffset: number | undefined;
-  let lastOffset = 0;
-  let lastSentMs = 0;
-  let aborted = false;
+  private sent = 0;
+  private late = 0;
+  private dropped = 0;
+  private errors = 0;
+  private inFlight = 0;
+  private maxSeen = 0;
+  private firstOffset: number | undefined;
+  private lastOffset = 0;
+  private lastSentMs = 0;
+  private aborted = false;
+  private next: T | undefined;
+  private exhausted = false;
+  private timer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private draining = false;
+  private readonly onAbort = (): void => {
+    this.aborted = true;
+    this.exhausted = true;
+    this.next = undefined;
+    this.finish();
+  };
 
-  return new Promise<OpenModelResult>((resolve, reject) => {
-    const t0 = opts.startAt ?? performance.now();
-    let next: T | undefined;
-    let exhausted = false;
-    let timer: NodeJS.Timeout | undefined;
-    let tickTimer: NodeJS.Timeout | undefined;
-    let drainTimer: NodeJS.Timeout | undefined;
-    let finished = false;
-    let draining = false;
+  constructor(
+    private readonly opts: OpenModelOptions<T>,
+    private readonly resolve: (result: OpenModelResult) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.tolerance = opts.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
+    this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+    this.durationMs = opts.durationMs ?? Number.POSITIVE_INFINITY;
+    this.maxRequests = opts.maxRequests ?? Number.POSITIVE_INFINITY;
+    this.drainTimeoutMs = opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS;
+    this.signal = opts.signal;
+    this.iterator = opts.requests[Symbol.iterator]();
+    this.t0 = opts.startAt ?? performance.now();
+  }
 
-    const pull = (): void => {
-      if (sent + dropped >= maxRequests) {
-        next = undefined;
-        exhausted = true;
-        return;
-      }
-      const r = iterator.next();
-      if (r.done || r.value.offset_ms >= durationMs) {
-        next = undefined;
-        exhausted = true;
-        return;
-      }
-      next = r.value;
-    };
-
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      if (tickTimer) clearInterval(tickTimer);
-      if (drainTimer) clearTimeout(drainTimer);
-      signal?.removeEventListener('abort', onAbort);
-      iterator.return?.();
-      const target = opts.targetRate ?? deriveRate(sent + dropped, firstOffset, lastOffset);
-      const meanGap = target > 0 ? 1000 / target : 0;
-      const span = sent > 0 ? lastSentMs - (firstOffset ?? 0) + meanGap : 0;
-      resolve({
-        sent,
-        late,
-        dropped,
-        achieved_rate: span > 0 ? round3((sent * 1000) / span) : 0,
-        target_rate: round3(target),
-        lateness_ms: lateness.summary(),
-        latency_ms: latency.summary(),
-        errors,
-        max_in_flight: maxSeen,
-        in_flight_at_end: inFlight,
-        elapsed_ms: round3(performance.now() - t0),
-        aborted,
-      });
-    };
-
-    const maybeDone = (): void => {
-      if (exhausted && next === undefined && inFlight === 0) finish();
-    };
-
-    const startDrain = (): void => {
-      if (draining) return;
-      draining = true;
-      if (inFlight === 0) return finish();
-      drainTimer = setTimeout(finish, drainTimeoutMs);
-    };
-
-    function onAbort(): void {
-      aborted = true;
-      exhausted = true;
-      next = undefined;
-      finish();
+  start(): void {
+    if (this.signal?.aborted) {
+      this.aborted = true;
+      this.exhausted = true;
+      return this.finish();
     }
-
-    const settle = (intendedAt: number): void => {
-      inFlight--;
-      latency.record(performance.now() - intendedAt);
-      if (draining) maybeDone();
-    };
-
-    const tick = (): void => {
-      timer = undefined;
-      if (finished) return;
-      try {
-        let n = 0;
-        while (next !== undefined) {
-          const now = performance.now() - t0;
-          if (next.offset_ms > now) break;
-          const req = next;
-          const intended = req.offset_ms;
-          firstOffset ??= intended;
-          lastOffset = intended;
-          const behind = now - intended;
-          const timing: SendTiming = { intended_ms: intended, sent_ms: round3(now), late: behind > tolerance, intended_at: t0 + intended };
-          if (inFlight >= maxInFlight) {
-            dropped++;
-            opts.onDrop?.(req, timing);
-          } else {
-            sent++;
-            lastSentMs = now;
-            if (timing.late) late++;
-            lateness.record(behind);
-            inFlight++;
-            if (inFlight > maxSeen) maxSeen = inFlight;
-            const intendedAt = timing.intended_at;
-            let pending: Promise<unknown>;
-            try {
-              pending = opts.send(req, timing);
-            } catch (err) {
-              pending = Promise.reject(err);
-            }
-            pending.then(
-              () => settle(intendedAt),
-              () => {
-                errors++;
-                settle(intendedAt);
-              },
-            );
-          }
-          pull();
-          if (++n >= batchSize) break;
-        }
-        if (next === undefined) return startDrain();
-        const wait = next.offset_ms - (performance.now() - t0);
-        if (wait <= 0) setImmediate(tick);
-        else timer = setTimeout(tick, Math.floor(wait));
-      } catch (err) {
-        finished = true;
-        if (timer) clearTimeout(timer);
-        if (tickTimer) clearInterval(tickTimer);
-        reject(err);
-      }
-    };
-
-    if (signal?.aborted) {
-      aborted = true;
-      exhausted = true;
-      return finish();
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.onTick) {
-      const onTick = opts.onTick;
-      tickTimer = setInterval(() => onTick({ elapsed_ms: round3(performance.now() - t0), sent, late, dropped, in_flight: inFlight }), 1000);
-      tickTimer.unref();
+    this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (this.opts.onTick) {
+      const onTick = this.opts.onTick;
+      this.tickTimer = setInterval(
+        () => onTick({ elapsed_ms: round3(performance.now() - this.t0), sent: this.sent, late: this.late, dropped: this.dropped, in_flight: this.inFlight }),
+        1000,
+      );
+      this.tickTimer.unref();
     }
     try {
-      pull();
+      this.pull();
     } catch (err) {
-      reject(err);
+      this.reject(err);
       return;
     }
-    tick();
-  });
+    this.tick();
+  }
+
+  private pull(): void {
+    if (this.sent + this.dropped >= this.maxRequests) {
+      this.next = undefined;
+      this.exhausted = true;
+      return;
+    }
+    const r = this.iterator.next();
+    if (r.done || r.value.offset_ms >= this.durationMs) {
+      this.next = undefined;
+      this.exhausted = true;
+      return;
+    }
+    this.next = r.value;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.iterator.return?.();
+    const { sent, firstOffset } = this;
+    const target = this.opts.targetRate ?? deriveRate(sent + this.dropped, firstOffset, this.lastOffset);
+    const meanGap = target > 0 ? 1000 / target : 0;
+    const span = sent > 0 ? this.lastSentMs - (firstOffset ?? 0) + meanGap : 0;
+    this.resolve({
+      sent,
+      late: this.late,
+      dropped: this.dropped,
+      achieved_rate: span > 0 ? round3((sent * 1000) / span) : 0,
+      target_rate: round3(target),
+      lateness_ms: this.lateness.summary(),
+      latency_ms: this.latency.summary(),
+      errors: this.errors,
+      max_in_flight: this.maxSeen,
+      in_flight_at_end: this.inFlight,
+      elapsed_ms: round3(performance.now() - this.t0),
+      aborted: this.aborted,
+    });
+  }
+
+  private maybeDone(): void {
+    if (this.exhausted && this.next === undefined && this.inFlight === 0) this.finish();
+  }
+
+  private startDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    if (this.inFlight === 0) return this.finish();
+    this.drainTimer = setTimeout(() => this.finish(), this.drainTimeoutMs);
+  }
+
+  private settle(intendedAt: number): void {
+    this.inFlight--;
+    this.latency.record(performance.now() - intendedAt);
+    if (this.draining) this.maybeDone();
+  }
+
+  /** Sends one due request, or drops it when the in-flight cap is reached. */
+  private sendOne(req: T, now: number): void {
+    const intended = req.offset_ms;
+    this.firstOffset ??= intended;
+    this.lastOffset = intended;
+    const behind = now - intended;
+    const timing: SendTiming = { intended_ms: intended, sent_ms: round3(now), late: behind > this.tolerance, intended_at: this.t0 + intended };
+    if (this.inFlight >= this.maxInFlight) {
+      this.dropped++;
+      this.opts.onDrop?.(req, timing);
+      return;
+    }
+    this.sent++;
+    this.lastSentMs = now;
+    if (timing.late) this.late++;
+    this.lateness.record(behind);
+    this.inFlight++;
+    if (this.inFlight > this.maxSeen) this.maxSeen = this.inFlight;
+    const intendedAt = timing.intended_at;
+    let pending: Promise<unknown>;
+    try {
+      pending = this.opts.send(req, timing);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      () => this.settle(intendedAt),
+      () => {
+        this.errors++;
+        this.settle(intendedAt);
+      },
+    );
+  }
+
+  /** Sends what is due, a batch at a time, then sleeps until the next request is due. */
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    if (this.finished) return;
+    try {
+      let n = 0;
+      while (this.next !== undefined) {
+        const now = performance.now() - this.t0;
+        if (this.next.offset_ms > now) break;
+        this.sendOne(this.next, now);
+        this.pull();
+        if (++n >= this.batchSize) break;
+      }
+      if (this.next === undefined) return this.startDrain();
+      const wait = this.next.offset_ms - (performance.now() - this.t0);
+      if (wait <= 0) setImmediate(this.tick);
+      else this.timer = setTimeout(this.tick, Math.floor(wait));
+    } catch (err) {
+      this.finished = true;
+      if (this.timer) clearTimeout(this.timer);
+      if (this.tickTimer) clearInterval(this.tickTimer);
+      this.reject(err);
+    }
+  };
 }
 
 /** Arrivals per second implied by a schedule: n requests over their span (n - 1 gaps). */
