@@ -34,9 +34,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
+// Files at once: many test files wait more than they compute (fault windows, deadlines, processes starting),
+// so more files than cores keeps the cores busy. FAULTLINE_TEST_CONCURRENCY overrides it.
+const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 2);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...reporter, ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...reporter, ...files],
   { cwd: root, stdio: 'inherit' },
 );
 const forward = (sig) => child.kill(sig);
