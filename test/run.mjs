@@ -35,8 +35,8 @@ if (files.length === 0) {
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
 // Files at once: many test files wait more than they compute (fault windows, deadlines, processes starting),
-// so three files at once on 2 cores kept them busier (the suite took 9 min 4 s against 12 min 36 s with two,
-// on the 2-core machine of the README). FAULTLINE_TEST_CONCURRENCY overrides it.
+// so three files at once keep 2 cores busier: with two, the suite used ~60% of the CPU it could (15 CPU-min in
+// 12.6 min, beside other load); with three, 9 min 4 s on the README's machine. FAULTLINE_TEST_CONCURRENCY overrides it.
 const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 3);
 const child = spawn(
   process.execPath,
