@@ -1,12 +1,13 @@
 // Streams a run history back, record by record, from `history.jsonl` or `history.jsonl.gz`
 // (gzip is recognised by its magic bytes, whatever the file is called).
 import { createReadStream } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { HistoryRecord } from './record.ts';
 import { HISTORY_FILE, HISTORY_FILE_GZ } from './writer.ts';
+import { isGzip } from '../files/is-gzip.ts';
 
 export class HistoryReadError extends Error {
   constructor(
@@ -33,16 +34,6 @@ export async function historyPath(dir: string): Promise<string> {
   throw new Error(`no ${HISTORY_FILE} or ${HISTORY_FILE_GZ} in ${dir}`);
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
 
 function parseLine(file: string, lineNo: number, line: string): HistoryRecord {
   let value: unknown;

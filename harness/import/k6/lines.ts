@@ -3,10 +3,10 @@
 // whole file (uncompressed) at most `maxBytes`. Stops as soon as the signal aborts (Ctrl-C, or the caller's
 // deadline). A problem is a K6InputError naming the file and the line.
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { redactCardNumbers } from '../../../services/common/pan.ts';
+import { isGzip } from '../../files/is-gzip.ts';
 
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
 export const DEFAULT_MAX_BYTES = 16 * 1024 ** 3;
@@ -44,16 +44,6 @@ export interface K6Line {
   text: string;
 }
 
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
 
 async function openInput(file: string): Promise<{ input: Readable; close(): void }> {
   try {
