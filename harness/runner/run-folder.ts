@@ -7,7 +7,9 @@ export const REPORTS_DIR = fileURLToPath(new URL('../../reports/', import.meta.u
 
 export function timestamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  // A `T` between date and time, not a hyphen: 14 digits joined by a hyphen read as a card number to the
+  // terminal's PAN masking, which then printed a run folder that does not exist ("reports/runs/•••• 1639-…").
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /** The run folder cannot be made (a read-only file system, no permission, a file in the way): bad usage, exit 2. */
