@@ -2,29 +2,15 @@
 // every other route fails the check it hung in, saying which check ran out of time, and once it has left
 // several requests in a row unanswered the rest is skipped (it stopped answering): seconds, not minutes.
 // Every request is bounded in total (a body that never ends is no answer) and every body is capped.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { MAX_BODY, ServiceClient, SILENT_IN_A_ROW } from '../../harness/contract/checks/client.ts';
 import { CONTRACT_CHECKS, contractContext, contractPassed, runContractChecks } from '../../harness/contract/checks/index.ts';
 import { answered, type CheckResult } from '../../harness/contract/checks/types.ts';
 import { cli } from '../support/cli.ts';
+import { serve } from '../support/local-server.ts';
 
-const servers: http.Server[] = [];
-after(async () => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-});
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** Healthy on /health, silent everywhere else. */
 const hangs: http.RequestListener = (req, res) => {

@@ -1,33 +1,19 @@
 // Waiting for a service to be healthy has a total deadline, body included: a /health that answers 200
 // and streams its body forever, or answers with a huge body, is no answer, and the wait ends at its
 // bound saying what it saw. A command replica with such a health route fails its ready_timeout, named.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { httpStatus, MAX_STATUS_BODY, waitForHealth } from '../../harness/topology/health.ts';
 import { startCommandProcess } from '../../harness/topology/command-process.ts';
 import { ServiceStartError } from '../../harness/topology/service-process.ts';
 import { childNodeProcesses, waitFor } from '../support/processes.ts';
+import { serve } from '../support/local-server.ts';
 
 const MISBEHAVING = fileURLToPath(new URL('../replace/fixtures/misbehaving.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const servers: http.Server[] = [];
-after(async () => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-});
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const streaming: http.RequestListener = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
