@@ -76,18 +76,23 @@ test('an advice never attempted before the deadline is undelivered: faultline ne
 
 test("an attempt that waited for one of the driver's own connections until its timer fired never reached the issuer", async () => {
   // One connection to a processor that never answers: the first advice's attempts are written and hang,
-  // the second's wait in the driver's connection pool, unwritten, until their own timeout.
+  // the others wait in the driver's connection pool, unwritten, until their own timers. Timers started in
+  // the same tick can still land a millisecond apart on a loaded machine; then the connection freed by the
+  // first timer can carry one waiting advice out before its own timer fires, and that one did reach the
+  // issuer. So three wait, and the claim is exact per advice: undelivered means never written.
   const hanging = await startServer(() => undefined);
-  const card = new CardNetwork({ processorUrls: [hanging.url], network: network(STANDIN), connections: 1, adviceConcurrency: 2 });
+  const card = new CardNetwork({ processorUrls: [hanging.url], network: network(STANDIN), connections: 1, adviceConcurrency: 4 });
   try {
-    const [first, second] = await owedTwo(card);
+    const ids = [...(await owedTwo(card)), ...(await owedTwo(card))];
     const report = await within(10_000, card.deliverAdvices({ deadlineMs: 400 }));
-    assert.equal(report.advices.pending, 2);
-    assert.ok(report.advices.attempts >= 4, `${report.advices.attempts} attempts`);
-    const written = hanging.seen.filter((s) => s.url === '/v1/advices').map((s) => (s.body as { id: string }).id);
-    assert.ok(written.includes(first as string), 'the first advice reached the issuer');
-    assert.ok(!written.includes(second as string), 'the second never did');
-    assert.deepEqual(card.undeliveredForwards().map((m) => m.id), [second]);
+    assert.equal(report.advices.pending, 4);
+    assert.ok(report.advices.attempts >= 8, `${report.advices.attempts} attempts`);
+    const written = new Set(hanging.seen.filter((s) => s.url === '/v1/advices').map((s) => (s.body as { id: string }).id));
+    assert.ok(written.has(ids[0] as string), 'the first advice reached the issuer');
+    const undelivered = card.undeliveredForwards().map((m) => m.id);
+    assert.ok(undelivered.length >= 1, 'at least one advice only ever waited inside the driver');
+    for (const id of undelivered) assert.ok(!written.has(id), `${id} is undelivered, yet the issuer saw it`);
+    assert.ok(!undelivered.includes(ids[0] as string), 'the advice the issuer saw is pending, not undelivered');
   } finally {
     await card.close();
     await hanging.close();
