@@ -53,41 +53,99 @@ export const sourceUrls = {
   },
 };
 
+/** How long one build may take before the start gives up on it (a cold build takes a few seconds). */
+export const BUILD_DEADLINE_MS = 120_000;
+/** Superseded bundles (an older key) younger than this are kept: a running topology may still start from one. */
+export const KEEP_SUPERSEDED_MS = 24 * 3600_000;
+
 /**
  * Builds (once per key) and returns the folder holding the bundles of `entries` (paths relative to root; each
  * lands at the same relative path with .mjs). A concurrent start building the same key never sees half a
- * bundle: it is built in a private folder, then renamed into place.
+ * bundle: it is built in a private folder, then renamed into place. A build has a deadline; after a new build,
+ * the private folders of processes no longer alive (a build cut off by Ctrl-C) and superseded bundles of the
+ * same name older than a day are removed.
  * @param {{ root: string, name: string, dirs: readonly string[], entries: readonly string[],
- *           options?: import('esbuild').BuildOptions }} spec
+ *           options?: import('esbuild').BuildOptions, deadlineMs?: number }} spec
  * @returns {Promise<string>}
  */
 export async function cachedBundle(spec) {
   const key = await sourceStamp(spec.root, spec.dirs);
-  const dir = path.join(spec.root, 'node_modules', '.cache', 'faultline', `${spec.name}-${key}`);
+  const cache = path.join(spec.root, 'node_modules', '.cache', 'faultline');
+  const dir = path.join(cache, `${spec.name}-${key}`);
   if (spec.entries.every((e) => existsSync(bundlePath(dir, e)))) return dir;
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
+  /** @type {Promise<unknown> | undefined} */
+  let building;
   try {
-    await build({
-      entryPoints: spec.entries.map((e) => path.join(spec.root, e)),
-      outbase: spec.root,
-      outdir: tmp,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      banner: { js: "import { createRequire as __faultlineRequire } from 'node:module'; const require = __faultlineRequire(import.meta.url);" },
-      ...spec.options,
-    });
+    await withDeadline(
+      (building = build({
+        entryPoints: spec.entries.map((e) => path.join(spec.root, e)),
+        outbase: spec.root,
+        outdir: tmp,
+        outExtension: { '.js': '.mjs' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        logLevel: 'silent',
+        banner: { js: "import { createRequire as __faultlineRequire } from 'node:module'; const require = __faultlineRequire(import.meta.url);" },
+        ...spec.options,
+      })),
+      spec.deadlineMs ?? BUILD_DEADLINE_MS,
+      `building the ${spec.name} bundle`,
+    );
     await rename(tmp, dir);
   } catch (err) {
+    // Past the deadline esbuild is still writing: stop it before the folder goes, so nothing lands after.
+    // (a stopped build's own promise may never settle, so only the stop is awaited, with a bound).
+    if (building) await withDeadline(stop(), 10_000, 'stopping esbuild').catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
     if (!spec.entries.every((e) => existsSync(bundlePath(dir, e)))) throw err; // else another process won the race
   }
+  await pruneCache(cache, spec.name, path.basename(dir)).catch(() => undefined);
   return dir;
+}
+
+/** @template T @param {Promise<T>} work @param {number} ms @param {string} what @returns {Promise<T>} */
+function withDeadline(work, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}: gave up`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes, among `<name>-*` folders of the cache: private build folders whose process is gone, and bundles
+ * other than `current` not written to for a day.
+ * @param {string} cache @param {string} name @param {string} current
+ */
+export async function pruneCache(cache, name, current) {
+  const now = Date.now();
+  for (const entry of await readdir(cache, { withFileTypes: true })) {
+    const ours = new RegExp(`^${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}-[0-9a-f]{16}(?:\\.tmp-(\\d+)-\\d+)?$`).exec(entry.name);
+    if (!entry.isDirectory() || !ours || entry.name === current) continue;
+    const full = path.join(cache, entry.name);
+    if (ours[1] !== undefined) {
+      if (!alive(Number(ours[1]))) await rm(full, { recursive: true, force: true });
+      continue;
+    }
+    const info = await stat(full).catch(() => null);
+    if (info && now - info.mtimeMs > KEEP_SUPERSEDED_MS) await rm(full, { recursive: true, force: true });
+  }
 }
 
 /** Where an entry's bundle is in a bundle folder. @param {string} dir @param {string} entry */
