@@ -39,28 +39,28 @@ function yamlLines(text: string): { data: unknown; lineOf: LineOf } {
   return { data: doc.toJS(), lineOf };
 }
 
-let tsxRegistered: Promise<void> | null = null;
-
 /** Set by the CLI's bundle (bin/cli-bundle.mjs): where it is, and the checkout it was built from. */
 const bundle = (globalThis as { __faultlineBundle?: { dir: string; root: string } }).__faultlineBundle;
+const CHECKOUT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The URL to import a TypeScript scenario from. Under tsx (tests, `FAULTLINE_NO_BUNDLE`) the file itself. From
- * the CLI's bundle, a catalog scenario's own bundle; any other file through tsx, registered once, the first
- * time one is loaded.
+ * Imports a TypeScript scenario. From the CLI's bundle, a catalog scenario comes from its own bundle; under tsx
+ * (tests, `FAULTLINE_NO_BUNDLE`) a file of the checkout is imported as it is. Any other file, wherever it is, goes
+ * through tsx's tsImport (nothing registered globally): outside a `"type": "module"` package Node would take
+ * the file for CommonJS, so its `export default` arrives wrapped, and is unwrapped here.
  */
-async function typeScriptModule(file: string): Promise<string> {
-  if (!bundle) return pathToFileURL(file).href;
-  const rel = path.relative(bundle.root, file);
-  if (path.dirname(rel) === 'scenarios') {
+async function importTypeScript(file: string): Promise<{ default?: unknown }> {
+  if (bundle) {
+    const rel = path.relative(bundle.root, file);
     const bundled = path.join(bundle.dir, rel.replace(/\.ts$/, '.mjs'));
-    if (existsSync(bundled)) return pathToFileURL(bundled).href;
+    if (path.dirname(rel) === 'scenarios' && existsSync(bundled)) return (await import(pathToFileURL(bundled).href)) as { default?: unknown };
+  } else if (!path.relative(CHECKOUT, file).startsWith('..')) {
+    return (await import(pathToFileURL(file).href)) as { default?: unknown };
   }
-  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
-    register();
-  });
-  await tsxRegistered;
-  return pathToFileURL(file).href;
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  const inner = mod.default as { __esModule?: unknown; default?: unknown } | undefined;
+  return inner !== null && typeof inner === 'object' && inner.__esModule === true ? { default: inner.default } : mod;
 }
 
 export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scenario; file: string }> {
@@ -73,7 +73,7 @@ export async function loadScenario(nameOrFile: string): Promise<{ scenario: Scen
   if (file.endsWith('.ts')) {
     let mod: { default?: unknown };
     try {
-      mod = (await import(await typeScriptModule(file))) as { default?: unknown };
+      mod = await importTypeScript(file);
     } catch (err) {
       throw new ScenarioError(rel, '', `cannot load: ${(err as Error).message}`);
     }
