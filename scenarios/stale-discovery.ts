@@ -23,10 +23,15 @@ export default defineScenario({
   // (stand-in covers every one): issuer success 98.6% and 97.5% (a ~1.2 s dip at t = 17-18 s), retries
   // x1.014 and x1.025, in 2 of 7 runs; 100% and x1.001 in the others. So this scenario's issuer rate and
   // retries are bimodal, and their bands are its own, sized above the worst seen; the customer-visible
-  // success rate keeps the default band.
+  // success rate keeps the default band. The same dip sets the p99 of the fault windows: the requests that
+  // met a dead address wait out the router's attempt timeout (baseline 17 ms; in dips 114, 128, 255 and
+  // 280 ms, two runs on 2026-12-07), so those two slices get 500 ms; the slices before and after the faults,
+  // and every p50, keep the default bands, and still catch a slower pipeline.
   baseline_tolerances: {
     issuer_success_rate: { abs: 0.04 },
     retry_amplification: { abs: 0.04 },
+    'authorization_latency_p99{phase:during,fault:watch-stall}': { abs: 500 },
+    'authorization_latency_p99{phase:during,fault:ledger-moves}': { abs: 500 },
   },
   drain_s: 10,
 });

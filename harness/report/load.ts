@@ -204,10 +204,13 @@ export function normalizeSummary(input: unknown, file = 'summary.json'): Summary
     ...(declines ? { declines } : {}),
     thresholds: s.thresholds ?? [],
     ...(s.baseline ? { baseline: s.baseline } : {}),
+    // The scenario's own bands: `faultline gate` compares with them, as the run did.
+    ...(s.baseline_tolerances ? { baseline_tolerances: s.baseline_tolerances } : {}),
     verdict,
     passed: verdict === 'passed',
     reasons,
     command: s.command ?? '',
+    ...(s.process_events ? { process_events: s.process_events } : {}),
     versions: { faultline: '', node: '', platform: '', ...s.versions },
     files: { history: '', ...s.files },
     ...(isObject(raw.load_source) ? { load_source: raw.load_source as unknown as Summary['load_source'] } : {}),

@@ -52,4 +52,17 @@ test('thresholds met: exit 0; a threshold broken: exit 1 and junit.xml names it;
   await writeFile(same, JSON.stringify(summary));
   const sameGate = await cli(['gate', goodRun, '--baseline', same]);
   assert.equal(sameGate.code, 0, sameGate.stdout);
+
+  // The scenario's own bands, stored in the summary, are the gate's too (as they were the run's), and the
+  // gate's rewrite of the summary keeps them for the next gate.
+  const gatedSummary = JSON.parse(readFileSync(path.join(goodRun, 'summary.json'), 'utf8')) as Summary;
+  const own = { 'authorization_latency_p50{phase:whole}': { abs: 1000 } };
+  await writeFile(path.join(goodRun, 'summary.json'), JSON.stringify({ ...gatedSummary, baseline_tolerances: own }));
+  for (const attempt of [1, 2]) {
+    const widened = await cli(['gate', goodRun, '--baseline', baselineFile]);
+    assert.equal(widened.code, 0, `gate ${attempt}: ${widened.stdout}`);
+    assert.match(widened.stdout, /ok {3}baseline authorization_latency_p50\{phase:whole\}: .* \(tolerance 1000\)/);
+    const kept = JSON.parse(readFileSync(path.join(goodRun, 'summary.json'), 'utf8')) as Summary;
+    assert.deepEqual(kept.baseline_tolerances, own, `gate ${attempt} kept the scenario's bands`);
+  }
 });
