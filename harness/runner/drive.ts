@@ -103,7 +103,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
         model: traffic.model,
         target_rate: traffic.target_rate,
         // Sent ÷ the seconds traffic really covered (a run stopped early is not divided by its plan).
-        achieved_rate: traffic.model === 'closed' ? traffic.achieved_rate : traffic.measured_s > 0 ? Math.round((aggregate.load.sent / traffic.measured_s) * 1000) / 1000 : 0,
+        achieved_rate: traffic.achieved_rate_from === 'model' ? traffic.achieved_rate : traffic.measured_s > 0 ? Math.round((aggregate.load.sent / traffic.measured_s) * 1000) / 1000 : 0,
         sent: traffic.sent,
         dropped: traffic.dropped,
         request_kinds: traffic.request_kinds,
