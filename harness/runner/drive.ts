@@ -19,7 +19,7 @@ import { Recorders } from './recorders.ts';
 import { settle } from './settle.ts';
 import { checkRun } from './check-run.ts';
 import { trafficClock } from './traffic-clock.ts';
-import { faultsWithRecovery, writeRun } from './write-run.ts';
+import { writeRun } from './write-run.ts';
 import { processEvents } from './process-events.ts';
 import type { RunContext } from './context.ts';
 
@@ -108,7 +108,7 @@ export async function drive(ctx: RunContext): Promise<Summary> {
         dropped: traffic.dropped,
         request_kinds: traffic.request_kinds,
       },
-      faults: faultsWithRecovery(ctx, timeline.summaries(), aggregate),
+      timeline: timeline.summaries(),
       advices: { queued: advices.queued, delivered: advices.delivered, attempts: advices.attempts, pending: advices.pending },
       checks,
       eventLoop: health.figures(),

@@ -8,9 +8,9 @@ import type { Summary } from '../../summary/types.ts';
 import { decide, applyDecision } from '../../gate/verdict.ts';
 import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../../gate/baseline.ts';
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
-import { writeReport } from '../../report/report.ts';
+import { writeSummaryReport } from '../../report/report.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
-import { readSummaryAt } from '../../report/load.ts';
+import { normalizeSummary, readSummaryAt } from '../../report/load.ts';
 import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { stringifyMasked } from '../../../services/common/pan.ts';
 
@@ -30,8 +30,10 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
       }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
-  await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
-  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
+  const stored = stringifyMasked(gated, 2) + '\n';
+  await writeFileAtomic(file, stored);
+  // The report shows the gated summary as stored (masked, read as every reader reads it), handed from memory.
+  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeSummaryReport(runDir, normalizeSummary(JSON.parse(stored), file));
   for (const t of gated.thresholds) {
     if (t.not_applicable !== undefined) out(`n/a  ${t.metric} ${t.expression} (${t.not_applicable})`);
     else out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'no data'})`);
