@@ -1,7 +1,8 @@
 // A run hands its report the summary it holds (runner/write-run.ts), without reading summary.json back.
 // What it renders must be byte for byte what `faultline report <folder>` rebuilds from disk, card numbers
-// masked in both, on a summary with what a reader fills in or leaves out (a process event, tolerances, an
-// interrupted run).
+// masked in both, on a summary with what the reader of summary.json (report/load.ts) fills in or leaves
+// out: a process event, tolerances, an interrupted run. A field the report shows but that reader drops or
+// changes makes the two differ, and this fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';

@@ -10,7 +10,7 @@ import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../../gate
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
 import { writeSummaryReport } from '../../report/report.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
-import { normalizeSummary, readSummaryAt } from '../../report/load.ts';
+import { readSummaryAt } from '../../report/load.ts';
 import { prepareOutputFolder } from '../../files/output-folder.ts';
 import { stringifyMasked } from '../../../services/common/pan.ts';
 
@@ -30,10 +30,9 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
       }
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
-  const stored = stringifyMasked(gated, 2) + '\n';
-  await writeFileAtomic(file, stored);
-  // The report shows the gated summary as stored (masked, read as every reader reads it), handed from memory.
-  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeSummaryReport(runDir, normalizeSummary(JSON.parse(stored), file));
+  await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
+  // The report shows the gated summary held here, not summary.json read back.
+  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeSummaryReport(runDir, gated);
   for (const t of gated.thresholds) {
     if (t.not_applicable !== undefined) out(`n/a  ${t.metric} ${t.expression} (${t.not_applicable})`);
     else out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'no data'})`);
