@@ -35,3 +35,15 @@ export function seedFlag(raw: unknown): number | undefined {
   if ('problem' in parsed) throw new UsageError(`--seed ${parsed.problem}`);
   return parsed.seed;
 }
+
+/** One of a flag's choices, typed (commander offers the choices; a caller from code is checked here too). */
+export function choiceFlag<T extends string>(flag: string, raw: unknown, choices: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!(choices as readonly unknown[]).includes(raw)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got "${String(raw)}"`);
+  return raw as T;
+}
+
+/** A flag's text as given (a path, a file), or undefined. */
+export function textFlag(raw: unknown): string | undefined {
+  return raw === undefined ? undefined : String(raw);
+}

@@ -5,7 +5,6 @@ import { LiveRunMetrics } from '../metrics/run-metrics.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Summary } from '../summary/types.ts';
 import type { RunMetricsHook } from '../metrics/hook.ts';
-import { metricsLingerFlag, metricsPortFlag } from './metrics-flags.ts';
 
 export interface LiveMetrics {
   /** What the runner feeds (RunOptions.metrics). */
@@ -20,10 +19,9 @@ const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Null without --metrics-port. Checks both flags first (exit 2), then binds the port (exit 3 if taken). */
-export async function startLiveMetrics(o: Record<string, unknown>, scenario: Scenario, mode: 'embedded' | 'compose'): Promise<LiveMetrics | null> {
-  const port = metricsPortFlag(o.metricsPort);
-  const lingerS = metricsLingerFlag(o.metricsLinger, port);
+/** Null without --metrics-port (both flags are parsed by the CLI: run-flags.ts); binds the port (exit 3 if taken). */
+export async function startLiveMetrics(flags: { port?: number; lingerS: number }, scenario: Scenario, mode: 'embedded' | 'compose'): Promise<LiveMetrics | null> {
+  const { port, lingerS } = flags;
   if (port === undefined) return null;
   const live = await LiveRunMetrics.start({ port, scenario, mode });
   stderr(`metrics: ${live.url}`);

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { collect } from './replace-flags.ts';
+import { LOAD_MODELS } from '../summary/types.ts';
 
 /** Errors that mean the user's input was bad (exit 2), thrown by modules that do not know about the CLI. */
 const USAGE_ERRORS = new Set(['ThresholdError', 'ReplayError', 'BaselineFileError', 'RunFolderError', 'InputFileError', 'SummaryError', 'OutputFolderError', 'OfferedRateError']);
@@ -52,7 +53,7 @@ function pipelineCommands(program: Command, setCode: (code: number) => void): vo
     .option('--out <dir>', 'run folder (default reports/runs/<time>-<scenario>)')
     .option('--replay <file>', 'replay requests from a JSONL file (or a named pipe) instead of generating them; cut at --duration')
     .option('--speed <factor>', 'replay speed factor, 0.01 to 100 (2 = twice as fast); --duration still ends the run')
-    .addOption(new Option('--model <model>', 'load model').choices(['open', 'closed']))
+    .addOption(new Option('--model <model>', 'load model').choices(LOAD_MODELS))
     .option('--connections <n>', 'closed model: concurrent connections')
     .addOption(new Option('--mode <mode>', 'where the pipeline runs').choices(['embedded', 'compose']).default('embedded'))
     .option('--baseline <summary.json>', 'fail when a metric regresses beyond tolerance against this baseline')

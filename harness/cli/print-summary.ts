@@ -2,7 +2,7 @@
 // declines by reason (and the false ones), invariants, verdict.
 import type { DeclineSummary, Summary } from '../summary/types.ts';
 import { replacedText, routerTuningLine } from '../report/sections/run.ts';
-import { notApplicableLine } from '../gate/verdict.ts';
+import { notApplicableLine } from '../summary/lines.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 

@@ -2,7 +2,7 @@
 // (plus one for the run's validity and one per fault window taking effect). It follows the verdict: a
 // broken check of a judged run is a <failure>; an inconclusive run (its own health broke, or it was
 // interrupted) is an <error> on `run validity`, and the checks it was not judged on are <skipped>.
-import { baselineLine, thresholdLine } from '../gate/verdict.ts';
+import { baselineLine, thresholdLine } from '../summary/lines.ts';
 import type { Summary } from '../summary/types.ts';
 import { escapeXml } from './escape.ts';
 import { distortions, remedies } from './inconclusive.ts';

@@ -1,4 +1,6 @@
-// One run's report: index.html (self-contained) and junit.xml, built from summary.json in the run folder.
+// One run's report: index.html (self-contained) and junit.xml, rendered from a run's summary. A run hands
+// over the summary it holds (writeSummaryReport); `faultline report <folder>` rebuilds from summary.json
+// (writeReport): the same render, so the two are byte for byte the same.
 import { join } from 'node:path';
 import type { Summary } from '../summary/types.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
@@ -75,11 +77,16 @@ export async function buildReport(runDir: string): Promise<BuiltReport> {
   return reportFromSummary(await readSummary(runDir));
 }
 
-/** Writes `index.html` and `junit.xml` into the run folder; returns their paths. */
-export async function writeReport(runDir: string): Promise<{ html: string; junit: string }> {
-  const built = await buildReport(runDir);
+/** Writes `index.html` and `junit.xml` of this summary into the run folder; returns their paths. */
+export async function writeSummaryReport(runDir: string, summary: Summary): Promise<{ html: string; junit: string }> {
+  const built = reportFromSummary(summary);
   const files = { html: join(runDir, 'index.html'), junit: join(runDir, 'junit.xml') };
   await writeFileAtomic(files.html, built.html);
   await writeFileAtomic(files.junit, built.junit);
   return files;
+}
+
+/** Rebuilds `index.html` and `junit.xml` from `<runDir>/summary.json` (checked against its schema first). */
+export async function writeReport(runDir: string): Promise<{ html: string; junit: string }> {
+  return writeSummaryReport(runDir, await readSummary(runDir));
 }

@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { RunningTopology } from '../topology/types.ts';
 import type { Summary } from '../summary/types.ts';
 import type { BaselineInput } from '../gate/verdict.ts';
-import type { PlannedRequest } from '../traffic/requests/planned-request.ts';
+import type { ReplayPlan } from '../traffic/requests/replay.ts';
 import type { RunMetricsHook } from '../metrics/hook.ts';
 
 export interface RunOptions {
@@ -51,7 +51,7 @@ export interface RunContext {
   topology: RunningTopology;
   baseline: BaselineInput | undefined;
   /** Requests from a replay file (already shifted so its first warm-up seconds come before t = 0), or null to generate. */
-  replayPlan: Iterable<PlannedRequest> | null;
+  replayPlan: ReplayPlan | null;
 }
 
 export class HarnessError extends Error {}

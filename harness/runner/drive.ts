@@ -19,7 +19,7 @@ import { Recorders } from './recorders.ts';
 import { settle } from './settle.ts';
 import { checkRun } from './check-run.ts';
 import { trafficClock } from './traffic-clock.ts';
-import { faultsWithRecovery, writeRun } from './write-run.ts';
+import { writeRun } from './write-run.ts';
 import { processEvents } from './process-events.ts';
 import type { RunContext } from './context.ts';
 
@@ -103,12 +103,12 @@ export async function drive(ctx: RunContext): Promise<Summary> {
         model: traffic.model,
         target_rate: traffic.target_rate,
         // Sent ÷ the seconds traffic really covered (a run stopped early is not divided by its plan).
-        achieved_rate: traffic.model === 'closed' ? traffic.achieved_rate : traffic.measured_s > 0 ? Math.round((aggregate.load.sent / traffic.measured_s) * 1000) / 1000 : 0,
+        achieved_rate: traffic.achieved_rate_from === 'model' ? traffic.achieved_rate : traffic.measured_s > 0 ? Math.round((aggregate.load.sent / traffic.measured_s) * 1000) / 1000 : 0,
         sent: traffic.sent,
         dropped: traffic.dropped,
         request_kinds: traffic.request_kinds,
       },
-      faults: faultsWithRecovery(ctx, timeline.summaries(), aggregate),
+      timeline: timeline.summaries(),
       advices: { queued: advices.queued, delivered: advices.delivered, attempts: advices.attempts, pending: advices.pending },
       checks,
       eventLoop: health.figures(),

@@ -1,5 +1,6 @@
 // The command that repeats a run, shown in the report and summary.json: one place builds it for
-// `faultline run` (with the flags the user gave), `faultline suite` and a run started from code.
+// `faultline run` (with the flags the user gave, as typed, handed down by the CLI), `faultline suite` and
+// a run started from code.
 import type { Scenario } from '../scenario/schema.ts';
 
 /** The run flags that change what a run does, repeated as given (mode only when it is not the default). */
@@ -10,11 +11,13 @@ const REPEATED_LISTS = [
   ['--replicas', 'replicas'],
 ] as const;
 
+/** The run flags the command repeats, each as the user typed it (the CLI has checked them all). */
+export type RepeatFlags = Partial<Record<(typeof REPEATED_FLAGS)[number], string> & Record<(typeof REPEATED_LISTS)[number][1], readonly string[]>>;
+
 export interface RepeatOptions {
   /** The scenario as the user named it (a catalog name or a file); default the scenario's name. */
   name?: string;
-  /** The run's command-line options (commander's, by camelCase key). */
-  flags?: Readonly<Record<string, unknown>>;
+  flags?: RepeatFlags;
   /** The --router-tuning text, when the run overrode the scenario's. */
   routerTuning?: string;
 }
@@ -27,12 +30,13 @@ export function repeatRunCommand(scenario: Scenario, options: RepeatOptions = {}
     `--router ${scenario.topology.router}`,
     scenario.network.standin.enabled ? '--standin' : '--no-standin',
   ];
-  const o = options.flags ?? {};
+  const given = options.flags ?? {};
   for (const flag of REPEATED_FLAGS) {
-    if (o[flag] !== undefined && !(flag === 'mode' && o[flag] === 'embedded')) parts.push(`--${flag} ${String(o[flag])}`);
+    const value = given[flag];
+    if (value !== undefined && !(flag === 'mode' && value === 'embedded')) parts.push(`--${flag} ${value}`);
   }
   for (const [flag, key] of REPEATED_LISTS) {
-    for (const value of (o[key] as string[] | undefined) ?? []) parts.push(`${flag} ${shellWord(value)}`);
+    for (const value of given[key] ?? []) parts.push(`${flag} ${shellWord(value)}`);
   }
   if (options.routerTuning) parts.push(`--router-tuning ${shellWord(options.routerTuning)}`);
   return parts.join(' ');

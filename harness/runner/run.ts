@@ -13,7 +13,7 @@ import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../gate/ba
 import type { BaselineInput } from '../gate/verdict.ts';
 import { readReplay } from '../traffic/requests/replay.ts';
 import { makeRunFolder } from './run-folder.ts';
-import { checkOfferedRate } from './offered-rate.ts';
+import { checkOfferedRate } from '../traffic/load/registry.ts';
 import { drive } from './drive.ts';
 import type { RunContext, RunOptions, RunResult } from './context.ts';
 

@@ -5,6 +5,7 @@
 import type { Scenario, Replacements, RouterPolicy } from './schema.ts';
 import { settleReplicaCounts, type ScaledService } from './replacements.ts';
 import { mergeRouterTuning, type RouterTuning } from '../../services/router/tuning-override.ts';
+import type { LoadModelName } from '../summary/types.ts';
 
 export interface ScenarioOverrides {
   /** Seconds. */
@@ -15,7 +16,7 @@ export interface ScenarioOverrides {
   seed?: number;
   router?: RouterPolicy;
   standin?: boolean;
-  model?: 'open' | 'closed';
+  model?: LoadModelName;
   connections?: number;
   /** Mocks replaced by command or URL; one for a service replaces the scenario's own for it. */
   replace?: Replacements;

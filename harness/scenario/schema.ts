@@ -6,6 +6,7 @@ import { tolerancesSchema } from '../gate/baseline.ts';
 import { loopbackUrlProblem } from './loopback-url.ts';
 import { MAX_SEED, SEED_RANGE } from './seed.ts';
 import { MAX_DESCRIPTION_CHARS } from '../summary/schema.ts';
+import { LOAD_MODELS } from '../summary/types.ts';
 import { routerTuningSchema } from './router-tuning.ts';
 import { REPLACEABLE_SERVICES, SCALED_SERVICES, SERVICES, scaledField, type ReplaceableService, type ScaledField, type ScaledService } from '../../services/catalogue.ts';
 
@@ -88,7 +89,8 @@ export const mixSchema = z
   });
 
 export const trafficSchema = z.strictObject({
-  model: z.enum(['open', 'closed']).default('open'),
+  /** The load model: one of LOAD_MODELS, each a file in harness/traffic/load/ registered in its registry.ts. */
+  model: z.enum(LOAD_MODELS).default('open'),
   /** Open model: arrivals per second (all kinds together). */
   rate: z.number().positive().max(50_000).default(200),
   /** Closed model (autocannon): concurrent connections and pipelining. */

@@ -9,6 +9,7 @@
 // written before a field existed (no warm-up, no validity, `verdict` as a list of lines) still read.
 import { z } from 'zod';
 import { readInputText } from '../files/input-file.ts';
+import { LOAD_MODELS } from './types.ts';
 
 /** A summary.json that cannot be read: names the file and the field. Bad input (exit 2). */
 export class SummaryError extends Error {
@@ -207,7 +208,7 @@ export const summarySchema = object({
   authorizations,
   latency_ms: latency.optional(),
   load: object({
-    model: oneOf(['open', 'closed']),
+    model: oneOf(LOAD_MODELS),
     target_rate: nonNegative,
     achieved_rate: nonNegative,
     late: count.optional(),

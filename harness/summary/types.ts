@@ -15,6 +15,13 @@ export const AUTH_OUTCOMES = [
 ] as const;
 export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 
+/**
+ * The load models a scenario may name (`traffic.model`) and a summary records: each is one file under
+ * harness/traffic/load/ and one line in its registry.ts, keyed by this name.
+ */
+export const LOAD_MODELS = ['open', 'closed'] as const;
+export type LoadModelName = (typeof LOAD_MODELS)[number];
+
 export interface LatencySummary {
   p50: number;
   p95: number;
@@ -238,7 +245,7 @@ export interface Summary {
   authorizations: AuthorizationCounts;
   latency_ms: LatencySummary;
   load: {
-    model: 'open' | 'closed';
+    model: LoadModelName;
     target_rate: number;
     /**
      * Sends per wall second of the measured part: arrivals sent with an intended time at or after t = 0,

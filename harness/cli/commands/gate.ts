@@ -8,7 +8,7 @@ import type { Summary } from '../../summary/types.ts';
 import { decide, applyDecision } from '../../gate/verdict.ts';
 import { loadBaselineSummary, loadTolerances, mergeTolerances } from '../../gate/baseline.ts';
 import { thresholdsOf, validateThresholds } from '../../gate/thresholds.ts';
-import { writeReport } from '../../report/report.ts';
+import { writeSummaryReport } from '../../report/report.ts';
 import { exitCodeFor, UsageError } from '../exit-codes.ts';
 import { readSummaryAt } from '../../report/load.ts';
 import { prepareOutputFolder } from '../../files/output-folder.ts';
@@ -31,7 +31,8 @@ export async function gateCommand(runDir: string, options: { baseline?: string; 
     : undefined;
   const gated = applyDecision(summary, decide(summary, thresholds, baseline));
   await writeFileAtomic(file, stringifyMasked(gated, 2) + '\n');
-  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeReport(runDir);
+  // The report shows the gated summary held here, not summary.json read back.
+  if (existsSync(path.join(runDir, 'index.html')) || gated.files.report) await writeSummaryReport(runDir, gated);
   for (const t of gated.thresholds) {
     if (t.not_applicable !== undefined) out(`n/a  ${t.metric} ${t.expression} (${t.not_applicable})`);
     else out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (actual ${t.actual ?? 'no data'})`);

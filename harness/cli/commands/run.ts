@@ -7,49 +7,26 @@ import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
 import { onInterrupt } from '../signals.ts';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.ts';
-import { durationFlag, positiveNumber, seedFlag } from '../flags.ts';
 import { printSummary } from '../print-summary.ts';
 import { StartInterrupted } from '../../topology/errors.ts';
-import { replaceFlags } from '../replace-flags.ts';
-import type { RouterPolicy } from '../../scenario/schema.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
-import { routerTuningFlag } from '../router-tuning-flag.ts';
+import { parseRunFlags } from '../run-flags.ts';
 import { routerTuningText } from '../../../services/router/tuning-override.ts';
 import { repeatRunCommand } from '../../runner/repeat-command.ts';
 
 export async function runCommand(nameOrFile: string, o: Record<string, unknown>, out: (line: string) => void): Promise<number> {
   const { scenario: loaded } = await loadScenario(nameOrFile);
-  if (o.replay === undefined && o.speed !== undefined) throw new UsageError('--speed applies to --replay only');
-  const seed = seedFlag(o.seed);
-  const { replace, replicas } = replaceFlags(o, loaded.replace);
-  const routerTuning = routerTuningFlag(o.routerTuning);
-  const scenario = applyOverrides(loaded, {
-    duration: durationFlag('--duration', o.duration, { max: 3600 }),
-    warmup: durationFlag('--warmup', o.warmup, { max: 600, allowZero: true }),
-    rate: positiveNumber('--rate', o.rate, { max: 50_000 }),
-    seed,
-    router: o.router as RouterPolicy | undefined,
-    standin: o.standin as boolean | undefined,
-    model: o.model as 'open' | 'closed' | undefined,
-    connections: positiveNumber('--connections', o.connections, { integer: true, max: 1000 }),
-    replace,
-    replicas,
-    routerTuning,
-  });
-  const speed = speedFlag(o.speed);
-  const live = await startLiveMetrics(o, scenario, (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded');
+  // Every flag is parsed here, before anything starts; only typed values go down.
+  const flags = parseRunFlags(o, loaded.replace);
+  const scenario = applyOverrides(loaded, flags.overrides);
+  const command = repeatRunCommand(scenario, { name: nameOrFile, flags: flags.repeat.flags, routerTuning: routerTuningText(flags.repeat.routerTuning ?? {}) });
+  const live = await startLiveMetrics(flags.metrics, scenario, flags.run.mode);
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   try {
     const { summary, runDir } = await runScenario(scenario, {
-      out: o.out as string | undefined,
-      replay: o.replay as string | undefined,
-      speed,
-      mode: (o.mode as 'embedded' | 'compose' | undefined) ?? 'embedded',
-      baseline: o.baseline as string | undefined,
-      tolerances: o.tolerances as string | undefined,
-      report: o.report !== false,
-      command: repeatRunCommand(scenario, { name: nameOrFile, flags: o, routerTuning: routerTuningText(routerTuning ?? {}) }),
+      ...flags.run,
+      command,
       signal: controller.signal,
       driverStall: stallFromEnv(process.env.FAULTLINE_TEST_DRIVER_STALL),
       metrics: live?.metrics,
@@ -71,18 +48,6 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     await live?.close();
     release();
   }
-}
-
-/** --speed's range: 100× a recording's pace, or a hundredth of it (a 10 s recording then lasts 17 min). */
-export const SPEED_RANGE = { min: 0.01, max: 100 } as const;
-
-function speedFlag(raw: unknown): number | undefined {
-  if (raw === undefined) return undefined;
-  const speed = Number(raw);
-  if (!Number.isFinite(speed) || speed < SPEED_RANGE.min || speed > SPEED_RANGE.max) {
-    throw new UsageError(`--speed must be a number from ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (1 = as recorded, 2 = twice as fast), got "${String(raw)}"`);
-  }
-  return speed;
 }
 
 /**

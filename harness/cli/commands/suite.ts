@@ -11,7 +11,7 @@ import { loadSuites } from '../../runner/suites.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
 import { runScenario } from '../../runner/run.ts';
-import { checkOfferedRate } from '../../runner/offered-rate.ts';
+import { checkOfferedRate } from '../../traffic/load/registry.ts';
 import { REPORTS_DIR, timestamp } from '../../runner/run-folder.ts';
 import { writeSuiteIndex, type SuiteRun } from '../../report/suite-index.ts';
 import { onInterrupt } from '../signals.ts';

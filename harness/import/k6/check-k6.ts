@@ -20,7 +20,7 @@ import { checkRun } from '../../runner/check-run.ts';
 import { Recorders } from '../../runner/recorders.ts';
 import { makeRunFolder } from '../../runner/run-folder.ts';
 import { versions } from '../../runner/versions.ts';
-import { faultsWithRecovery, writeRun, type WriteRunContext } from '../../runner/write-run.ts';
+import { writeRun, type WriteRunContext } from '../../runner/write-run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { FaultSummary, LoadSource, Summary } from '../../summary/types.ts';
 import type { ScriptDeclaration } from './declaration.ts';
@@ -212,7 +212,7 @@ export async function checkK6(scenario: Scenario, options: CheckK6Options): Prom
         incomplete: interrupted,
         aggregate,
         load: { model: 'open', target_rate: scenario.traffic.rate, achieved_rate: aggregate.load.achieved_rate, sent: aggregate.load.sent, dropped: read.droppedIterations },
-        faults: faultsWithRecovery(ctx, timeline, aggregate),
+        timeline,
         advices: { queued: 0, delivered: 0, attempts: 0, pending: 0 },
         checks: judged,
         // The driver was k6: its event loop is not faultline's to measure.

@@ -1,6 +1,6 @@
 // The gate's checks: thresholds (k6 syntax) and the baseline comparison with its noise bands.
 import { worseDirection } from '../../gate/baseline.ts';
-import { formatMetricValue } from '../../gate/verdict.ts';
+import { formatMetricValue } from '../../summary/lines.ts';
 import type { BaselineDelta, Summary } from '../../summary/types.ts';
 import { html, type SafeHtml } from '../html.ts';
 

@@ -1,5 +1,5 @@
 // The rest of the traffic: app reads, load accuracy, reversals, advices and how unknowns were resolved.
-import type { Summary } from '../../summary/types.ts';
+import type { LoadModelName, Summary } from '../../summary/types.ts';
 import { count, pct, rate, rateClass, share } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 
@@ -17,11 +17,14 @@ export function appBlock(summary: Summary): SafeHtml {
   ]);
 }
 
+/** How each load model is named in the report. */
+const MODEL_LABELS: Readonly<Record<LoadModelName, string>> = { open: 'open (arrival schedule)', closed: 'closed (connections)' };
+
 export function loadBlock(summary: Summary): SafeHtml {
   const l = summary.load;
   const error = l.target_rate > 0 ? `${((100 * Math.abs(l.achieved_rate - l.target_rate)) / l.target_rate).toFixed(2)}%` : '–';
   return kv([
-    ['model', l.model === 'open' ? 'open (arrival schedule)' : 'closed (connections)'],
+    ['model', MODEL_LABELS[l.model] ?? l.model],
     ['target rate', l.target_rate > 0 ? rate(l.target_rate) : '–'],
     ['achieved rate', html`<b>${rate(l.achieved_rate)}</b> <span class="muted">(off by ${error})</span>`],
     ['sent', count(l.sent)],

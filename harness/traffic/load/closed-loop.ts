@@ -6,6 +6,7 @@
 // request is intended when it is sent, so lateness is 0 by construction and latency runs from the send.
 import { performance } from 'node:perf_hooks';
 import type { SendTiming } from './send-timing.ts';
+import { measuredSeconds, type LoadModel } from './load-model.ts';
 
 export interface ClosedLoopOptions<T> {
   /** An endless (or long enough) stream of requests; each virtual user takes the next. */
@@ -38,6 +39,37 @@ export interface ClosedLoopResult {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * The closed model as a run's load model (`traffic.model: closed`): `traffic.connections` virtual users
+ * sending the source's authorizations through the run's window; it paces itself, so no rate is refused.
+ */
+export const closedModel: LoadModel = {
+  name: 'closed',
+  achievedRateFrom: 'model',
+  async run(r) {
+    const result = await runClosedLoop({
+      requests: r.requests.authorizations(),
+      send: (req, timing) => r.send(req, timing),
+      connections: r.traffic.connections,
+      startAt: r.t0,
+      fromMs: r.window.fromMs,
+      untilMs: r.window.untilMs,
+      signal: r.signal,
+      onTick: (p) => r.onTick(p.elapsed_ms),
+    });
+    return {
+      model: 'closed',
+      target_rate: 0,
+      achieved_rate: result.achieved_rate,
+      sent: result.sent,
+      dropped: 0,
+      aborted: result.aborted,
+      measured_s: measuredSeconds(r.t0, r.window.untilMs, result.aborted),
+      request_kinds: ['authorization'],
+    };
+  },
+};
 
 /** Runs `connections` loops of send-and-wait until `untilMs` (or the signal); resolves when all have settled. */
 export async function runClosedLoop<T>(opts: ClosedLoopOptions<T>): Promise<ClosedLoopResult> {

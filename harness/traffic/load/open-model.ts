@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { LatencyHistogram } from '../../history/latency.ts';
 import type { LatencySummary } from '../../summary/types.ts';
 import type { SendTiming } from './send-timing.ts';
+import { measuredSeconds, waitUntil, type LoadModel } from './load-model.ts';
+import { checkArrivalRate } from './offered-rate.ts';
 
 /** Handed to `send` and `onDrop` with each request. */
 export type { SendTiming } from './send-timing.ts';
@@ -86,6 +88,46 @@ const DEFAULT_BATCH = 64;
 const DEFAULT_DRAIN_MS = 30_000;
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * The open model as a run's load model (`traffic.model: open`): the source's arrival schedule at the
+ * scenario's rate, cut at the run's duration like a replay, with the schedule's rate limit checked first.
+ */
+export const openModel: LoadModel = {
+  name: 'open',
+  achievedRateFrom: 'history',
+  checkOffered: checkArrivalRate,
+  async run(r) {
+    const durationMs = r.window.untilMs;
+    const result = await runOpenModel({
+      requests: r.requests.schedule(),
+      send: (req, timing) => r.send(req, timing),
+      onDrop: (req, timing) => r.drop(req, timing),
+      targetRate: r.traffic.rate,
+      // A replay is cut at the run's duration like a generated plan: the summary, the fault timeline and
+      // the traffic cover the same seconds.
+      durationMs,
+      drainTimeoutMs: r.drainTimeoutMs,
+      signal: r.signal,
+      startAt: r.t0,
+      onTick: (p) => r.onTick(p.elapsed_ms),
+    });
+    let aborted = result.aborted;
+    // A recording that ends before the run does leaves the rest of the run without traffic: the run still
+    // lasts its duration, so the fault timeline plays out as scheduled and the rate is over the whole run.
+    if (r.requests.recorded && !aborted) aborted = !(await waitUntil(r.t0 + durationMs, r.signal));
+    return {
+      model: 'open',
+      target_rate: result.target_rate,
+      achieved_rate: result.achieved_rate,
+      sent: result.sent,
+      dropped: result.dropped,
+      aborted,
+      measured_s: measuredSeconds(r.t0, durationMs, aborted),
+      request_kinds: r.requests.scheduleKinds(),
+    };
+  },
+};
 
 /** Runs a schedule as an open model. Resolves when everything was sent and answered (or drained, or aborted). */
 export function runOpenModel<T extends { offset_ms: number }>(opts: OpenModelOptions<T>): Promise<OpenModelResult> {

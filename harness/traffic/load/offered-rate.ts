@@ -6,10 +6,11 @@
 // has shown the open model keeping its schedule at, 5,000/s on the 2-core bench machine with p99 send
 // lateness of 2.5 ms (`load.open_5000_*`, README "Benchmarks"). Below the limit the run's own validity
 // (send lateness, event-loop delay, foreign CPU) still judges whether this machine kept up; the limit
-// only refuses what cannot be driven at all. The closed model paces itself and is not limited.
+// only refuses what cannot be driven at all. The open model declares this check (open-model.ts); the
+// closed model paces itself and declares none (registry.ts's checkOfferedRate asks the scenario's model).
 import os from 'node:os';
-import type { Scenario } from '../scenario/schema.ts';
-import type { PlannedRequest } from '../traffic/requests/planned-request.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { PlannedRequest } from '../requests/planned-request.ts';
 
 export const OPEN_MODEL_RATE_PER_CORE = 2500;
 
@@ -52,11 +53,10 @@ export function peakPerSecond(requests: Iterable<Pick<PlannedRequest, 'offset_ms
 }
 
 /**
- * Refuses an open-model scenario whose offered rate this machine cannot drive: the scenario's rate (with
- * its conflicting retries), or a replay's busiest second after --speed.
+ * Refuses an arrival schedule this machine cannot drive: the scenario's rate (with its conflicting
+ * retries), or a replay's busiest second after --speed.
  */
-export function checkOfferedRate(scenario: Scenario, replay?: Iterable<PlannedRequest> | null, cores = os.availableParallelism()): void {
-  if (scenario.traffic.model !== 'open') return;
+export function checkArrivalRate(scenario: Scenario, replay?: Iterable<PlannedRequest> | null, cores = os.availableParallelism()): void {
   const max = maxOpenModelRate(cores);
   if (replay) {
     const peak = peakPerSecond(replay, max);
