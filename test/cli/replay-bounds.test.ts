@@ -56,6 +56,10 @@ test('--speed outside 0.01–100 is exit 2 naming the range', async () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`--speed must be a number from 0\\.01 to 100 .*got "${speed}"`));
   }
+  // The closed model paces itself and cannot play a recording's schedule: refused, not silently ignored.
+  const closed = await cli(['run', 'baseline', '--replay', file, '--model', 'closed']);
+  assert.equal(closed.code, 2, closed.stderr);
+  assert.match(closed.stderr, /--replay plays a recording on its own schedule, which the closed model \(from --model\) cannot/);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -11,6 +11,7 @@ import { printSummary } from '../print-summary.ts';
 import { StartInterrupted } from '../../topology/errors.ts';
 import { startLiveMetrics } from '../live-metrics.ts';
 import { parseRunFlags } from '../run-flags.ts';
+import { loadModel } from '../../traffic/load/registry.ts';
 import { routerTuningText } from '../../../services/router/tuning-override.ts';
 import { repeatRunCommand } from '../../runner/repeat-command.ts';
 
@@ -19,6 +20,10 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
   // Every flag is parsed here, before anything starts; only typed values go down.
   const flags = parseRunFlags(o, loaded.replace);
   const scenario = applyOverrides(loaded, flags.overrides);
+  if (flags.run.replay !== undefined && !loadModel(scenario.traffic.model).playsRecordings) {
+    const from = flags.overrides.model !== undefined ? '--model' : 'the scenario';
+    throw new UsageError(`--replay plays a recording on its own schedule, which the ${scenario.traffic.model} model (from ${from}) cannot: use --model open`);
+  }
   const command = repeatRunCommand(scenario, { name: nameOrFile, flags: flags.repeat.flags, routerTuning: routerTuningText(flags.repeat.routerTuning ?? {}) });
   const live = await startLiveMetrics(flags.metrics, scenario, flags.run.mode);
   const controller = new AbortController();

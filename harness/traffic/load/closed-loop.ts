@@ -47,6 +47,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 export const closedModel: LoadModel = {
   name: 'closed',
   achievedRateFrom: 'model',
+  playsRecordings: false,
   async run(r) {
     const result = await runClosedLoop({
       requests: r.requests.authorizations(),

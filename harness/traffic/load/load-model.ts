@@ -52,6 +52,8 @@ export interface LoadModel {
    * model's own rate spans its whole schedule, warm-up included).
    */
   readonly achievedRateFrom: 'model' | 'history';
+  /** Whether it can play a recording (`--replay`) on the recording's own schedule; a run asking one that cannot is refused. */
+  readonly playsRecordings: boolean;
   /** Refuses (throws) before anything starts a load this machine cannot drive; none for a model that paces itself. */
   checkOffered?(scenario: Scenario, replay: Iterable<PlannedRequest> | null, cores?: number): void;
   run(run: LoadRun): Promise<LoadResult>;

@@ -96,6 +96,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 export const openModel: LoadModel = {
   name: 'open',
   achievedRateFrom: 'history',
+  playsRecordings: true,
   checkOffered: checkArrivalRate,
   async run(r) {
     const durationMs = r.window.untilMs;
