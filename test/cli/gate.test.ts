@@ -10,11 +10,13 @@ import { cli } from '../support/cli.ts';
 import { RELAXED_VALIDITY_YAML } from '../support/validity.ts';
 import type { Summary } from '../../harness/summary/types.ts';
 
-const SCENARIO = (thresholds: string) => `name: gate-check
+// The good run needs 200+ authorizations for a baseline's p50 to be compared (MIN_SAMPLES): 5 s at 60/s. The
+// strict one only has to break its threshold: 2 s at 30/s.
+const SCENARIO = (thresholds: string, traffic = '{ rate: 60, duration_s: 5 }') => `name: gate-check
 description: a short run for the gate
 seed: 3
 warmup_s: 1
-traffic: { rate: 60, duration_s: 5 }
+traffic: ${traffic}
 drain_s: 5
 ${RELAXED_VALIDITY_YAML}thresholds:
 ${thresholds}
@@ -29,7 +31,7 @@ test('thresholds met: exit 0; a threshold broken: exit 1 and junit.xml names it;
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 
   const strict = path.join(dir, 'strict.yaml');
-  await writeFile(strict, SCENARIO(`  authorization_latency: ['p(99)<0.001']`));
+  await writeFile(strict, SCENARIO(`  authorization_latency: ['p(99)<0.001']`, '{ rate: 30, duration_s: 2 }'));
   const strictRun = path.join(dir, 'strict-run');
   const failed = await cli(['run', strict, '--out', strictRun]);
   assert.equal(failed.code, 1);

@@ -26,6 +26,9 @@ test('baseline passes every invariant and writes summary, history, report and ju
   for (const key of ['scenario', 'seed', 'router', 'mode', 'duration_s', 'authorizations', 'latency_ms', 'load', 'phases', 'faults', 'app', 'invariants', 'thresholds', 'passed']) {
     assert.ok(key in onDisk, `summary.json has ${key}`);
   }
+  // A run without replacements says so: replaced is [] (what a replaced run says: test/replace/run.test.ts).
+  assert.deepEqual(s.replaced, []);
+  assert.deepEqual(onDisk.replaced, []);
   // No full card number anywhere in what the run wrote: only tokens and last four digits.
   const history = readFileSync(path.join(result.runDir, s.files.history), 'utf8');
   assert.doesNotMatch(history, /\b\d{13,19}\b/);

@@ -1,5 +1,6 @@
 // The closed model tells the truth (declines are declines, a timeout counts once, the money checks run on
-// a real history), and a fault window that spans the whole run has no before/after phase and no recovery.
+// a real history, a threshold on app reads it never makes is n/a, not failed), and a fault window that spans
+// the whole run has no before/after phase and no recovery. Neither run's report is read: none is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runShort } from '../support/run.ts';
@@ -7,12 +8,12 @@ import { readRunHistory } from '../../harness/history/reader.ts';
 import type { HistoryRecord } from '../../harness/history/record.ts';
 import { printSummary } from '../../harness/cli/print-summary.ts';
 
-test('--model closed classifies every answer, counts a timeout once, and checks the money against its history', async () => {
-  const result = await runShort('baseline', { duration: 4, model: 'closed', connections: 8, standin: false }, {}, (s) => ({
+test('--model closed classifies every answer, counts a timeout once, checks the money against its history; app_success_rate is n/a', async () => {
+  // The baseline's own thresholds stay: app_success_rate among them, which a closed run cannot produce.
+  const result = await runShort('baseline', { duration: 4, model: 'closed', connections: 8, standin: false }, { report: false }, (s) => ({
     ...s,
     // One processor slower than the issuer deadline for 3 s: authorizations sent to it time out (unknown).
     faults: [{ name: 'slow-processor', fault: 'network.latency', target: 'card-processor-1', start_s: 0.5, end_s: 3.5, params: { latency: 2500 } }],
-    thresholds: {},
   }));
   const s = result.summary;
   assert.equal(s.load.model, 'closed');
@@ -32,10 +33,21 @@ test('--model closed classifies every answer, counts a timeout once, and checks 
   for (const inv of s.invariants) assert.equal(inv.validity, 'valid', `${inv.name}: ${inv.detail}`);
   const holds = s.invariants.find((i) => i.name === 'exactly-once-holds');
   assert.match(holds?.detail ?? '', /^[1-9]\d* issuer-approved/, 'exactly-once-holds checked real approvals');
+
+  // `faultline run baseline --model closed`: app_success_rate is n/a, not "failed: actual no data" (the gate's
+  // own cases: test/gate/not-applicable.test.ts); what the run does produce is judged.
+  const app = s.thresholds.find((t) => t.metric === 'app_success_rate');
+  assert.equal(app?.ok, true);
+  assert.match(app?.not_applicable ?? '', /closed model/);
+  assert.deepEqual(s.load.request_kinds, ['authorization']);
+  assert.ok(!s.reasons.some((r) => /app_success_rate/.test(r) && /failed/.test(r)), s.reasons.join('; '));
+  const judgedAuth = s.thresholds.find((t) => t.metric === 'authorization_success_rate');
+  assert.equal(judgedAuth?.not_applicable, undefined, 'what the run does produce is judged');
+  assert.notEqual(judgedAuth?.actual, null);
 });
 
 test('a fault window over the whole run shows no before/after phase and no recovery', async () => {
-  const result = await runShort('ledger-latency', { duration: 4, rate: 50 }, {}, (s) => ({
+  const result = await runShort('ledger-latency', { duration: 4, rate: 50 }, { report: false }, (s) => ({
     ...s,
     faults: [{ name: 'all-along', fault: 'network.latency', target: 'ledger', start_s: 0, end_s: 4, params: { latency: 20 } }],
     thresholds: {},
