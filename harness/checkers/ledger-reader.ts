@@ -1,8 +1,11 @@
 // Reads what the checkers compare the history against, over HTTP, after the run has drained:
 //   the ledger's journal through the paged API (GET /v1/journal?after=<seq>&limit=<n> until next is null),
-//   the accounts (GET /v1/accounts/:id, with bounded concurrency),
+//   the accounts through the paged listing (GET /v1/accounts?after=<id>&limit=<n>, paged-read.ts), or one
+//   by one (GET /v1/accounts/:id, with bounded concurrency) when the ledger answers the listing 404/405
+//   (a replacement written from the older contract) and for any id asked that the listing did not hold,
 //   authorization states (GET /v1/authorizations/:id; 404 = the ledger never heard of it),
-//   and the feed/balance API's balances (GET <feed>/v1/accounts/:id/balance by default).
+//   and the feed/balance API's balances the same way (GET <feed>/v1/balances?after=&limit=, else
+//   GET <feed>/v1/accounts/:id/balance; a custom feedBalancePath reads one by one).
 // Every request has a timeout for its whole answer (body included) and a body cap, and is retried a little
 // on connection errors and 5xx (not on a timeout: a service that did not answer one read after the run
 // has drained is hung). Once a service failed so, the reads still queued for it fail at once with the
@@ -12,8 +15,10 @@
 // checkers would then compare.
 import type { AccountView, AuthorizationState, JournalEntry, JournalPage } from '../../services/ledger/contract.ts';
 import type { BalanceView } from '../../services/feed/contract.ts';
-import { accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
-import { balanceViewSchema } from '../../services/feed/schemas.ts';
+import { accountsPageSchema, accountViewSchema, authorizationStateSchema, journalPageSchema } from '../../services/ledger/schemas.ts';
+import { balancesPageSchema, balanceViewSchema } from '../../services/feed/schemas.ts';
+import { MAX_ID_PAGE } from '../../services/common/id-pages.ts';
+import { NOT_SERVED, readPaged, type PagedListing } from './paged-read.ts';
 import { answerProblem, echoProblem } from '../../services/common/answer-contract.ts';
 import { createJsonGetter, LedgerReadError } from './read-json.ts';
 
@@ -34,6 +39,10 @@ export interface LedgerReaderOptions {
   concurrency?: number;
   /** Journal page size asked for. Default 1000. */
   pageSize?: number;
+  /** Accounts (and balances) page size asked for, 1..1000. Default 1000. */
+  accountPageSize?: number;
+  /** Read accounts and balances through the paged listings when served. Default true; false reads one by one. */
+  pagedAccounts?: boolean;
   /** Retries after a connection error or a 5xx. Default 2. */
   retries?: number;
   /** The feed's balance route for an account. Default `/v1/accounts/<id>/balance`. */
@@ -81,6 +90,29 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
   const feedPath = options.feedBalancePath ?? ((id: string) => `/v1/accounts/${encodeURIComponent(id)}/balance`);
   const http = createJsonGetter({ timeoutMs, concurrency, retries, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, deadlineMs: options.deadlineMs ?? 300_000 });
   const getJson = http.getJson;
+  const accountPageSize = Math.min(MAX_ID_PAGE, Math.max(1, Math.floor(options.accountPageSize ?? MAX_ID_PAGE)));
+  const paged = options.pagedAccounts !== false;
+  /** Listings a service answered 404/405: not asked again by this reader. */
+  const notServed = new Set<string>();
+
+  /**
+   * One view per id, in the order asked: from the listing's pages when it is served, then one by one for the ids
+   * the pages did not hold (and for all of them without the listing), each read by `one` (which checks its answer).
+   */
+  async function viewsOf<T>(listing: PagedListing<T> | null, ids: readonly string[], one: (id: string) => Promise<T>): Promise<T[]> {
+    let found: Map<string, T> | null = null;
+    if (listing && !notServed.has(listing.url)) {
+      const pages = await readPaged(getJson, listing, ids, accountPageSize);
+      if (pages === NOT_SERVED) notServed.add(listing.url);
+      else found = pages;
+    }
+    if (!found) return mapLimit(ids, concurrency, one);
+    const listed = found;
+    const rest = [...new Set(ids.filter((id) => !listed.has(id)))];
+    const fetched = new Map<string, T>();
+    await mapLimit(rest, concurrency, async (id) => fetched.set(id, await one(id)));
+    return ids.map((id) => (listed.get(id) ?? fetched.get(id)) as T);
+  }
 
   async function* journal(): AsyncGenerator<JournalEntry> {
     let after = 0;
@@ -105,7 +137,10 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
       return entries;
     },
     accounts(ids) {
-      return mapLimit(ids, concurrency, async (id) => {
+      const listing: PagedListing<AccountView> | null = paged
+        ? { url: join(options.ledgerUrl, '/v1/accounts'), field: 'accounts', schema: accountsPageSchema, idOf: (a) => a.account_id }
+        : null;
+      return viewsOf(listing, ids, async (id) => {
         const url = join(options.ledgerUrl, `/v1/accounts/${encodeURIComponent(id)}`);
         const view = await getJson<AccountView>(url, false);
         const problem = answerProblem(accountViewSchema, view) ?? echoProblem(view, 'account_id', id);
@@ -131,7 +166,12 @@ export function createLedgerReader(options: LedgerReaderOptions): LedgerReader {
     feedBalances(ids) {
       const feedUrl = options.feedUrl;
       if (!feedUrl) return Promise.reject(new Error('no feedUrl: the feed/balance API cannot be read'));
-      return mapLimit(ids, concurrency, async (id) => {
+      // A custom balance route is another feed's contract: its listing (if any) is unknown, so read one by one.
+      const listing: PagedListing<BalanceView> | null =
+        paged && !options.feedBalancePath
+          ? { url: join(feedUrl, '/v1/balances'), field: 'balances', schema: balancesPageSchema, idOf: (b) => b.account_id }
+          : null;
+      return viewsOf(listing, ids, async (id) => {
         const url = join(feedUrl, feedPath(id));
         const view = await getJson<BalanceView>(url, false);
         const problem = answerProblem(balanceViewSchema, view) ?? echoProblem(view, 'account_id', id);

@@ -8,7 +8,7 @@
 //   routesOf(document)       → ContractRoute[]: per operation the request's params/query/body schemas and every
 //                              documented response's schema, self-contained (compile each with Ajv as it is)
 //   responseFor(route, 409)  → the documented response covering a status (exact, then `4XX`, then `default`)
-//   requiredRoutes(routes)   → the routes a replacement must serve (not `x-faultline-internal`)
+//   requiredRoutes(routes)   → the routes a replacement must serve (not `x-faultline-internal` nor `x-faultline-optional`)
 //   fillPath(path, params)   → `/v1/accounts/acc-000001` from `/v1/accounts/{id}`
 export { CONTRACT_VERSION, OPENAPI_VERSION, buildServiceApp, contractFor, openapiFor, operationIdOf, serializeDocument } from './openapi.ts';
 export { derefSchema, fillPath, requiredRoutes, responseFor, routesOf } from './routes.ts';

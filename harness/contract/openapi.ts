@@ -169,6 +169,7 @@ function completeOperation(spec: ServiceSpec, route: RouteKey, raw: JsonObject):
   if (internal) marks['x-faultline-internal'] = true;
   const neededFor = spec.neededFor(route);
   if (neededFor.length > 0) marks['x-faultline-needed-for'] = [...neededFor];
+  if (spec.optional?.(route) === true) marks['x-faultline-optional'] = true;
   const watch = spec.watch?.(route);
   if (watch) marks['x-faultline-watch'] = structuredClone(watch);
   return {

@@ -48,6 +48,7 @@ export function routesOf(document: OpenAPIDocument): ContractRoute[] {
         tags: [...operation.tags],
         internal: operation['x-faultline-internal'] === true,
         neededFor: [...(operation['x-faultline-needed-for'] ?? [])],
+        optional: operation['x-faultline-optional'] === true,
         request,
         responses,
       };
@@ -82,9 +83,9 @@ export function fillPath(path: string, params: Readonly<Record<string, string | 
   });
 }
 
-/** The operations a replacement must serve: every route that is not faultline-internal. */
+/** The operations a replacement must serve: every route that is neither faultline-internal nor optional. */
 export function requiredRoutes(routes: readonly ContractRoute[]): ContractRoute[] {
-  return routes.filter((route) => !route.internal);
+  return routes.filter((route) => !route.internal && !route.optional);
 }
 
 /** The parameters of one kind as one object schema: each parameter a property, only the listed ones allowed. */

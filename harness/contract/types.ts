@@ -29,11 +29,14 @@ export type HttpMethod = Uppercase<OpenAPIMethod>;
  * - `x-faultline-internal`: a faultline admin or fault route (`/__admin/*`); a replacement need not serve it.
  * - `x-faultline-needed-for`: the fault kinds that need this route on a replacement (e.g. `http.abort` needs
  *   `/__admin/http-faults`); absent when nothing needs it.
+ * - `x-faultline-optional`: a route a replacement may leave out (answering 404 or 405): faultline's readers fall
+ *   back to other routes (the paged account listings, read one account at a time without them).
  * - `x-faultline-watch`: for a route that can stream (`?watch=1`), how the stream is framed and its items' schema.
  */
 export interface OpenAPIOperationExtensions {
   'x-faultline-internal'?: true;
   'x-faultline-needed-for'?: string[];
+  'x-faultline-optional'?: true;
   'x-faultline-watch'?: WatchStreamInfo;
 }
 
@@ -128,6 +131,8 @@ export interface ContractRoute {
   internal: boolean;
   /** Fault kinds that need this route on a replacement; empty when none does. */
   neededFor: string[];
+  /** A route a replacement may leave out (faultline's readers fall back without it). */
+  optional: boolean;
   request: {
     /** An object schema of the path parameters (every one required); absent when the path has none. */
     params?: JsonSchema;

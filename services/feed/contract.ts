@@ -29,6 +29,13 @@ export interface BalanceView {
   version: number;
 }
 
+/** GET /v1/balances?after=&limit=: balances in ascending account id order (services/common/id-pages.ts). */
+export interface BalancesPage {
+  balances: BalanceView[];
+  /** The page's last account id: pass as ?after= to read on; null when the page reached the end. */
+  next: string | null;
+}
+
 export interface FeedItem {
   event_id: string;
   kind: FeedEvent['kind'];

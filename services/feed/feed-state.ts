@@ -6,7 +6,8 @@ import type { AccountSeed } from '../common/accounts.ts';
 import { hashSeed } from '../common/random.ts';
 import type { AccountView } from '../ledger/contract.ts';
 import { openingView } from '../ledger/opening.ts';
-import type { BalanceView, FeedEvent, FeedItem } from './contract.ts';
+import type { BalancesPage, BalanceView, FeedEvent, FeedItem } from './contract.ts';
+import { compareIds, DEFAULT_ID_PAGE, pageOfIds } from '../common/id-pages.ts';
 
 export const FEED_ITEMS_PER_ACCOUNT = 100;
 
@@ -49,6 +50,8 @@ export class FeedState {
   private readonly seeds = new Map<string, AccountSeed>();
   private readonly feeds = new Map<string, AccountFeed>();
   private readonly seen = new Set<string>();
+  /** Every account the feed knows (seeded or seen in an event), in listing order; rebuilt when one is added. */
+  private sortedIds: string[] | null = null;
   private readonly missThreshold: number;
   private readonly itemsPerAccount: number;
   private readonly stats_: FeedStats = { events_applied: 0, events_duplicate: 0, events_missed: 0, accounts_seen: 0 };
@@ -92,6 +95,13 @@ export class FeedState {
     };
   }
 
+  /** The balances of the accounts with ids after `after` in ascending order, at most `limit` (services/common/id-pages.ts). */
+  balancesPage(after: string | undefined, limit = DEFAULT_ID_PAGE): BalancesPage {
+    if (!this.sortedIds) this.sortedIds = [...new Set([...this.seeds.keys(), ...this.feeds.keys()])].sort(compareIds);
+    const page = pageOfIds(this.sortedIds, after, limit);
+    return { balances: page.ids.map((id) => this.balance(id) as BalanceView), next: page.next };
+  }
+
   /** Newest first; null for an account neither seeded nor seen in an event. */
   items(accountId: string, limit: number): FeedItem[] | null {
     const feed = this.feeds.get(accountId);
@@ -115,6 +125,7 @@ export class FeedState {
     if (!feed) {
       feed = { snapshot: null, items: [] };
       this.feeds.set(event.account_id, feed);
+      if (!this.seeds.has(event.account_id)) this.sortedIds = null;
     }
     if (!feed.snapshot || event.account.version > feed.snapshot.version) feed.snapshot = event.account;
     const item: FeedItem = {

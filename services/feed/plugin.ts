@@ -3,13 +3,17 @@
 // version and the last items of the transaction feed.
 //   POST /v1/events                      FeedEventBatch, idempotent by event_id
 //   GET  /v1/accounts/:id/balance        BalanceView (opening balance until an event arrives)
+//   GET  /v1/balances?after=&limit=      BalancesPage: every account's BalanceView, in ascending id order
 //   GET  /v1/accounts/:id/feed?limit=    FeedPage, newest first
 //   GET  /health
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { FeedEventBatch, FeedPage } from './contract.ts';
 import type { FeedState } from './feed-state.ts';
+import { DEFAULT_ID_PAGE, MAX_ID_PAGE, type IdPageQuery } from '../common/id-pages.ts';
 import {
   accountParamsSchema,
+  balancesPageSchema,
+  balancesQuerySchema,
   balanceViewSchema,
   eventsResponseSchema,
   feedEventBatchSchema,
@@ -75,6 +79,24 @@ export const feedPlugin: FastifyPluginAsync<FeedOptions> = async (app: FastifyIn
       },
     },
     async (request, reply) => state.balance(request.params.id) ?? reply.code(404).send(unknownAccount(request.params.id)),
+  );
+
+  app.get<{ Querystring: IdPageQuery }>(
+    '/v1/balances',
+    {
+      schema: {
+        summary: 'List the balances, a page at a time',
+        description:
+          'The balances of the accounts with ids after `after` in ascending order (by code unit: byte order for the ids ' +
+          `allowed), at most \`limit\` (1..${MAX_ID_PAGE}, default ${DEFAULT_ID_PAGE}), each the same BalanceView as ` +
+          "`GET /v1/accounts/{id}/balance`; `next` is the page's last id while more follow, null at the end. The checkers " +
+          'read every balance with it after a run. Optional for a replacement: one that answers 404 or 405 here is read one ' +
+          'account at a time.',
+        querystring: balancesQuerySchema,
+        response: { 200: balancesPageSchema },
+      },
+    },
+    async (request) => state.balancesPage(request.query.after, request.query.limit ?? DEFAULT_ID_PAGE),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(

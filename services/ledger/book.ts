@@ -27,6 +27,7 @@
 // Records: book-records.ts; refusals (BookError and the checks that throw it): book-refusals.ts.
 import type { AccountSeed } from '../common/accounts.ts';
 import type {
+  AccountsPage,
   AccountView,
   AuthorizationState,
   HoldRequest,
@@ -40,6 +41,7 @@ import type {
   ReleaseResponse,
 } from './contract.ts';
 import { EQUITY_OPENING, SETTLEMENT } from './books.ts';
+import { compareIds, DEFAULT_ID_PAGE, pageOfIds } from '../common/id-pages.ts';
 import { legsOf } from './legs.ts';
 import { hasOpeningEntry } from './opening.ts';
 import { Account, Answer, Authorization, Entry, entryView, viewOf, type AnyResponse, type Asked, type Outcome } from './book-records.ts';
@@ -87,6 +89,8 @@ function asked(op: Asked['op'], req: HoldRequest | ReleaseRequest | PostingReque
 
 export class LedgerBook {
   private readonly accounts = new Map<string, Account>();
+  /** The account ids in listing order (the accounts are fixed at construction). */
+  private readonly sortedIds: readonly string[];
   private readonly authorizations = new Map<string, Authorization>();
   private readonly answers = new Map<string, Answer>();
   private readonly journal: Entry[] = [];
@@ -106,6 +110,7 @@ export class LedgerBook {
         this.commit(account, { kind: 'opening', requestId: `opening:${seed.id}`, authorizationId: null, amount: seed.opening_balance });
       }
     }
+    this.sortedIds = [...this.accounts.keys()].sort(compareIds);
   }
 
   // ---- operations -------------------------------------------------------------------------------
@@ -229,6 +234,12 @@ export class LedgerBook {
   account(id: string): AccountView | null {
     const account = this.accounts.get(id);
     return account ? viewOf(account, account.available, account.held, account.version) : null;
+  }
+
+  /** The accounts with ids after `after` in ascending order, at most `limit` (services/common/id-pages.ts). */
+  accountsPage(after: string | undefined, limit = DEFAULT_ID_PAGE): AccountsPage {
+    const page = pageOfIds(this.sortedIds, after, limit);
+    return { accounts: page.ids.map((id) => this.account(id) as AccountView), next: page.next };
   }
 
   authorizationState(id: string): AuthorizationState {

@@ -70,6 +70,13 @@ export interface AccountView {
   version: number;
 }
 
+/** GET /v1/accounts?after=&limit=: accounts in ascending id order (services/common/id-pages.ts). */
+export interface AccountsPage {
+  accounts: AccountView[];
+  /** The page's last id: pass as ?after= to read on; null when the page reached the end. */
+  next: string | null;
+}
+
 /** Which kind of caller request an idempotency key belongs to: keys of different scopes never collide. */
 export const IDEMPOTENCY_SCOPES = ['authorization', 'advice', 'reversal'] as const;
 export type IdempotencyScope = (typeof IDEMPOTENCY_SCOPES)[number];

@@ -14,6 +14,8 @@ import { holdRequestSchema, idempotencyRecordRequestSchema, postingRequestSchema
 import { ledgerErrorSchema } from './book-errors.ts';
 import { keepRawJson, rawBody } from './raw-json.ts';
 import {
+  accountsPageSchema,
+  accountsQuerySchema,
   accountViewSchema,
   authorizationStateSchema,
   healthSchema,
@@ -111,6 +113,9 @@ export const ledgerReplicaPlugin: FastifyPluginAsync<LedgerReplicaOptions> = asy
 
   // Reads: validated here, then the same URL (already checked) goes to the store.
   app.get('/v1/accounts/:id', { schema: { ...LEDGER_ROUTE_DOCS.account, params: idParamsSchema, response: { 200: accountViewSchema } } }, (request, reply) =>
+    relay(reply, store.call('GET', request.url)),
+  );
+  app.get('/v1/accounts', { schema: { ...LEDGER_ROUTE_DOCS.accounts, querystring: accountsQuerySchema, response: { 200: accountsPageSchema } } }, (request, reply) =>
     relay(reply, store.call('GET', request.url)),
   );
   app.get('/v1/journal', { schema: { ...LEDGER_ROUTE_DOCS.journal, querystring: journalQuerySchema, response: { 200: journalPageSchema } } }, (request, reply) =>

@@ -1,6 +1,7 @@
 // JSON schemas for the ledger's params, querystrings and responses (request bodies are in contract.ts).
 // Shared by the store and the replicas so both validate and answer exactly alike.
 import { DEFAULT_JOURNAL_PAGE, MAX_JOURNAL_PAGE } from './book.ts';
+import { DEFAULT_ID_PAGE, idPageQuerySchema, MAX_ID_PAGE } from '../common/id-pages.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
 const int = { type: 'integer' } as const;
@@ -33,6 +34,19 @@ export const accountViewSchema = {
     available: { ...int, description: 'What the customer can spend; negative only after an advice overdrew it.' },
     holds: { ...int, description: 'Money reserved by holds.' },
     version: { ...int, description: 'Journal entries that touched this account: a newer snapshot has a higher version.' },
+  },
+} as const;
+
+/** GET /v1/accounts?after=&limit= */
+export const accountsQuerySchema = idPageQuerySchema;
+
+export const accountsPageSchema = {
+  type: 'object',
+  description: 'One page of the accounts in ascending id order (AccountsPage), each the same AccountView as GET /v1/accounts/{id}.',
+  required: ['accounts', 'next'],
+  properties: {
+    accounts: { type: 'array', maxItems: MAX_ID_PAGE, items: accountViewSchema },
+    next: { type: ['string', 'null'], description: "The page's last id: pass it as `after` to read on; null when this page reached the end." },
   },
 } as const;
 
@@ -217,6 +231,14 @@ export const LEDGER_ROUTE_DOCS = {
   account: {
     summary: 'An account\'s balances',
     description: 'The account\'s current AccountView; 404 `unknown_account` for an account the ledger does not know.',
+  },
+  accounts: {
+    summary: 'List the accounts, a page at a time',
+    description:
+      'The accounts with ids after `after` in ascending order (by code unit: byte order for the ids allowed), at most `limit` ' +
+      `(1..${MAX_ID_PAGE}, default ${DEFAULT_ID_PAGE}), each the same AccountView as \`GET /v1/accounts/{id}\`; \`next\` is the ` +
+      "page's last id while more follow, null at the end. The checkers read every account with it after a run. Optional for " +
+      'a replacement: one that answers 404 or 405 here is read one account at a time.',
   },
   journal: {
     summary: 'Read the journal, a page at a time',

@@ -17,7 +17,7 @@
 //   once the book has answered, so no two replicas of a caller can ever see different first uses.
 //
 // Routes (the same public routes as a replica): POST /v1/holds, /v1/releases, /v1/postings,
-// /v1/idempotency-records; GET /v1/accounts/:id, /v1/journal?after=&limit=, /v1/authorizations/:id, /health.
+// /v1/idempotency-records; GET /v1/accounts?after=&limit=, /v1/accounts/:id, /v1/journal?after=&limit=, /v1/authorizations/:id, /health.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import {
   holdRequestSchema,
@@ -34,7 +34,10 @@ import {
 import { BookError, DEFAULT_JOURNAL_PAGE, type LedgerBook } from './book.ts';
 import { ledgerErrorSchema, sendBookError, sendKeyConflict } from './book-errors.ts';
 import { IdempotencyKeys, KeyConflict } from './idempotency-keys.ts';
+import { DEFAULT_ID_PAGE, type IdPageQuery } from '../common/id-pages.ts';
 import {
+  accountsPageSchema,
+  accountsQuerySchema,
   accountViewSchema,
   authorizationStateSchema,
   healthSchema,
@@ -125,6 +128,12 @@ export const ledgerStorePlugin: FastifyPluginAsync<LedgerStoreOptions> = async (
         .code(404)
         .send({ error: `params/id names an unknown account: ${request.params.id}`, code: 'unknown_account', status: 404, field: 'id' });
     },
+  );
+
+  app.get<{ Querystring: IdPageQuery }>(
+    '/v1/accounts',
+    { schema: { ...LEDGER_ROUTE_DOCS.accounts, querystring: accountsQuerySchema, response: { 200: accountsPageSchema } } },
+    async (request) => book.accountsPage(request.query.after, request.query.limit ?? DEFAULT_ID_PAGE),
   );
 
   app.get<{ Querystring: { after?: number; limit?: number } }>(

@@ -75,7 +75,7 @@ describe('a replacement that misbehaves during a run', () => {
     assert.equal(s.app.feed.ok + s.app.balance.ok, 0);
     const feedAgrees = s.invariants.find((i) => i.name === 'feed-agrees');
     assert.equal(feedAgrees?.validity, 'unknown');
-    assert.match(feedAgrees?.detail ?? '', /^feed-1 \(feed replaced by command ".*"\): the feed\/balance API could not be read \(GET http:\/\/127\.0\.0\.1:\d+\/v1\/accounts\/\S+\/balance failed: no answer within 5000 ms\): agreement with the ledger unknown$/);
+    assert.match(feedAgrees?.detail ?? '', /^feed-1 \(feed replaced by command ".*"\): the feed\/balance API could not be read \(GET http:\/\/127\.0\.0\.1:\d+\/v1\/balances\?limit=1000 failed: no answer within 5000 ms\): agreement with the ledger unknown$/);
     for (const name of ['exactly-once-holds', 'double-entry', 'balances']) {
       assert.equal(s.invariants.find((i) => i.name === name)?.validity, 'valid', `${name} is still checked against the ledger`);
     }

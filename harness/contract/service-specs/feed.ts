@@ -5,7 +5,7 @@ import { FEED_BODY_LIMIT, feedPlugin } from '../../../services/feed/plugin.ts';
 import { FeedState } from '../../../services/feed/feed-state.ts';
 import { ACCOUNT_LINES, COMMON_STATUS_LINES, FEED_LINES, startupLines } from '../implementer-guide.ts';
 import { badRequest, notFound } from '../responses.ts';
-import { ACCOUNTS, REPLACEMENT_COMMON, SEED, httpFaultsNeed, httpFaultsResponses, is, type ServiceSpec } from './spec.ts';
+import { ACCOUNTS, OPTIONAL_LISTING_LINE, REPLACEMENT_COMMON, SEED, httpFaultsNeed, httpFaultsResponses, is, type ServiceSpec } from './spec.ts';
 
 export const feed: ServiceSpec = {
   service: 'feed',
@@ -18,6 +18,7 @@ export const feed: ServiceSpec = {
     '',
     'A replacement must serve, beyond the schemas:',
     REPLACEMENT_COMMON,
+    OPTIONAL_LISTING_LINE,
     '- Events are idempotent by `event_id` (the outbox resends after a failure): a repeat changes nothing and counts as',
     '  a duplicate. Events may arrive out of order: per account keep the snapshot with the highest `account.version`.',
     '- A batch is checked whole before any event is applied (400 and nothing applied when one is bad), and batches run to',
@@ -48,6 +49,7 @@ export const feed: ServiceSpec = {
     return httpFaultsResponses(route);
   },
   neededFor: httpFaultsNeed,
+  optional: (route) => is(route, 'GET', '/v1/balances'),
   components: ['Error', 'HttpFaultRules'],
 };
 

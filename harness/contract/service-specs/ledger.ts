@@ -8,7 +8,7 @@ import { createLedgerBook } from '../../../services/ledger/book-factory.ts';
 import { ACCOUNT_LINES, COMMON_STATUS_LINES, LEDGER_LINES, startupLines } from '../implementer-guide.ts';
 import { hopFailures, notFound, refusal } from '../responses.ts';
 import type { OpenAPIResponse, OpenAPITag } from '../types.ts';
-import { ACCOUNTS, REPLACEMENT_COMMON, SEED, httpFaultsNeed, httpFaultsResponses, is, type RouteKey, type ServiceSpec } from './spec.ts';
+import { ACCOUNTS, OPTIONAL_LISTING_LINE, REPLACEMENT_COMMON, SEED, httpFaultsNeed, httpFaultsResponses, is, type RouteKey, type ServiceSpec } from './spec.ts';
 
 const LEDGER_WRITE_RESPONSES: Readonly<Record<string, Record<string, OpenAPIResponse>>> = {
   '/v1/holds': {
@@ -86,6 +86,7 @@ export const ledger: ServiceSpec = {
     '',
     'A replacement must serve, beyond the schemas:',
     REPLACEMENT_COMMON,
+    OPTIONAL_LISTING_LINE,
     LEDGER_RULES,
     '- When it cannot answer (its own database down or slow), a 5xx: 502/503 mean nothing was written; after a timeout the',
     '  caller retries with the same `request_id` to learn the outcome.',
@@ -118,6 +119,7 @@ export const ledger: ServiceSpec = {
     return out;
   },
   neededFor: httpFaultsNeed,
+  optional: (route) => is(route, 'GET', '/v1/accounts'),
   components: ['Error', 'IdempotencyConflict', 'HopFailure', 'HttpFaultRules'],
 };
 
@@ -133,6 +135,7 @@ export const ledgerStore: ServiceSpec = {
     '',
     'A replacement must serve, beyond the schemas:',
     REPLACEMENT_COMMON,
+    OPTIONAL_LISTING_LINE,
     LEDGER_RULES,
     '- Each operation commits whole or not at all: faultline kills, freezes and resets the replicas in front of it.',
     '- `faultline contract ledger-store` sends its requests to the store directly (faultline\'s replicas forward them unchanged',
@@ -152,6 +155,7 @@ export const ledgerStore: ServiceSpec = {
   },
   responses: ledgerResponses,
   neededFor: httpFaultsNeed,
+  optional: (route) => is(route, 'GET', '/v1/accounts'),
   components: ['Error', 'IdempotencyConflict', 'HttpFaultRules'],
 };
 

@@ -34,6 +34,8 @@ export interface ServiceSpec {
   responses(route: RouteKey): Record<string, OpenAPIResponse | null>;
   /** Fault kinds that need the route on a replacement. */
   neededFor(route: RouteKey): string[];
+  /** A route a replacement may leave out (404 or 405): faultline's readers fall back without it. */
+  optional?(route: RouteKey): boolean;
   watch?(route: RouteKey): WatchStreamInfo | undefined;
   /** Components the service's documented responses use (the ones they reference are added). */
   components: ComponentName[];
@@ -63,5 +65,11 @@ export const REPLACEMENT_COMMON = [
   '- Operations tagged `admin` (`x-faultline-internal: true`) are faultline\'s own and may be left out. ' +
     '`/__admin/http-faults` is needed only to run `http.*` faults (abort, delay, fail-after-commit) on the replacement ' +
     '(`x-faultline-needed-for` lists the kinds); network and process faults need nothing from it.',
+].join('\n');
+
+/** For a service with an optional paged listing (`x-faultline-optional`). */
+export const OPTIONAL_LISTING_LINE = [
+  '- Operations marked `x-faultline-optional: true` (the paged listing of accounts or balances) may be left out: answer',
+  '  them 404 or 405 and faultline reads the same data one account at a time. When served, they list every account.',
 ].join('\n');
 
