@@ -78,6 +78,9 @@ async function startOn(spec: CommandSpec, port: number): Promise<ServiceProcess 
     await ownPort(listening, proc);
     return serviceProcessOf(spec.replica, proc, { service: spec.service, replica: spec.replica, port: listening, pid: proc.pid });
   } catch (err) {
+    // A replica whose port another process holds usually fails to listen and says so as it exits: give it
+    // that moment, so the error can show its own words, then stop whatever is left.
+    if (err instanceof PortTaken) await settleWithin(proc.exited, LISTEN_GRACE_MS);
     if (proc.alive()) {
       try {
         proc.signal('SIGKILL');
