@@ -6,6 +6,19 @@
 export const DEFAULT_ID_PAGE = 500;
 export const MAX_ID_PAGE = 1000;
 
+/** The answer of a paged id listing: `{ <field>: items[], next }`, the same on the ledger and the feed. */
+export function idPageSchema<F extends string, I extends object>(field: F, items: I, description: string) {
+  return {
+    type: 'object',
+    description,
+    required: [field, 'next'],
+    properties: {
+      [field]: { type: 'array', maxItems: MAX_ID_PAGE, items },
+      next: { type: ['string', 'null'], description: "The page's last id: pass it as `after` to read on; null when this page reached the end." },
+    } as Record<F | 'next', object>,
+  } as const;
+}
+
 /** The query of a paged id listing (`after` bounded like the id path parameters). */
 export const idPageQuerySchema = {
   type: 'object',

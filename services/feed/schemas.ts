@@ -1,6 +1,6 @@
 // JSON schemas for the feed/balance API's routes (types are in contract.ts).
 import { CURRENCIES, MAX_AMOUNT_MINOR } from '../common/money.ts';
-import { idPageQuerySchema, MAX_ID_PAGE } from '../common/id-pages.ts';
+import { idPageQuerySchema, idPageSchema, MAX_ID_PAGE } from '../common/id-pages.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
 const int = { type: 'integer' } as const;
@@ -96,15 +96,7 @@ export const balanceViewSchema = {
 /** GET /v1/balances?after=&limit= */
 export const balancesQuerySchema = idPageQuerySchema;
 
-export const balancesPageSchema = {
-  type: 'object',
-  description: 'One page of the balances in ascending account id order (BalancesPage), each the same BalanceView as GET /v1/accounts/{id}/balance.',
-  required: ['balances', 'next'],
-  properties: {
-    balances: { type: 'array', maxItems: MAX_ID_PAGE, items: balanceViewSchema },
-    next: { type: ['string', 'null'], description: "The page's last account id: pass it as `after` to read on; null when this page reached the end." },
-  },
-} as const;
+export const balancesPageSchema = idPageSchema('balances', balanceViewSchema, 'One page of the balances in ascending account id order (BalancesPage), each the same BalanceView as GET /v1/accounts/{id}/balance.');
 
 export const feedPageSchema = {
   type: 'object',

@@ -1,7 +1,7 @@
 // JSON schemas for the ledger's params, querystrings and responses (request bodies are in contract.ts).
 // Shared by the store and the replicas so both validate and answer exactly alike.
 import { DEFAULT_JOURNAL_PAGE, MAX_JOURNAL_PAGE } from './book.ts';
-import { DEFAULT_ID_PAGE, idPageQuerySchema, MAX_ID_PAGE } from '../common/id-pages.ts';
+import { DEFAULT_ID_PAGE, idPageQuerySchema, idPageSchema, MAX_ID_PAGE } from '../common/id-pages.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
 const int = { type: 'integer' } as const;
@@ -40,15 +40,7 @@ export const accountViewSchema = {
 /** GET /v1/accounts?after=&limit= */
 export const accountsQuerySchema = idPageQuerySchema;
 
-export const accountsPageSchema = {
-  type: 'object',
-  description: 'One page of the accounts in ascending id order (AccountsPage), each the same AccountView as GET /v1/accounts/{id}.',
-  required: ['accounts', 'next'],
-  properties: {
-    accounts: { type: 'array', maxItems: MAX_ID_PAGE, items: accountViewSchema },
-    next: { type: ['string', 'null'], description: "The page's last id: pass it as `after` to read on; null when this page reached the end." },
-  },
-} as const;
+export const accountsPageSchema = idPageSchema('accounts', accountViewSchema, 'One page of the accounts in ascending id order (AccountsPage), each the same AccountView as GET /v1/accounts/{id}.');
 
 const nullableAccount = { anyOf: [accountViewSchema, { type: 'null' }] } as const;
 
