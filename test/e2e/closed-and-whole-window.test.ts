@@ -20,7 +20,10 @@ test('--model closed classifies every answer, counts a timeout once, checks the 
   const records: HistoryRecord[] = [];
   for await (const r of readRunHistory(result.runDir)) records.push(r);
   const auths = records.filter((r) => r.kind === 'authorization');
-  assert.ok(auths.length > 100, `only ${auths.length} authorizations`);
+  // How many a closed run sends depends on the machine: 8 connections, half of them held up to the issuer
+  // deadline by the slow processor for 3 of 4 s; a loaded CI machine made 67 (2026-12-07). The claims below
+  // need a few of each outcome, not a rate.
+  assert.ok(auths.length >= 30, `only ${auths.length} authorizations`);
   assert.equal(new Set(auths.map((r) => r.id)).size, auths.length, 'each authorization recorded once');
   assert.equal(s.authorizations.total + s.warmup.authorizations.total, auths.length, 'the summary counts what the history holds');
   assert.ok(s.authorizations.declined > 0, 'business declines are reported as declines');

@@ -6,7 +6,7 @@
 // got 26 stand-in answers and not one answered from the first request (the defect went unseen).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runShort, invariant } from '../support/run.ts';
+import { runShort, runUntilJudged, invariant } from '../support/run.ts';
 
 test('reset-after-commit: a ledger without idempotency holds twice and exactly-once-holds names the ids', async () => {
   const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { report: false, defects: { 'ledger-store': { idempotency: false } } });
@@ -39,13 +39,16 @@ test('a processor that drops advices fails advices-posted; a feed that misses ev
 
 test('conflicting retries: refused by the correct pipeline; a processor answering by id alone fails exactly idempotency-conflicts-refused', async () => {
   const conflicts = (s: Parameters<NonNullable<Parameters<typeof runShort>[3]>>[0]) => ({ ...s, traffic: { ...s.traffic, conflicting_retries: 0.08 } });
-  const sound = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { report: false }, conflicts);
-  for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
+  // On a CI machine loaded enough that every conflicting retry timed out (42 sent, 0 answered: 2026-12-07),
+  // the sound run's invariant is honestly unknown (nothing was refused, nothing accepted): no evidence for
+  // this claim either way, so the run is repeated (at most twice more) until the retries were answered.
+  const sound = await runUntilJudged('idempotency-conflicts-refused', 3, () => runShort('reset-after-commit', { duration: 5, rate: 100 }, { report: false }, conflicts));
+  for (const inv of sound.summary.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.validity}: ${inv.detail}`);
   assert.ok(sound.summary.retry_amplification > 1, `retries happened: ${sound.summary.retry_amplification}`);
   const refused = invariant(sound, 'idempotency-conflicts-refused');
   assert.match(refused.detail, /^[1-9]\d* conflicting retries .*: [1-9]\d* refused/, refused.detail);
 
-  const broken = await runShort('reset-after-commit', { duration: 5, rate: 100 }, { report: false, defects: { 'card-processor': { idempotency_by_id_only: true } } }, conflicts);
+  const broken = await runUntilJudged('idempotency-conflicts-refused', 3, () => runShort('reset-after-commit', { duration: 5, rate: 100 }, { report: false, defects: { 'card-processor': { idempotency_by_id_only: true } } }, conflicts));
   const failing = broken.summary.invariants.filter((i) => !i.ok).map((i) => i.name);
   assert.deepEqual(failing, ['idempotency-conflicts-refused'], broken.summary.invariants.map((i) => `${i.name}: ${i.detail}`).join('\n'));
   const bad = invariant(broken, 'idempotency-conflicts-refused');

@@ -29,3 +29,22 @@ export function invariant(result: RunResult, name: string): { ok: boolean; offen
   if (!found) throw new Error(`no invariant named ${name}; have ${result.summary.invariants.map((i) => i.name).join(', ')}`);
   return found;
 }
+
+/**
+ * Runs until the named invariant is judged (valid or invalid), at most `attempts` times. An invariant is
+ * `unknown` when the run produced no evidence either way (e.g. no conflicting retry got an answer because a
+ * loaded CI machine made every one time out): an honest verdict for the product, but no claim for a test.
+ * Each attempt is a whole new run; the last run is returned whatever it said, so the test's own assertion
+ * names what went wrong.
+ */
+export async function runUntilJudged(
+  invariantName: string,
+  attempts: number,
+  run: () => Promise<RunResult>,
+): Promise<RunResult> {
+  let result = await run();
+  for (let i = 1; i < attempts && result.summary.invariants.find((x) => x.name === invariantName)?.validity === 'unknown'; i++) {
+    result = await run();
+  }
+  return result;
+}
