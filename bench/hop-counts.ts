@@ -136,14 +136,14 @@ async function attachStrace(pids: Map<string, number>, dir: string): Promise<() 
   };
 }
 
-export async function measureHopCounts(rate: number, seconds: number, straceDir?: string, warmupSeconds = 2): Promise<HopCounts> {
-  const spec = topologySchema.parse({});
+export async function measureHopCounts(rate: number, seconds: number, straceDir?: string, warmupSeconds = 2, proxies = true, warmupRate = rate): Promise<HopCounts> {
+  const spec = topologySchema.parse({ proxies });
   const topology = (await startEmbeddedTopology(spec, { seed: 1 })) as EmbeddedTopology;
   try {
     const accounts = seedAccounts(1, spec.accounts);
     const traffic = { ...trafficSchema.parse({}), mix: { authorizations: 1, reversals: 0, balance: 0, feed: 0 } };
     // Warm-up: JIT and connection pools (as the bench does).
-    await measureFixedRate({ topology, spec, traffic, accounts, rate, seconds: warmupSeconds, seed: 74 });
+    await measureFixedRate({ topology, spec, traffic, accounts, rate: warmupRate, seconds: warmupSeconds, seed: 74 });
     const pids = pipelinePids(topology);
     const stopStrace = straceDir ? await attachStrace(pids, straceDir) : null;
     const before = new Map([...pids].map(([name, pid]) => [name, processCounts(pid)]));
@@ -199,6 +199,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const straceAt = process.argv.indexOf('--strace');
   const straceDir = straceAt >= 0 ? process.argv[straceAt + 1] : undefined;
   if (straceAt >= 0 && !straceDir) throw new Error('--strace needs a folder');
-  const counts = await measureHopCounts(rate, seconds, straceDir ? path.resolve(straceDir) : undefined, Number(option('warmup', '2')));
+  const counts = await measureHopCounts(rate, seconds, straceDir ? path.resolve(straceDir) : undefined, Number(option('warmup', '2')), !process.argv.includes('--no-proxies'), Number(option('warmup-rate', String(rate))));
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(counts)}\n` : `${formatHopCounts(counts)}\n`);
 }

@@ -8,6 +8,8 @@
 //   fault.activation_p99_ms        from a fault's scheduled time to the first request it affects (latency toxic, 1,000 req/s);
 //                                  a window that never took effect is a miss and counts as infinite (bench/fault-activation.ts)
 //   driver.peak_rss_mb             the driver's RSS during a 1,000/s run of `baseline` through the real runner
+//   machine.request_floor_cpu_us   a minimal service's server CPU per request at the CPU figure's rate, one request at a time (bench/request-floor.ts)
+//   pipeline.cpu_per_auth_in_floors  pipeline.cpu_us_per_auth over that floor: the pipeline's work in minimal requests' worth
 import { startEmbeddedTopology } from '../harness/topology/embedded.ts';
 import { topologySchema, trafficSchema, networkSchema } from '../harness/scenario/schema.ts';
 import { runCapacityProbe } from '../harness/traffic/load/capacity-probe.ts';
@@ -22,6 +24,7 @@ import { runScenario } from '../harness/runner/run.ts';
 import { figure, type Figure, type Figures } from './figure.ts';
 import { describePerProcess, keptUp, measureFixedRate, type FixedRateResult } from './fixed-rate.ts';
 import { measureDirectRps } from './proxy.ts';
+import { measureRequestFloor } from './request-floor.ts';
 import type { EmbeddedTopology } from '../harness/topology/embedded.ts';
 import { measureActivation } from './fault-activation.ts';
 import type { ActivationScore } from './activation-score.ts';
@@ -170,6 +173,10 @@ export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> 
   // The yardstick of the day, right after the capacity runs: the plain HTTP server of proxy.direct_rps.
   const direct = await measureDirectRps(quick ? 2 : 5);
   log(`plain HTTP server (proxy.direct_rps's yardstick): ${Math.round(direct)} req/s`);
+  // The CPU figure's yardstick of the day, right after it: a minimal request at the same pace.
+  const floor = await measureRequestFloor(CPU_RATE, quick ? 3 : 5);
+  log(`request floor at ${CPU_RATE}/s: ${floor.cpuUsPerRequest.toFixed(0)} µs server CPU per request (${floor.requests} requests)`);
+  const floorKeptUp = floor.requests >= 0.95 * CPU_RATE * (quick ? 3 : 5);
   const activation = await measureActivation(quick ? 3 : 20);
   log(`fault activation (ms): ${activation.activations_ms.map((a) => (Number.isFinite(a) ? a.toFixed(1) : 'never')).join(', ')}`);
   const rss = await benchDriverRss(quick);
@@ -193,6 +200,25 @@ export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> 
         `(processors, ledger replicas, store, feed, discovery, fault proxy) over the ${cpu.answered} authorizations the issuer answered (of ${cpu.authorizations}); ` +
         `by process: ${describePerProcess(cpu.perProcess)} (the driver's not in the sum)` +
         (cpuValid ? '.' : '; the run did not keep up (under 99% answered): an overloaded pipeline\'s figure, counted as missed.'),
+    ),
+    'machine.request_floor_cpu_us': figure(
+      floor.cpuUsPerRequest,
+      'µs',
+      'reported',
+      floorKeptUp,
+      `a minimal service (services/common/app.ts's Fastify set-up, a JSON body and response schema, an empty handler) in its own process: server CPU ` +
+        `(user + system, every thread, /proc) per request at ${CPU_RATE} requests/s on one connection (${floor.requests} requests), the pace of pipeline.cpu_us_per_auth. ` +
+        'Each request wakes the process on its own, as the pipeline\'s do: on a virtual machine most of this figure is that wake-up, and it moves with the host over the day.' +
+        (floorKeptUp ? '' : ' The load did not keep its pace (under 95% of the requests): the machine was busy.'),
+    ),
+    'pipeline.cpu_per_auth_in_floors': figure(
+      floor.cpuUsPerRequest > 0 ? cpu.cpuUsPerAuth / floor.cpuUsPerRequest : 0,
+      'x',
+      'reported',
+      cpuValid && floorKeptUp && floor.cpuUsPerRequest > 0,
+      'pipeline.cpu_us_per_auth over machine.request_floor_cpu_us, both measured in this section: how many minimal requests\' worth of CPU one authorization ' +
+        'costs the pipeline. One authorization is a request handled by three services (processor, ledger replica, store), two of which send one on, ' +
+        'and two hops relayed by the fault proxy: compare this, not the µs, across days and machines.',
     ),
     'pipeline.capacity_auth_per_s': figure(capacity, 'auth/s', '>= 5000', capacity >= 5000, levels),
     'pipeline.capacity_vs_direct': figure(

@@ -60,19 +60,21 @@ export const KEEP_SUPERSEDED_MS = 24 * 3600_000;
 
 /**
  * Builds (once per key) and returns the folder holding the bundles of `entries` (paths relative to root; each
- * lands at the same relative path with .mjs). A concurrent start building the same key never sees half a
+ * lands at the same relative path with .mjs, or .cjs with `format: 'cjs'`). A concurrent start building the same key never sees half a
  * bundle: it is built in a private folder, then renamed into place. A build has a deadline; after a new build,
  * the private folders of processes no longer alive (a build cut off by Ctrl-C) and superseded bundles of the
  * same name older than a day are removed.
  * @param {{ root: string, name: string, dirs: readonly string[], entries: readonly string[],
- *           options?: import('esbuild').BuildOptions, deadlineMs?: number }} spec
+ *           format?: 'esm' | 'cjs', options?: import('esbuild').BuildOptions, deadlineMs?: number }} spec
  * @returns {Promise<string>}
  */
 export async function cachedBundle(spec) {
   const key = await sourceStamp(spec.root, spec.dirs);
+  const cjs = spec.format === 'cjs';
+  const ext = cjs ? '.cjs' : '.mjs';
   const cache = path.join(spec.root, 'node_modules', '.cache', 'faultline');
   const dir = path.join(cache, `${spec.name}-${key}`);
-  if (spec.entries.every((e) => existsSync(bundlePath(dir, e)))) return dir;
+  if (spec.entries.every((e) => existsSync(bundlePath(dir, e, ext)))) return dir;
   const { build, stop } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
@@ -84,13 +86,14 @@ export async function cachedBundle(spec) {
         entryPoints: spec.entries.map((e) => path.join(spec.root, e)),
         outbase: spec.root,
         outdir: tmp,
-        outExtension: { '.js': '.mjs' },
+        outExtension: { '.js': ext },
         bundle: true,
         platform: 'node',
-        format: 'esm',
+        format: cjs ? 'cjs' : 'esm',
         target: 'node20',
         logLevel: 'silent',
-        banner: { js: "import { createRequire as __faultlineRequire } from 'node:module'; const require = __faultlineRequire(import.meta.url);" },
+        // An ES module bundle gets a `require` for the CommonJS packages it holds; a CommonJS one has its own.
+        ...(cjs ? {} : { banner: { js: "import { createRequire as __faultlineRequire } from 'node:module'; const require = __faultlineRequire(import.meta.url);" } }),
         ...spec.options,
       })),
       spec.deadlineMs ?? BUILD_DEADLINE_MS,
@@ -102,7 +105,7 @@ export async function cachedBundle(spec) {
     // (a stopped build's own promise may never settle, so only the stop is awaited, with a bound).
     if (building) await withDeadline(stop(), 10_000, 'stopping esbuild').catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
-    if (!spec.entries.every((e) => existsSync(bundlePath(dir, e)))) throw err; // else another process won the race
+    if (!spec.entries.every((e) => existsSync(bundlePath(dir, e, ext)))) throw err; // else another process won the race
   }
   await pruneCache(cache, spec.name, path.basename(dir)).catch(() => undefined);
   return dir;
@@ -148,7 +151,7 @@ export async function pruneCache(cache, name, current) {
   }
 }
 
-/** Where an entry's bundle is in a bundle folder. @param {string} dir @param {string} entry */
-export function bundlePath(dir, entry) {
-  return path.join(dir, entry.replace(/\.ts$/, '.mjs'));
+/** Where an entry's bundle is in a bundle folder (.mjs, or .cjs for a CommonJS set). @param {string} dir @param {string} entry @param {string} [ext] */
+export function bundlePath(dir, entry, ext = '.mjs') {
+  return path.join(dir, entry.replace(/\.ts$/, ext));
 }

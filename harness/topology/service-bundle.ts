@@ -3,7 +3,8 @@
 // topology's startup near a second. Bundles are cached under node_modules/.cache/faultline (harness/build/
 // cached-bundle.mjs), keyed by the size and mtime of every source file they are built from, so an edit
 // rebuilds them on next start. If bundling fails for any reason the topology falls back to running the
-// sources with tsx.
+// sources with tsx. The bundles are CommonJS, started by harness/build/code-cache-loader.cjs with V8's code
+// cache: after the first start of a bundle, a start skips parsing and compiling it (about a third less CPU).
 import { fileURLToPath } from 'node:url';
 import { bundlePath, cachedBundle } from '../build/cached-bundle.mjs';
 import { FAULT_PROXY_ENTRY, SERVICE_NAMES, SERVICES } from '../../services/catalogue.ts';
@@ -15,7 +16,10 @@ export const SERVICE_ENTRIES: readonly string[] = [...SERVICE_NAMES.map((s) => S
 
 let pending: Promise<Map<string, string> | null> | null = null;
 
-/** Entry (relative .ts path) -> bundled .mjs path, or null when bundling is off or failed. */
+/** The loader a bundled service starts through: `node [flags] <CODE_CACHE_LOADER> <bundle.cjs>`. */
+export const CODE_CACHE_LOADER = fileURLToPath(new URL('../build/code-cache-loader.cjs', import.meta.url));
+
+/** Entry (relative .ts path) -> bundled .cjs path, or null when bundling is off or failed. */
 export function serviceBundles(): Promise<Map<string, string> | null> {
   if (process.env.FAULTLINE_NO_BUNDLE) return Promise.resolve(null);
   pending ??= build().catch((err: Error) => {
@@ -26,6 +30,6 @@ export function serviceBundles(): Promise<Map<string, string> | null> {
 }
 
 async function build(): Promise<Map<string, string>> {
-  const dir = await cachedBundle({ root: ROOT, name: 'services', dirs: ['services', 'harness/proxy'], entries: SERVICE_ENTRIES });
-  return new Map(SERVICE_ENTRIES.map((e) => [e, bundlePath(dir, e)]));
+  const dir = await cachedBundle({ root: ROOT, name: 'service-starts', dirs: ['services', 'harness/proxy'], entries: SERVICE_ENTRIES, format: 'cjs' });
+  return new Map(SERVICE_ENTRIES.map((e) => [e, bundlePath(dir, e, '.cjs')]));
 }

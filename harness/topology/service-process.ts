@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
 import { spawnDetached, type DetachedProcess, type ExitState } from './detached-process.ts';
-import { serviceBundles } from './service-bundle.ts';
+import { CODE_CACHE_LOADER, serviceBundles } from './service-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -61,7 +61,7 @@ export function serviceNodeFlags(raw = process.env.FAULTLINE_NODE_OPTIONS): stri
 
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
   const bundle = (await serviceBundles())?.get(spec.entry);
-  const args = [...serviceNodeFlags(), ...(bundle ? [bundle] : ['--import', TSX, path.join(ROOT, spec.entry)])];
+  const args = [...serviceNodeFlags(), ...(bundle ? [CODE_CACHE_LOADER, bundle] : ['--import', TSX, path.join(ROOT, spec.entry)])];
   const env = { FAULTLINE_CONFIG: JSON.stringify(spec.config), FAULTLINE_PORT: String(spec.port ?? 0), NODE_OPTIONS: '' };
   const proc = spawnDetached(process.execPath, args, { env, cwd: ROOT });
   return serviceProcessOf(spec.replica, proc, await waitForReadyLine(spec, proc));

@@ -1,6 +1,6 @@
 // The card-processor process: builds its router (the mesh client) from discovery and serves the plugin.
 import { createApp } from '../common/app.ts';
-import { readServiceConfig, serve } from '../common/serve.ts';
+import { readServiceConfig, runMain, serve } from '../common/serve.ts';
 import { DEFAULT_ACCOUNT_COUNT } from '../common/accounts.ts';
 import { createRouter, hardenedTuningInput, parseRouterTuning, type RouterTuning } from '../router/index.ts';
 import { cardProcessorPlugin } from './plugin.ts';
@@ -22,41 +22,45 @@ interface ProcessorConfig {
   idempotency_by_id_only?: boolean;
 }
 
-const config = readServiceConfig<ProcessorConfig>();
-if (!config.discoveryUrl) {
-  process.stderr.write('card-processor: FAULTLINE_CONFIG needs discoveryUrl\n');
-  process.exit(2);
+async function main(): Promise<void> {
+  const config = readServiceConfig<ProcessorConfig>();
+  if (!config.discoveryUrl) {
+    process.stderr.write('card-processor: FAULTLINE_CONFIG needs discoveryUrl\n');
+    process.exit(2);
+  }
+  let routerTuning: RouterTuning;
+  try {
+    routerTuning = parseRouterTuning(config.router_tuning);
+  } catch (err) {
+    process.stderr.write(`card-processor: FAULTLINE_CONFIG router_tuning: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (config.router === 'naive' && Object.keys(routerTuning).length > 0) {
+    process.stderr.write('card-processor: FAULTLINE_CONFIG router_tuning tunes the hardened router; router is naive\n');
+    process.exit(2);
+  }
+  const replica = config.replica ?? 'card-processor-1';
+  const router = await createRouter({
+    policy: config.router ?? 'hardened',
+    tuning: hardenedTuningInput(routerTuning),
+    discoveryUrl: config.discoveryUrl,
+    namespace: config.namespace,
+    services: ['ledger', 'feed'],
+    hop: (service) => (service === 'feed' ? 'processor->feed' : 'processor->ledger'),
+    seed: config.seed ?? 1,
+  });
+  const app = createApp();
+  await app.register(httpFaultsPlugin, { seed: config.seed ?? 1, replica });
+  await app.register(cardProcessorPlugin, {
+    replica,
+    router,
+    seed: config.seed ?? 1,
+    accounts: config.accounts ?? DEFAULT_ACCOUNT_COUNT,
+    ledgerDeadlineMs: config.ledgerDeadlineMs,
+    dropAdvicesPercent: config.drop_advices_percent,
+    idempotencyByIdOnly: config.idempotency_by_id_only === true,
+  });
+  await serve(app, { service: 'card-processor', replica });
 }
-let routerTuning: RouterTuning;
-try {
-  routerTuning = parseRouterTuning(config.router_tuning);
-} catch (err) {
-  process.stderr.write(`card-processor: FAULTLINE_CONFIG router_tuning: ${(err as Error).message}\n`);
-  process.exit(2);
-}
-if (config.router === 'naive' && Object.keys(routerTuning).length > 0) {
-  process.stderr.write('card-processor: FAULTLINE_CONFIG router_tuning tunes the hardened router; router is naive\n');
-  process.exit(2);
-}
-const replica = config.replica ?? 'card-processor-1';
-const router = await createRouter({
-  policy: config.router ?? 'hardened',
-  tuning: hardenedTuningInput(routerTuning),
-  discoveryUrl: config.discoveryUrl,
-  namespace: config.namespace,
-  services: ['ledger', 'feed'],
-  hop: (service) => (service === 'feed' ? 'processor->feed' : 'processor->ledger'),
-  seed: config.seed ?? 1,
-});
-const app = createApp();
-await app.register(httpFaultsPlugin, { seed: config.seed ?? 1, replica });
-await app.register(cardProcessorPlugin, {
-  replica,
-  router,
-  seed: config.seed ?? 1,
-  accounts: config.accounts ?? DEFAULT_ACCOUNT_COUNT,
-  ledgerDeadlineMs: config.ledgerDeadlineMs,
-  dropAdvicesPercent: config.drop_advices_percent,
-  idempotencyByIdOnly: config.idempotency_by_id_only === true,
-});
-await serve(app, { service: 'card-processor', replica });
+
+runMain(main);

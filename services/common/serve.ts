@@ -85,3 +85,15 @@ export async function serve(
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(info)}\n`);
   return info;
 }
+
+/**
+ * Runs a process's start-up. The entries call this instead of awaiting at their top level, so they can be
+ * bundled as CommonJS and started with V8's code cache (harness/build/code-cache-loader.cjs). A start-up that
+ * throws ends the process as an uncaught top-level await would: its stack on stderr, exit 1.
+ */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -2,25 +2,29 @@
 import { seedAccounts } from '../common/accounts.ts';
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
-import { readServiceConfig, serve } from '../common/serve.ts';
+import { readServiceConfig, runMain, serve } from '../common/serve.ts';
 import { parseConfig } from '../ledger/config.ts';
 import { feedConfigSchema, type FeedConfig } from './config.ts';
 import { FeedState } from './feed-state.ts';
 import { FEED_BODY_LIMIT, feedPlugin } from './plugin.ts';
 
-let config: FeedConfig;
-try {
-  config = parseConfig(feedConfigSchema, readServiceConfig<unknown>(), 'feed');
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(2);
+async function main(): Promise<void> {
+  let config: FeedConfig;
+  try {
+    config = parseConfig(feedConfigSchema, readServiceConfig<unknown>(), 'feed');
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const state = new FeedState({
+    accounts: seedAccounts(config.seed, config.accounts),
+    seed: config.seed,
+    missPercent: config.miss_events_percent,
+  });
+  const app = createApp({ bodyLimit: FEED_BODY_LIMIT });
+  await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
+  await app.register(feedPlugin, { state, replica: config.replica });
+  await serve(app, { service: 'feed', replica: config.replica });
 }
-const state = new FeedState({
-  accounts: seedAccounts(config.seed, config.accounts),
-  seed: config.seed,
-  missPercent: config.miss_events_percent,
-});
-const app = createApp({ bodyLimit: FEED_BODY_LIMIT });
-await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
-await app.register(feedPlugin, { state, replica: config.replica });
-await serve(app, { service: 'feed', replica: config.replica });
+
+runMain(main);

@@ -2,24 +2,28 @@
 // storeConnections?, seed?, decline_holds_percent? (a defect for checker tests)}.
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
-import { readServiceConfig, serve } from '../common/serve.ts';
+import { readServiceConfig, runMain, serve } from '../common/serve.ts';
 import { ledgerReplicaConfigSchema, parseConfig, type LedgerReplicaConfig } from './config.ts';
 import { ledgerReplicaPlugin } from './replica-plugin.ts';
 
-let config: LedgerReplicaConfig;
-try {
-  config = parseConfig(ledgerReplicaConfigSchema, readServiceConfig<unknown>(), 'ledger');
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(2);
+async function main(): Promise<void> {
+  let config: LedgerReplicaConfig;
+  try {
+    config = parseConfig(ledgerReplicaConfigSchema, readServiceConfig<unknown>(), 'ledger');
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const app = createApp();
+  await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
+  await app.register(ledgerReplicaPlugin, {
+    replica: config.replica,
+    storeUrl: config.storeUrl,
+    storeTimeoutMs: config.storeTimeoutMs,
+    storeConnections: config.storeConnections,
+    declineHoldsPercent: config.decline_holds_percent,
+  });
+  await serve(app, { service: 'ledger', replica: config.replica });
 }
-const app = createApp();
-await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
-await app.register(ledgerReplicaPlugin, {
-  replica: config.replica,
-  storeUrl: config.storeUrl,
-  storeTimeoutMs: config.storeTimeoutMs,
-  storeConnections: config.storeConnections,
-  declineHoldsPercent: config.decline_holds_percent,
-});
-await serve(app, { service: 'ledger', replica: config.replica });
+
+runMain(main);

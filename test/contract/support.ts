@@ -19,7 +19,7 @@ import { RecordingClient } from '../../harness/contract/checks/recording-client.
 import { contractContext, runContractChecks } from '../../harness/contract/checks/index.ts';
 import type { CheckContext, CheckResult, ContractCheck } from '../../harness/contract/checks/types.ts';
 import type { ReplaceableService } from '../../harness/scenario/schema.ts';
-import { serviceBundles } from '../../harness/topology/service-bundle.ts';
+import { CODE_CACHE_LOADER, serviceBundles } from '../../harness/topology/service-bundle.ts';
 import assert from 'node:assert/strict';
 import { cli, cliWithEnv, type CliResult } from '../support/cli.ts';
 import { portAcceptsConnections } from '../support/processes.ts';
@@ -32,7 +32,7 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** A mock's entry (e.g. services/ledger/main.ts) as a shell command: its bundle, or its sources under tsx. */
 export async function mockCommand(entry: string): Promise<string> {
   const bundle = (await serviceBundles())?.get(entry);
-  return bundle ? `${quote(process.execPath)} ${quote(bundle)}` : `${quote(process.execPath)} --import tsx ${quote(path.join(ROOT, entry))}`;
+  return bundle ? `${quote(process.execPath)} ${quote(CODE_CACHE_LOADER)} ${quote(bundle)}` : `${quote(process.execPath)} --import tsx ${quote(path.join(ROOT, entry))}`;
 }
 
 export function nodeLedgerCommand(): string {

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serviceBundles } from '../../harness/topology/service-bundle.ts';
+import { CODE_CACHE_LOADER, serviceBundles } from '../../harness/topology/service-bundle.ts';
 import { replacementSchema, type Replacement, type ReplacementInput } from '../../harness/scenario/schema.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,7 +20,7 @@ export function standInCommand(...flags: string[]): string {
 /** A mock's entry (e.g. services/ledger/main.ts) started by a command line of ours: its bundle, or its sources under tsx. */
 export async function mockCommand(entry: string): Promise<string> {
   const bundle = (await serviceBundles())?.get(entry);
-  return bundle ? `${quote(process.execPath)} ${quote(bundle)}` : `${quote(process.execPath)} --import tsx ${quote(path.join(ROOT, entry))}`;
+  return bundle ? `${quote(process.execPath)} ${quote(CODE_CACHE_LOADER)} ${quote(bundle)}` : `${quote(process.execPath)} --import tsx ${quote(path.join(ROOT, entry))}`;
 }
 
 /** A checked replacement, defaults filled, as the scenario loader would make it. */
