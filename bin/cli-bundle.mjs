@@ -3,7 +3,7 @@
 // The bundle is rebuilt when a source file changes; FAULTLINE_NO_BUNDLE=1, or a failed build, runs the
 // sources under tsx instead. The catalog's scenarios are bundled too; a scenario file of the user's written in
 // TypeScript is read through tsx, registered when the first one is loaded (harness/scenario/load.ts).
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundlePath, cachedBundle, sourceUrls } from '../harness/build/cached-bundle.mjs';
 
@@ -11,6 +11,14 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // The catalog's scenarios are entries too: loading one from the bundle needs no TypeScript loader.
 const CATALOG = readdirSync(new URL('../scenarios/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => `scenarios/${f}`);
 const ENTRIES = ['harness/cli/main.ts', 'services/common/pan.ts', ...CATALOG];
+// Packages stay external (loaded from node_modules as usual), except the small pure-JavaScript ones every
+// command loads: node's ES module loader resolves, reads and compiles each of their files one by one, and
+// zod alone (over a hundred files) was a fifth of a command's start-up CPU.
+const BUNDLED_PACKAGES = new Set(['zod', 'yaml', 'commander']);
+const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const EXTERNAL = Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies })
+  .filter((name) => !BUNDLED_PACKAGES.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
 
 /** The CLI's modules: from the bundle, or from the sources under tsx. */
 export async function loadCli() {
@@ -21,9 +29,9 @@ export async function loadCli() {
         name: 'cli',
         dirs: ['harness', 'services', 'scenarios'],
         entries: ENTRIES,
-        // Packages stay external (loaded from node_modules as usual); each command is its own chunk, so a
-        // command loads only what it uses. Source maps keep stack traces pointing at the .ts lines.
-        options: { packages: 'external', splitting: true, sourcemap: 'linked', plugins: [sourceUrls] },
+        // Each command is its own chunk, so a command loads only what it uses. Source maps keep stack traces
+        // pointing at the .ts lines.
+        options: { external: EXTERNAL, splitting: true, sourcemap: 'linked', plugins: [sourceUrls] },
       });
       process.setSourceMapsEnabled(true);
       // harness/scenario/load.ts imports a catalog scenario from here, and registers tsx only for one of the user's.

@@ -35,6 +35,23 @@ export async function sourceStamp(root, dirs) {
 }
 
 /**
+ * The key a bundle set is cached under: its sources (sourceStamp) and how it is built (entries, format,
+ * options; a plugin by its name), so a change to either builds anew instead of finding what an older way built.
+ * @param {{ root: string, dirs: readonly string[], entries: readonly string[], format?: 'esm' | 'cjs',
+ *           options?: import('esbuild').BuildOptions }} spec
+ * @returns {Promise<string>}
+ */
+export async function bundleKey(spec) {
+  const how = JSON.stringify({ entries: spec.entries, format: spec.format ?? 'esm', options: spec.options ?? {} }, (k, v) =>
+    k === 'plugins' && Array.isArray(v) ? v.map((plugin) => plugin.name) : v,
+  );
+  return createHash('sha256')
+    .update(`${await sourceStamp(spec.root, spec.dirs)}\n${how}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
  * An esbuild plugin that gives every bundled module its own `import.meta.url` (the source file's URL), so
  * paths a module finds next to itself (the scenario catalog, the contracts, the report's assets) still resolve
  * from inside a bundle. The expression is rewritten in code and strings alike: spell it apart in a string.
@@ -69,7 +86,7 @@ export const KEEP_SUPERSEDED_MS = 24 * 3600_000;
  * @returns {Promise<string>}
  */
 export async function cachedBundle(spec) {
-  const key = await sourceStamp(spec.root, spec.dirs);
+  const key = await bundleKey(spec);
   const cjs = spec.format === 'cjs';
   const ext = cjs ? '.cjs' : '.mjs';
   const cache = path.join(spec.root, 'node_modules', '.cache', 'faultline');

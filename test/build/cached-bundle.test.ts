@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PluginBuild } from 'esbuild';
-import { cachedBundle, sourceStamp } from '../../harness/build/cached-bundle.mjs';
+import { bundleKey, cachedBundle, sourceStamp } from '../../harness/build/cached-bundle.mjs';
 
 async function project(): Promise<{ root: string; cache: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'faultline-bundle-'));
@@ -29,7 +29,7 @@ function deadPid(): number {
 test('a new build removes cut-off builds and bundles superseded over a day ago, and keeps the rest', async () => {
   const { root, cache } = await project();
   try {
-    const key = await sourceStamp(root, ['src']);
+    const key = await bundleKey({ root, dirs: ['src'], entries: ['src/entry.ts'] });
     const old = path.join(cache, 'demo-0000000000000001');
     const recent = path.join(cache, 'demo-0000000000000002');
     const cutOff = path.join(cache, `demo-${key}.tmp-${deadPid()}-1700000000000`);
@@ -48,6 +48,26 @@ test('a new build removes cut-off builds and bundles superseded over a day ago, 
     assert.ok(existsSync(recent), 'a recently superseded bundle stays: a running topology may start from it');
     assert.ok(existsSync(building), 'a build still under way in a live process stays');
     assert.ok(existsSync(otherName), "another bundle's folders are not this one's to prune");
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('how a bundle is built is part of its key: other options or another format build anew, a CommonJS set lands at .cjs', async () => {
+  const { root } = await project();
+  try {
+    const esm = await cachedBundle({ root, name: 'demo', dirs: ['src'], entries: ['src/entry.ts'] });
+    // The same sources with other options: a bundle an older way built (say, with packages external) is not reused.
+    const minified = await cachedBundle({ root, name: 'demo', dirs: ['src'], entries: ['src/entry.ts'], options: { minify: true } });
+    assert.notEqual(minified, esm);
+    const cjs = await cachedBundle({ root, name: 'demo', dirs: ['src'], entries: ['src/entry.ts'], format: 'cjs' });
+    assert.notEqual(cjs, esm);
+    assert.notEqual(cjs, minified);
+    assert.ok(existsSync(path.join(cjs, 'src', 'entry.cjs')));
+    const { createRequire } = await import('node:module');
+    assert.equal((createRequire(import.meta.url)(path.join(cjs, 'src', 'entry.cjs')) as { answer: number }).answer, 42);
+    assert.equal(await cachedBundle({ root, name: 'demo', dirs: ['src'], entries: ['src/entry.ts'], format: 'cjs' }), cjs, 'the same way finds the same bundle');
+    assert.notEqual(await bundleKey({ root, dirs: ['src'], entries: ['src/entry.ts'] }), (await sourceStamp(root, ['src'])), 'the key is more than the sources');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
