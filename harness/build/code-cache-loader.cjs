@@ -22,14 +22,16 @@ if (!process.argv[2]) {
 process.argv.splice(1, 2, file);
 const cacheFile = `${file}.v8cache`;
 const source = fs.readFileSync(file, 'utf8');
+// FAULTLINE_NO_CODE_CACHE=1: compile as node would, neither read nor write a cache (to compare the two).
+const off = process.env.FAULTLINE_NO_CODE_CACHE === '1';
 let cachedData;
 try {
-  cachedData = fs.readFileSync(cacheFile);
+  cachedData = off ? undefined : fs.readFileSync(cacheFile);
 } catch {
   cachedData = undefined;
 }
 const script = new vm.Script(wrap(source), { filename: file, cachedData });
-const needsWrite = cachedData === undefined || script.cachedDataRejected === true;
+const needsWrite = !off && (cachedData === undefined || script.cachedDataRejected === true);
 // FAULTLINE_CODE_CACHE_DEBUG=1: one line on stderr saying what became of the cache (tests, diagnosis).
 if (process.env.FAULTLINE_CODE_CACHE_DEBUG === '1') {
   process.stderr.write(`code cache: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}\n`);

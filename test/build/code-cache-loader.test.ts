@@ -16,9 +16,9 @@ interface Ran {
   stderr: string;
 }
 
-function run(bundle: string, args: string[] = []): Promise<Ran> {
+function run(bundle: string, args: string[] = [], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CODE_CACHE_LOADER, bundle, ...args], { timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '', FAULTLINE_CODE_CACHE_DEBUG: '1' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CODE_CACHE_LOADER, bundle, ...args], { timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '', FAULTLINE_CODE_CACHE_DEBUG: '1', ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -48,6 +48,13 @@ test('runs the bundle as node would, writes the code cache as it exits, and the 
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /code cache: used/);
     assert.equal(second.stdout, first.stdout, 'the same output from the cached code');
+    // FAULTLINE_NO_CODE_CACHE=1 compiles as node would: the cache beside it is neither read nor rewritten.
+    const before = await readFile(`${bundle}.v8cache`);
+    const off = await run(bundle, ['a', 'b'], { FAULTLINE_NO_CODE_CACHE: '1' });
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stderr, /code cache: none/);
+    assert.equal(off.stdout, first.stdout);
+    assert.deepEqual(await readFile(`${bundle}.v8cache`), before);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
