@@ -30,8 +30,10 @@ export class HopFailure extends Error {
   readonly hop: Hop;
   override readonly cause: Cause;
   readonly attempts: number;
+  /** An earlier attempt was sent and never answered: the write may have been committed (see failureMayHaveCommitted). */
+  readonly unansweredAttempt: boolean;
 
-  constructor(hop: Hop, cause: Cause, attempts: number, message: string) {
+  constructor(hop: Hop, cause: Cause, attempts: number, message: string, unansweredAttempt = false) {
     // An expected outcome, answered as a 5xx body: no stack is captured (see common/stackless.ts).
     const restore = withoutStack();
     super(message);
@@ -39,6 +41,7 @@ export class HopFailure extends Error {
     this.hop = hop;
     this.cause = cause;
     this.attempts = attempts;
+    this.unansweredAttempt = unansweredAttempt;
   }
 
   get httpStatus(): number {
@@ -48,7 +51,9 @@ export class HopFailure extends Error {
   }
 
   body(): HopFailureBody {
-    return { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
+    const body: HopFailureBody = { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
+    if (this.unansweredAttempt) body.may_have_committed = true;
+    return body;
   }
 }
 
@@ -119,7 +124,7 @@ export class LedgerCalls {
       return { body: res.body as T, attempts: res.attempts };
     } catch (err) {
       if (err instanceof HopFailure || err instanceof LedgerRefusal) throw err;
-      if (err instanceof RouteError) throw new HopFailure(err.hop, err.cause, err.attempts, err.message);
+      if (err instanceof RouteError) throw new HopFailure(err.hop, err.cause, err.attempts, err.message, err.unansweredAttempt);
       throw new HopFailure('processor->ledger', 'other', 1, (err as Error).message);
     }
   }

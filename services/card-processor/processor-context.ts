@@ -49,9 +49,12 @@ export interface ProcessorContext {
   write<T>(key: string, call: () => Promise<T>, onAnswer: (answer: T) => void): Promise<T>;
 }
 
-/** The ledger may have committed a write that failed this way: it was sent, and no answer came back. */
+/**
+ * The ledger may have committed a write that failed this way: it was sent, and no answer came back — on the
+ * last attempt, or on an earlier one the router retried after (a reset after commit, then a refusal).
+ */
 function ambiguous(err: unknown): boolean {
-  return err instanceof HopFailure && mayHaveCommitted(err.hop, err.cause);
+  return err instanceof HopFailure && (err.unansweredAttempt || mayHaveCommitted(err.hop, err.cause));
 }
 
 function feedOutbox(router: Router): FeedOutbox {

@@ -20,6 +20,12 @@ export const hopFailureSchema = {
         'bad_answer (the hop answered outside its contract, e.g. `200 {}`: a technical failure, never a decline) or other.',
     },
     attempts: { type: 'integer', description: 'Attempts made at that hop before giving up.' },
+    may_have_committed: {
+      type: 'boolean',
+      description:
+        'true when an earlier attempt was sent and never answered (a reset or a timeout the processor retried after): the hold may have ' +
+        'been placed even though the last attempt failed in a way that writes nothing (refused, 5xx). Absent: judge by `cause`.',
+    },
   },
 } as const;
 

@@ -37,6 +37,11 @@ export interface HopFailureBody {
   cause: Cause;
   /** How many attempts the caller made at that hop before giving up. */
   attempts?: number;
+  /**
+   * An earlier attempt was sent and got no answer (a reset or a timeout before the caller retried): the write
+   * may have been committed although the last attempt failed in a way that writes nothing (refused, 5xx).
+   */
+  may_have_committed?: boolean;
 }
 
 /** Maps a Node socket/undici error to a cause. */
@@ -71,4 +76,13 @@ export function causeOfError(err: unknown): Cause {
 export function mayHaveCommitted(hop: Hop, cause: Cause): boolean {
   if (hop === 'processor->discovery' || hop === 'network->processor') return false;
   return cause === 'timeout' || cause === 'reset' || cause === 'other' || cause === 'bad_answer';
+}
+
+/**
+ * The same for a whole failure body: its last cause, or an earlier attempt that was sent and never answered
+ * (`may_have_committed`: a hold reset after the ledger committed it, then refused on the retry, is still
+ * perhaps written — judging by the last attempt alone would leave it unsettled and unreversed).
+ */
+export function failureMayHaveCommitted(body: Pick<HopFailureBody, 'hop' | 'cause' | 'may_have_committed'>): boolean {
+  return body.may_have_committed === true || mayHaveCommitted(body.hop, body.cause);
 }

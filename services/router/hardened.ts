@@ -114,12 +114,18 @@ export class HardenedRouter extends PolicyRouter<HardenedService> {
     const deadline = start + (req.deadlineMs ?? this.tuning.defaultDeadlineMs);
     let attempts = 0;
     let last: Endpoint | undefined;
+    // Whether an attempt was sent and never answered (reset, timeout): its request may have been carried out
+    // even if the attempts after it fail in ways that do nothing, and the caller must be told so.
+    let unanswered = false;
     for (;;) {
       const now = attempts === 0 ? start : performance.now();
       const remaining = deadline - now;
       if (remaining <= 0) {
         throw this.counters.fail(
-          new RouteError(`${service}: deadline of ${req.deadlineMs ?? this.tuning.defaultDeadlineMs} ms spent after ${attempts} attempts`, this.opts.hop(service), 'timeout', attempts, last ? { endpoint: last.key } : {}),
+          new RouteError(`${service}: deadline of ${req.deadlineMs ?? this.tuning.defaultDeadlineMs} ms spent after ${attempts} attempts`, this.opts.hop(service), 'timeout', attempts, {
+            ...(last ? { endpoint: last.key } : {}),
+            unansweredAttempt: unanswered,
+          }),
         );
       }
       const ep = this.balancer.pick(endpoints, entry, now, last);
@@ -148,7 +154,7 @@ export class HardenedRouter extends PolicyRouter<HardenedService> {
             deeper?.hop ?? this.opts.hop(service),
             deeper?.cause ?? 'http_5xx',
             attempts,
-            { status: answer.status, body: answer.body, endpoint: ep.key },
+            { status: answer.status, body: answer.body, endpoint: ep.key, unansweredAttempt: unanswered },
           ),
         );
       }
@@ -156,9 +162,12 @@ export class HardenedRouter extends PolicyRouter<HardenedService> {
       const cause = causeOfError(error);
       if (isConnectionFailure(cause)) this.noteConnectionFailure(ep);
       const retryable = cause === 'connection_refused' || (req.idempotent && (cause === 'reset' || cause === 'timeout'));
-      if (retryable && this.mayRetry(attempts, deadline)) continue;
+      if (retryable && this.mayRetry(attempts, deadline)) {
+        if (cause !== 'connection_refused') unanswered = true;
+        continue;
+      }
       throw this.counters.fail(
-        new RouteError(`${service} at ${ep.key}: ${(error as Error)?.message || cause}`, this.opts.hop(service), cause, attempts, { endpoint: ep.key }),
+        new RouteError(`${service} at ${ep.key}: ${(error as Error)?.message || cause}`, this.opts.hop(service), cause, attempts, { endpoint: ep.key, unansweredAttempt: unanswered }),
       );
     }
   }

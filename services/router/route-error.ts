@@ -12,8 +12,16 @@ export class RouteError extends Error {
   readonly body?: unknown;
   /** The endpoint of the last attempt, when there was one. */
   readonly endpoint?: string;
+  /** An earlier attempt was sent and got no answer (reset, timeout): what it asked may have been done. */
+  readonly unansweredAttempt: boolean;
 
-  constructor(message: string, hop: Hop, cause: Cause, attempts: number, detail: { status?: number; body?: unknown; endpoint?: string } = {}) {
+  constructor(
+    message: string,
+    hop: Hop,
+    cause: Cause,
+    attempts: number,
+    detail: { status?: number; body?: unknown; endpoint?: string; unansweredAttempt?: boolean } = {},
+  ) {
     // An expected outcome (it becomes a 5xx body: hop, cause, attempts), frequent when the pipeline is short
     // of CPU: no stack is captured (see stackless.ts).
     const restore = withoutStack();
@@ -25,10 +33,13 @@ export class RouteError extends Error {
     if (detail.status !== undefined) this.status = detail.status;
     if (detail.body !== undefined) this.body = detail.body;
     if (detail.endpoint !== undefined) this.endpoint = detail.endpoint;
+    this.unansweredAttempt = detail.unansweredAttempt === true;
   }
 
   toBody(): HopFailureBody {
-    return { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
+    const body: HopFailureBody = { error: this.message, hop: this.hop, cause: this.cause, attempts: this.attempts };
+    if (this.unansweredAttempt) body.may_have_committed = true;
+    return body;
   }
 }
 

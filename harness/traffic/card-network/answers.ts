@@ -9,7 +9,7 @@ import type { AuthorizationResponse } from '../../../services/card-processor/con
 import { adviceResponseSchema, authorizationResponseSchema, reversalResponseSchema } from '../../../services/card-processor/schemas.ts';
 import { balanceViewSchema, feedPageSchema } from '../../../services/feed/schemas.ts';
 import { answerProblem, echoProblem, precompileAnswers } from '../../../services/common/answer-contract.ts';
-import { CAUSES, HOPS, mayHaveCommitted, type Cause, type HopFailureBody, type Hop } from '../../../services/common/failure.ts';
+import { CAUSES, HOPS, failureMayHaveCommitted, type Cause, type HopFailureBody, type Hop } from '../../../services/common/failure.ts';
 import type { HttpResult } from './http-client.ts';
 
 export interface Failure {
@@ -75,7 +75,7 @@ export function failureOf(res: HttpResult, hop: Hop): Failure {
     if (isHopFailure(body)) {
       // The processor gave up on the ledger after sending it the hold (a timeout or a reset): the hold may
       // have committed anyway, so the outcome is ambiguous and deserves a reversal, like a timeout here.
-      const ambiguous = mayHaveCommitted(body.hop, body.cause);
+      const ambiguous = failureMayHaveCommitted(body);
       return { error: { hop: body.hop, cause: body.cause }, ambiguous, standIn: true, attempts: body.attempts };
     }
     return { error: { hop, cause: 'http_5xx' }, ambiguous: false, standIn: true };
