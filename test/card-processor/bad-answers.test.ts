@@ -14,8 +14,8 @@ import { createApp } from '../../services/common/app.ts';
 import { createDiscoveryApp } from '../../services/discovery/plugin.ts';
 import { ledgerStorePlugin } from '../../services/ledger/store-plugin.ts';
 import { createLedgerBook } from '../../services/ledger/book-factory.ts';
-import { cardProcessorPlugin } from '../../services/card-processor/plugin.ts';
-import { createRouter, type Router } from '../../services/router/index.ts';
+import type { Router } from '../../services/router/index.ts';
+import { processorBehindDiscovery } from './behind-discovery.ts';
 import { seedAccounts } from '../../services/common/accounts.ts';
 import type { AuthorizationRequest } from '../../services/card-processor/contract.ts';
 import type { AuthorizationState } from '../../services/ledger/contract.ts';
@@ -88,15 +88,7 @@ before(async () => {
     const n = (JSON.parse(body) as { events: unknown[] }).events.length;
     return { status: 200, text: JSON.stringify({ received: n, applied: n, duplicates: 0 }) };
   });
-  const register = (service: string, url: string) =>
-    discovery.inject({ method: 'POST', url: '/__admin/register', payload: { service, replica: `${service}-1`, ip: '127.0.0.1', port: Number(new URL(url).port) } });
-  await register('ledger', ledger.url);
-  await register('feed', feed.url);
-  const discoveryUrl = `http://127.0.0.1:${(discovery.server.address() as AddressInfo).port}`;
-  router = await createRouter({ policy: 'hardened', discoveryUrl, services: ['ledger', 'feed'] });
-  processor = createApp();
-  await processor.register(cardProcessorPlugin, { replica: 'card-processor-1', router, seed: SEED, accounts: 20, feedEvents: true });
-  await processor.ready();
+  ({ router, processor } = await processorBehindDiscovery(discovery, { ledgerUrl: ledger.url, feedUrl: feed.url, seed: SEED, accounts: 20 }));
 });
 
 after(async () => {
