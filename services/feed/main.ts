@@ -2,20 +2,14 @@
 import { seedAccounts } from '../common/accounts.ts';
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
-import { readServiceConfig, runMain, serve } from '../common/serve.ts';
-import { parseConfig } from '../ledger/config.ts';
-import { feedConfigSchema, type FeedConfig } from './config.ts';
+import { runMain, serve } from '../common/serve.ts';
+import { configOrExit } from '../ledger/config.ts';
+import { feedConfigSchema } from './config.ts';
 import { FeedState } from './feed-state.ts';
 import { FEED_BODY_LIMIT, feedPlugin } from './plugin.ts';
 
 async function main(): Promise<void> {
-  let config: FeedConfig;
-  try {
-    config = parseConfig(feedConfigSchema, readServiceConfig<unknown>(), 'feed');
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit(feedConfigSchema, 'feed');
   const state = new FeedState({
     accounts: seedAccounts(config.seed, config.accounts),
     seed: config.seed,

@@ -1,4 +1,5 @@
 // The ledger processes' configs (FAULTLINE_CONFIG JSON), validated at start with errors naming the field.
+import { readServiceConfig } from '../common/serve.ts';
 import { z } from 'zod';
 
 export const ledgerStoreConfigSchema = z.object({
@@ -25,6 +26,19 @@ export const ledgerReplicaConfigSchema = z.object({
 export type LedgerReplicaConfig = z.output<typeof ledgerReplicaConfigSchema>;
 
 /** Parses a config or throws one line naming every bad field. */
+/**
+ * A process's config from FAULTLINE_CONFIG, or exit 2 with what is wrong on stderr (an entry's first step):
+ * JSON that does not parse and a config its schema refuses alike.
+ */
+export function configOrExit<S extends z.ZodType>(schema: S, service: string): z.output<S> {
+  try {
+    return parseConfig(schema, readServiceConfig<unknown>(), service);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, service: string): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;

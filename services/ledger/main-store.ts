@@ -1,19 +1,13 @@
 // The ledger store process. Config (FAULTLINE_CONFIG): {seed, accounts, idempotency?, replica?}.
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
-import { readServiceConfig, runMain, serve } from '../common/serve.ts';
+import { runMain, serve } from '../common/serve.ts';
 import { createLedgerBook } from './book-factory.ts';
-import { ledgerStoreConfigSchema, parseConfig, type LedgerStoreConfig } from './config.ts';
+import { configOrExit, ledgerStoreConfigSchema } from './config.ts';
 import { ledgerStorePlugin } from './store-plugin.ts';
 
 async function main(): Promise<void> {
-  let config: LedgerStoreConfig;
-  try {
-    config = parseConfig(ledgerStoreConfigSchema, readServiceConfig<unknown>(), 'ledger-store');
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit(ledgerStoreConfigSchema, 'ledger-store');
   const app = createApp();
   await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
   await app.register(ledgerStorePlugin, { book: createLedgerBook(config), replica: config.replica });

@@ -2,18 +2,12 @@
 // storeConnections?, seed?, decline_holds_percent? (a defect for checker tests)}.
 import { createApp } from '../common/app.ts';
 import { httpFaultsPlugin } from '../common/http-faults.ts';
-import { readServiceConfig, runMain, serve } from '../common/serve.ts';
-import { ledgerReplicaConfigSchema, parseConfig, type LedgerReplicaConfig } from './config.ts';
+import { runMain, serve } from '../common/serve.ts';
+import { configOrExit, ledgerReplicaConfigSchema } from './config.ts';
 import { ledgerReplicaPlugin } from './replica-plugin.ts';
 
 async function main(): Promise<void> {
-  let config: LedgerReplicaConfig;
-  try {
-    config = parseConfig(ledgerReplicaConfigSchema, readServiceConfig<unknown>(), 'ledger');
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit(ledgerReplicaConfigSchema, 'ledger');
   const app = createApp();
   await app.register(httpFaultsPlugin, { seed: config.seed, replica: config.replica });
   await app.register(ledgerReplicaPlugin, {

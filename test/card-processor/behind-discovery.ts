@@ -1,8 +1,12 @@
 // Test support: a card processor behind a real discovery stub and a real hardened router, its ledger and feed
-// registered in discovery at the URLs a test serves them on (node:http upstreams that forward or misbehave).
+// registered in discovery at the URLs a test serves them on (node:http upstreams that forward or misbehave),
+// and the real discovery stub and ledger store those tests start first.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../services/common/app.ts';
+import { createDiscoveryApp } from '../../services/discovery/plugin.ts';
+import { ledgerStorePlugin } from '../../services/ledger/store-plugin.ts';
+import { createLedgerBook } from '../../services/ledger/book-factory.ts';
 import { cardProcessorPlugin } from '../../services/card-processor/plugin.ts';
 import { createRouter, type Router } from '../../services/router/index.ts';
 
@@ -20,4 +24,14 @@ export async function processorBehindDiscovery(
   await processor.register(cardProcessorPlugin, { replica: 'card-processor-1', router, seed: opts.seed, accounts: opts.accounts, feedEvents: true });
   await processor.ready();
   return { router, processor };
+}
+
+/** A discovery stub and a ledger store (with idempotency), each listening on a port of its own. */
+export async function discoveryAndStore(seed: number, accounts: number): Promise<{ discovery: FastifyInstance; store: FastifyInstance; storeUrl: string }> {
+  const discovery = (await createDiscoveryApp({ bookmarkMs: 200 })).app;
+  await discovery.listen({ host: '127.0.0.1', port: 0 });
+  const store = createApp();
+  await store.register(ledgerStorePlugin, { book: createLedgerBook({ seed, accounts, idempotency: true }), replica: 'ledger-store' });
+  await store.listen({ host: '127.0.0.1', port: 0 });
+  return { discovery, store, storeUrl: `http://127.0.0.1:${(store.server.address() as AddressInfo).port}` };
 }

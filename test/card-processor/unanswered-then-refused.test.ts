@@ -10,11 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../services/common/app.ts';
-import { createDiscoveryApp } from '../../services/discovery/plugin.ts';
-import { ledgerStorePlugin } from '../../services/ledger/store-plugin.ts';
-import { createLedgerBook } from '../../services/ledger/book-factory.ts';
 import type { Router } from '../../services/router/index.ts';
-import { processorBehindDiscovery } from './behind-discovery.ts';
+import { discoveryAndStore, processorBehindDiscovery } from './behind-discovery.ts';
 import { seedAccounts } from '../../services/common/accounts.ts';
 import { failureOf } from '../../harness/traffic/card-network/answers.ts';
 import type { AuthorizationRequest } from '../../services/card-processor/contract.ts';
@@ -52,13 +49,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 before(async () => {
-  const d = await createDiscoveryApp({ bookmarkMs: 200 });
-  discovery = d.app;
-  await discovery.listen({ host: '127.0.0.1', port: 0 });
-  store = createApp();
-  await store.register(ledgerStorePlugin, { book: createLedgerBook({ seed: SEED, accounts: 20, idempotency: true }), replica: 'ledger-store' });
-  await store.listen({ host: '127.0.0.1', port: 0 });
-  storeUrl = `http://127.0.0.1:${(store.server.address() as AddressInfo).port}`;
+  ({ discovery, store, storeUrl } = await discoveryAndStore(SEED, 20));
   const ledgerUrl = await listen((req, res) => {
     void (async () => {
       const body = await readBody(req);
