@@ -4,16 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runShort } from '../support/run.ts';
+import { runShort, runWithIssuerAnswers } from '../support/run.ts';
 import type { Summary } from '../../harness/summary/types.ts';
 
 test('baseline passes every invariant and writes summary, history, report and junit', async () => {
-  const result = await runShort('baseline', { duration: 8, rate: 100 });
+  // A machine so busy that the issuer missed its deadline shows stand-in, not the issuer's decisions: run again.
+  const result = await runWithIssuerAnswers(3, () => runShort('baseline', { duration: 8, rate: 100 }));
   const s = result.summary;
+  const counts = JSON.stringify(s.authorizations);
   for (const inv of s.invariants) assert.ok(inv.ok, `${inv.name}: ${inv.detail}`);
   assert.ok(s.authorizations.total >= 600, `sent ${s.authorizations.total}`);
-  assert.equal(s.authorizations.failed + s.authorizations.unknown, 0);
-  assert.ok(s.authorizations.declined > 0, 'some accounts are too poor: business declines happen');
+  assert.equal(s.authorizations.failed + s.authorizations.unknown, 0, counts);
+  assert.ok(s.authorizations.declined > 0, `some accounts are too poor: business declines happen: ${counts}`);
   // Every one of those declines is justified by the book (declines-justified), shown by reason; approval rate is theirs.
   assert.equal(s.declines?.false_declines.total, 0);
   assert.ok((s.declines?.by_reason.insufficient_funds ?? 0) >= s.authorizations.declined, JSON.stringify(s.declines));

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { cli, cliWithEnv, startCli, ROOT } from '../support/cli.ts';
 import { waitFor } from '../support/processes.ts';
 import { RELAXED_VALIDITY } from '../support/validity.ts';
+import { runWhile } from '../support/run.ts';
 import type { Summary } from '../../harness/summary/types.ts';
 
 const LEDGER = `node ${path.join(ROOT, 'test/fixtures/node-ledger/replica.mjs')}`;
@@ -82,9 +83,18 @@ test('a 300 ms slower pipeline fails against its baseline (exit 1, not 4); forei
   const tooBusy = baseP50 >= TOO_BUSY_P50_MS && `this machine is too busy for a 300 ms regression to be told apart: the baseline's own quiet p50 was ${baseP50} ms`;
 
   await t.test('2. every ledger call 300 ms slower, nothing else changed: FAILED against the baseline, exit 1, never inconclusive', { skip: tooBusy }, async () => {
-    const slowDir = path.join(dir, 'slow');
-    const slow = await cliWithEnv(['run', relaxed, '--out', slowDir, '--baseline', baseline, '--no-report'], { NODE_LEDGER_DELAY_MS: '300' }, 120_000);
-    const s = await summaryOf(slowDir);
+    // The claim is about a run the machine did not distort: when even the relaxed limits call it distorted (on a
+    // slow CI machine, advices left in the driver's own queue at the end), it is run again, at most three runs.
+    let attempt = 0;
+    const { slow, s } = await runWhile(
+      (r) => !r.s.validity.ok && r.s.validity.reasons.join('; '),
+      3,
+      async () => {
+        const slowDir = path.join(dir, `slow-${++attempt}`);
+        const run = await cliWithEnv(['run', relaxed, '--out', slowDir, '--baseline', baseline, '--no-report'], { NODE_LEDGER_DELAY_MS: '300' }, 120_000);
+        return { slow: run, s: await summaryOf(slowDir) };
+      },
+    );
     assert.equal(slow.code, 1, slow.stdout + slow.stderr);
     assert.equal(s.verdict, 'failed');
     assert.equal(s.validity.ok, true, s.validity.reasons.join('\n'));
