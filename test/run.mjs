@@ -3,7 +3,7 @@
 // Extra arguments filter by path substring: `npm test -- proxy ledger`. `--typecheck` (what `npm test` passes)
 // runs the type-check beside the tests instead of before them: tsc is one core's work for ~35 CPU-s, and the
 // other core sat idle while it ran; its errors are printed when it ends and fail the run, whatever the tests say.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -26,13 +26,24 @@ function collect(dir) {
 // The files that run whole pipelines go first, so the quick ones fill in around them instead of one
 // long run finishing alone at the end (longest first keeps the suite's wall time down on 2 cores).
 const HEAVY = ['test/e2e/', 'test/replace/', 'test/cli/', 'test/contract/', 'test/compose/'];
+// Files elsewhere that run whole scenarios too.
+const HEAVY_FILES = ['test/import/k6-check.test.ts', 'test/runner/offered-rate.test.ts', 'test/report/report.test.ts'];
 const weight = (f) => {
   const i = HEAVY.findIndex((dir) => f.startsWith(dir));
-  return i === -1 ? HEAVY.length : i;
+  return i !== -1 ? i : HEAVY_FILES.includes(f) ? HEAVY.length : HEAVY.length + 1;
 };
-const files = collect(join(root, 'test'))
+const matching = collect(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
+const heavy = matching.filter((f) => weight(f) <= HEAVY.length);
+const light = matching.filter((f) => weight(f) > HEAVY.length);
+// At most two heavy files run at once (test/support/pipeline-slot.mjs); a quick file after each heavy one
+// keeps the third of the runner's places working while the heavy ones wait for a slot.
+const files = [];
+for (let h = 0, l = 0; h < heavy.length || l < light.length; ) {
+  if (h < heavy.length) files.push(heavy[h++]);
+  if (l < light.length && (files.length >= 2 || h >= heavy.length)) files.push(light[l++]);
+}
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
@@ -42,10 +53,16 @@ const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
 // so three files at once keep 2 cores busier: with two, the suite used ~60% of the CPU it could (15 CPU-min in
 // 12.6 min, beside other load); with three, 9 min 4 s on the README's machine. FAULTLINE_TEST_CONCURRENCY overrides it.
 const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 3);
+// One folder of slot files per suite run (removed at the end), so two suites on one machine do not share slots.
+const slotsDir = mkdtempSync(join(os.tmpdir(), 'faultline-test-slots-'));
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...reporter, ...files],
-  { cwd: root, stdio: 'inherit' },
+  ['--import', 'tsx', '--import', join(root, 'test/support/pipeline-slot.mjs'), '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...reporter, ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FAULTLINE_TEST_SLOTS: slotsDir, FAULTLINE_TEST_HEAVY: heavy.join(',') },
+  },
 );
 // Incremental: the build info under node_modules/.cache makes a rerun after a small edit a few seconds' work.
 const tsc = typecheck
@@ -88,5 +105,6 @@ process.on('SIGTERM', forward);
 child.on('exit', async (code, signal) => {
   const tests = code ?? (signal ? 1 : 0);
   const types = await typecheckDone;
+  rmSync(slotsDir, { recursive: true, force: true });
   process.exit(tests || types);
 });

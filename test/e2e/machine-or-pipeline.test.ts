@@ -80,6 +80,7 @@ test('a 300 ms slower pipeline fails against its baseline (exit 1, not 4); forei
   const baseline = path.join(dir, 'baseline.json');
   await copyFile(path.join(baseDir, 'summary.json'), baseline);
   const baseP50 = quietP50(await summaryOf(baseDir));
+  t.diagnostic(`the baseline's quiet p50: ${baseP50} ms`);
   const tooBusy = baseP50 >= TOO_BUSY_P50_MS && `this machine is too busy for a 300 ms regression to be told apart: the baseline's own quiet p50 was ${baseP50} ms`;
 
   await t.test('2. every ledger call 300 ms slower, nothing else changed: FAILED against the baseline, exit 1, never inconclusive', { skip: tooBusy }, async () => {
