@@ -73,14 +73,23 @@ test('a 300 ms slower pipeline fails against its baseline (exit 1, not 4); forei
   const foreignJudged = path.join(dir, 'foreign.yaml');
   await writeFile(foreignJudged, scenario(driverRelaxed));
 
-  // 1. The baseline: a short sound run, kept as a baseline file.
-  const baseDir = path.join(dir, 'base');
-  const base = await cli(['run', relaxed, '--out', baseDir, '--no-report'], 120_000);
+  // 1. The baseline: a short sound run, kept as a baseline file. Run again (at most three runs) while the
+  // machine is too busy for it to be a baseline step 2 can be told apart from.
+  let baseRuns = 0;
+  const { baseDir, base, baseP50 } = await runWhile(
+    (r) => r.baseP50 >= TOO_BUSY_P50_MS && `the baseline's quiet p50 was ${r.baseP50} ms`,
+    3,
+    async () => {
+      const runDir = path.join(dir, `base-${++baseRuns}`);
+      const run = await cli(['run', relaxed, '--out', runDir, '--no-report'], 120_000);
+      const p50 = run.code === 0 ? quietP50(await summaryOf(runDir)) : Number.NaN;
+      return { baseDir: runDir, base: run, baseP50: p50 };
+    },
+  );
   assert.equal(base.code, 0, base.stdout + base.stderr);
   const baseline = path.join(dir, 'baseline.json');
   await copyFile(path.join(baseDir, 'summary.json'), baseline);
-  const baseP50 = quietP50(await summaryOf(baseDir));
-  t.diagnostic(`the baseline's quiet p50: ${baseP50} ms`);
+  t.diagnostic(`the baseline's quiet p50: ${baseP50} ms (run ${baseRuns})`);
   const tooBusy = baseP50 >= TOO_BUSY_P50_MS && `this machine is too busy for a 300 ms regression to be told apart: the baseline's own quiet p50 was ${baseP50} ms`;
 
   await t.test('2. every ledger call 300 ms slower, nothing else changed: FAILED against the baseline, exit 1, never inconclusive', { skip: tooBusy }, async () => {

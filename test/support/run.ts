@@ -40,7 +40,7 @@ export async function runWhile<R>(again: (result: R) => string | false, attempts
   for (let i = 1; i < attempts; i++) {
     const reason = again(result);
     if (reason === false) break;
-    console.log(`# attempt ${i} is run again: ${reason}`);
+    console.log(`run ${i} of at most ${attempts} is repeated: ${reason}`);
     result = await run();
   }
   return result;

@@ -68,7 +68,7 @@ test('a ramp thins the start: the rate rises from a tenth to the full rate, then
   const after = plan.filter((r) => r.offset_ms >= 5000);
   assert.equal(after.length, 1000);
   after.forEach((r, i) => assert.equal(r.offset_ms, 5000 + i * 5));
-  const idAt = (r: PlannedRequest) => (r.kind === 'authorization' || r.kind === 'reversal' ? r.body.id : r.id);
+  const idAt = (r: PlannedRequest) => ('body' in r ? r.body.id : r.id);
   after.forEach((r, i) => assert.match(idAt(r), new RegExp(`-1-${1000 + i}$`)));
   // No ramp: every arrival from the start.
   assert.equal([...planTraffic({ ...opts, rampUpMs: 0 })].length, 2000);
