@@ -224,8 +224,7 @@ export const scenarioSchema = z.strictObject({
   thresholds: thresholdsSchema.default({}),
   /**
    * Seconds of traffic before t = 0: recorded and charted, never gated (cold start, JIT, connection
-   * set-up). A generated schedule ramps up over it from a tenth of the rate (traffic/requests/generator.ts).
-   * Fault times and duration_s count from its end.
+   * set-up). Fault times and duration_s count from its end.
    */
   warmup_s: seconds.pipe(z.number().min(0).max(600)).default(5),
   /** Overrides of the run-health limits (partial). */

@@ -38,19 +38,7 @@ export interface PlanOptions {
   reversalMinAgeMs?: number;
   /** Spread of ln(amount) (default 1.0). */
   amountSigma?: number;
-  /**
-   * A ramp at the start of the schedule (a run's warm-up), in ms: arrivals before it are thinned so the rate
-   * rises linearly from RAMP_START_SHARE of the rate to the full rate at rampUpMs. Default 0: no ramp.
-   */
-  rampUpMs?: number;
 }
-
-/**
- * Where a ramp starts, as a share of the full rate. A cold pipeline (V8 still compiling, connections not yet
- * open) hit at the full rate from its first second can fall behind and stay behind (its own timeouts and
- * stand-in advices add work); one that starts at a tenth of the rate is warm by the time the rate is full.
- */
-export const RAMP_START_SHARE = 0.1;
 
 export const DEFAULT_REVERSAL_MIN_AGE_MS = 2500;
 /** How many reversible authorizations are remembered (the oldest are forgotten past this). */
@@ -130,9 +118,6 @@ function* generate(opts: PlanOptions): Generator<PlannedRequest> {
   const minAge = opts.reversalMinAgeMs ?? DEFAULT_REVERSAL_MIN_AGE_MS;
   const poisson = (opts.arrivals ?? 'uniform') === 'poisson';
   const gapMs = 1000 / rate;
-  const rampMs = opts.rampUpMs ?? 0;
-  if (!(rampMs >= 0) || !Number.isFinite(rampMs)) throw new RangeError(`rampUpMs must be >= 0, got ${opts.rampUpMs}`);
-  let kept = 0;
 
   const rng = createRng(hashSeed('traffic', seed));
   const arrivalRng = createRng(hashSeed('arrivals', seed));
@@ -154,12 +139,6 @@ function* generate(opts: PlanOptions): Generator<PlannedRequest> {
       t = n * gapMs;
     }
     if (t >= durationMs) return;
-    if (t < rampMs) {
-      // Deterministic thinning (no draw from the seed): keep an arrival each time the ramp's share adds up to one.
-      kept += RAMP_START_SHARE + ((1 - RAMP_START_SHARE) * t) / rampMs;
-      if (kept < 1) continue;
-      kept -= 1;
-    }
     const offset_ms = roundOffset(t);
 
     if (trackReversible) {

@@ -32,10 +32,7 @@ export function requestSource(o: RequestSourceOptions): RequestSource {
   const { seed, traffic, accounts, replay } = o;
   return {
     recorded: replay !== null,
-    schedule: () =>
-      replay ??
-      // The warm-up ramps up (generator.ts, RAMP_START_SHARE): the measured seconds run at the scenario's rate.
-      shifted(planTraffic({ seed, traffic, accounts, durationS: o.warmupS + traffic.duration_s, rampUpMs: o.warmupS * 1000 }), -o.warmupS * 1000),
+    schedule: () => replay ?? shifted(planTraffic({ seed, traffic, accounts, durationS: o.warmupS + traffic.duration_s }), -o.warmupS * 1000),
     scheduleKinds: () => (replay ? replayKinds(replay) : mixKinds(traffic)),
     authorizations: () => {
       const bodies = authorizationStream({ seed, traffic, accounts, idPrefix: 'cap' });

@@ -52,29 +52,6 @@ test('evenly spaced arrivals at the rate, bounded by the duration', () => {
   assert.equal([...planTraffic({ seed: 1, traffic: traffic(), accounts, rate: 50, durationS: 2 })].length, 100);
 });
 
-test('a ramp thins the start: the rate rises from a tenth to the full rate, then arrivals are evenly spaced', () => {
-  // 200/s for 10 s, the first 5 s a ramp (a run's 5 s warm-up): 5 s at the full rate after it.
-  const opts = { seed: 1, traffic: traffic({ rate: 200, duration_s: 10 }), accounts, rampUpMs: 5000 };
-  const plan = [...planTraffic(opts)];
-  assert.equal(JSON.stringify(plan), JSON.stringify([...planTraffic(opts)]), 'the same plan each time');
-  const inSecond = (s: number) => plan.filter((r) => r.offset_ms >= s * 1000 && r.offset_ms < (s + 1) * 1000).length;
-  // A linear ramp from 10% to 100% over 5 s: the first second about 19% of 200, the fifth about 91%.
-  assert.ok(Math.abs(inSecond(0) - 38) <= 2, `first second ${inSecond(0)}`);
-  assert.ok(Math.abs(inSecond(4) - 182) <= 2, `fifth second ${inSecond(4)}`);
-  for (let s = 1; s < 5; s++) assert.ok(inSecond(s) > inSecond(s - 1), `the rate rises: ${[0, 1, 2, 3, 4].map(inSecond)}`);
-  const ramp = plan.filter((r) => r.offset_ms < 5000).length;
-  assert.ok(Math.abs(ramp - 550) <= 2, `${ramp} arrivals in the ramp, 55% of 1000`);
-  // After the ramp: every arrival of the full rate, evenly spaced, and the ids keep their schedule positions.
-  const after = plan.filter((r) => r.offset_ms >= 5000);
-  assert.equal(after.length, 1000);
-  after.forEach((r, i) => assert.equal(r.offset_ms, 5000 + i * 5));
-  const idAt = (r: PlannedRequest) => ('body' in r ? r.body.id : r.id);
-  after.forEach((r, i) => assert.match(idAt(r), new RegExp(`-1-${1000 + i}$`)));
-  // No ramp: every arrival from the start.
-  assert.equal([...planTraffic({ ...opts, rampUpMs: 0 })].length, 2000);
-  assert.throws(() => [...planTraffic({ ...opts, rampUpMs: -1 })], /rampUpMs must be >= 0/);
-});
-
 test('poisson arrivals: seeded, increasing, mean rate close to the target', () => {
   const opts = { seed: 9, traffic: traffic({ rate: 1000, duration_s: 20 }), accounts, arrivals: 'poisson' as const };
   const a = [...planTraffic(opts)];
