@@ -25,7 +25,7 @@ interface Span {
 
 function runFile(file: string, env: Record<string, string>, holdMs: number): Promise<Span> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', SLOT_MODULE, file, String(holdMs)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', SLOT_MODULE, file, String(holdMs)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -10,6 +10,8 @@
 // over. The wait is bounded: past SLOT_WAIT_MS the file runs anyway, saying so.
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
+// Loaded after tsx (test/run.mjs passes `--import tsx` first), so the suite's TypeScript helpers are at hand.
+import { pidAlive } from './processes.ts';
 
 const SLOT_WAIT_MS = 20 * 60_000;
 const POLL_MS = 250;
@@ -19,15 +21,6 @@ const heavy = (process.env.FAULTLINE_TEST_HEAVY ?? '').split(',').filter(Boolean
 const slots = Math.max(1, Number(process.env.FAULTLINE_TEST_HEAVY_SLOTS ?? 2) || 2);
 const file = process.argv[1] ?? '';
 const isHeavy = heavy.some((h) => file.endsWith(h));
-
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
 
 /** Takes slot i if it is free (or its holder is gone); true when this process now holds it. */
 function tryTake(slotFile) {
@@ -46,7 +39,7 @@ function tryTake(slotFile) {
     return false; // Released (or being written) just now: the next poll sees which.
   }
   // An empty file is a holder between its open and its write: not stale.
-  if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(slotFile, { force: true });
+  if (Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) rmSync(slotFile, { force: true });
   return false;
 }
 
