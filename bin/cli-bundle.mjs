@@ -3,9 +3,9 @@
 // The bundle is rebuilt when a source file changes; FAULTLINE_NO_BUNDLE=1, or a failed build, runs the
 // sources under tsx instead. The catalog's scenarios are bundled too; a scenario file of the user's written in
 // TypeScript is read through tsx, registered when the first one is loaded (harness/scenario/load.ts).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundlePath, cachedBundle, sourceUrls } from '../harness/build/cached-bundle.mjs';
+import { bundlePath, cachedBundle, externalPackages, sourceUrls } from '../harness/build/cached-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // The catalog's scenarios are entries too: loading one from the bundle needs no TypeScript loader.
@@ -14,11 +14,7 @@ const ENTRIES = ['harness/cli/main.ts', 'services/common/pan.ts', ...CATALOG];
 // Packages stay external (loaded from node_modules as usual), except the small pure-JavaScript ones every
 // command loads: node's ES module loader resolves, reads and compiles each of their files one by one, and
 // zod alone (over a hundred files) was a fifth of a command's start-up CPU.
-const BUNDLED_PACKAGES = new Set(['zod', 'yaml', 'commander']);
-const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const EXTERNAL = Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies })
-  .filter((name) => !BUNDLED_PACKAGES.has(name))
-  .flatMap((name) => [name, `${name}/*`]);
+const EXTERNAL = externalPackages(ROOT, ['zod', 'yaml', 'commander']);
 
 /** The CLI's modules: from the bundle, or from the sources under tsx. */
 export async function loadCli() {

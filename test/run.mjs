@@ -1,27 +1,19 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with Node's built-in runner under tsx (Node 20's runner takes no globs).
+// Runs every test/**/*.test.ts with Node's built-in runner, from a cached bundle of them (or under tsx; Node 20's
+// runner takes no globs).
 // Extra arguments filter by path substring: `npm test -- proxy ledger`. `--typecheck` (what `npm test` passes)
 // runs the type-check beside the tests instead of before them: tsc is one core's work for ~35 CPU-s, and the
 // other core sat idle while it ran; its errors are printed when it ends and fail the run, whatever the tests say.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { SLOT_PRELOAD, testBundle, testFiles } from './support/test-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const typecheck = process.argv.includes('--typecheck');
-
-function collect(dir) {
-  const files = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...collect(path));
-    else if (name.endsWith('.test.ts')) files.push(relative(root, path));
-  }
-  return files;
-}
 
 // The files that run whole pipelines go first, so the quick ones fill in around them instead of one
 // long run finishing alone at the end (longest first keeps the suite's wall time down on 2 cores).
@@ -32,7 +24,7 @@ const weight = (f) => {
   const i = HEAVY.findIndex((dir) => f.startsWith(dir));
   return i !== -1 ? i : HEAVY_FILES.includes(f) ? HEAVY.length : HEAVY.length + 1;
 };
-const matching = collect(join(root, 'test'))
+const matching = testFiles(root)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 const heavy = matching.filter((f) => weight(f) <= HEAVY.length);
@@ -55,13 +47,32 @@ const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
 const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 3);
 // One folder of slot files per suite run (removed at the end), so two suites on one machine do not share slots.
 const slotsDir = mkdtempSync(join(os.tmpdir(), 'faultline-test-slots-'));
+// The test files run from their bundle (test/support/test-bundle.mjs), not through tsx: a cached build, rebuilt
+// after any edit. FAULTLINE_TEST_TSX=1, or a build that fails, runs the sources under tsx as before.
+let bundle = null;
+if (!process.env.FAULTLINE_TEST_TSX) {
+  try {
+    bundle = await testBundle(root);
+  } catch (err) {
+    console.error(`test/run.mjs: building the test bundle failed, running the sources with tsx instead: ${err.message}`);
+  }
+}
+const run = bundle ? (f) => bundle.pathOf(f) : (f) => join(root, f);
+const loader = bundle
+  ? ['--enable-source-maps', '--import', join(root, 'test/support/bundle-env.mjs'), '--import', bundle.pathOf(SLOT_PRELOAD)]
+  : ['--import', 'tsx', '--import', join(root, SLOT_PRELOAD)];
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--import', join(root, 'test/support/pipeline-slot.mjs'), '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...reporter, ...files],
+  [...loader, '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...reporter, ...files.map(run)],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, FAULTLINE_TEST_SLOTS: slotsDir, FAULTLINE_TEST_HEAVY: heavy.join(',') },
+    env: {
+      ...process.env,
+      FAULTLINE_TEST_SLOTS: slotsDir,
+      FAULTLINE_TEST_HEAVY: heavy.map(run).join(','),
+      ...(bundle ? { FAULTLINE_TEST_BUNDLE: bundle.dir } : {}),
+    },
   },
 );
 // Incremental: the build info under node_modules/.cache makes a rerun after a small edit a few seconds' work.

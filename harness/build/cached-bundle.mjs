@@ -4,7 +4,7 @@
 // loads it before anything can read TypeScript. Used for the service processes (harness/topology/service-bundle.ts)
 // and for the CLI itself (bin/cli-bundle.mjs).
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,9 +52,10 @@ export async function bundleKey(spec) {
 }
 
 /**
- * An esbuild plugin that gives every bundled module its own `import.meta.url` (the source file's URL), so
- * paths a module finds next to itself (the scenario catalog, the contracts, the report's assets) still resolve
- * from inside a bundle. The expression is rewritten in code and strings alike: spell it apart in a string.
+ * An esbuild plugin that gives every bundled module its own `import.meta.url`, `import.meta.dirname` and
+ * `import.meta.filename` (the TypeScript source file's), so paths a module finds next to itself (the scenario catalog, the
+ * contracts, the report's assets, a test's fixtures) still resolve from inside a bundle. The expressions are
+ * rewritten in code and strings alike: spell them apart in a string.
  */
 export const sourceUrls = {
   name: 'faultline-source-urls',
@@ -62,13 +63,31 @@ export const sourceUrls = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return { contents: source, loader: 'ts' };
+      if (!/import\.meta\.(url|dirname|filename)/.test(source)) return { contents: source, loader: 'ts' };
       // On the first line, so line numbers (and the source map) stay the module's own.
-      const url = `const __faultlineSourceUrl = ${JSON.stringify(pathToFileURL(args.path).href)};`;
-      return { contents: url + source.replace(/import\.meta\.url/g, '__faultlineSourceUrl'), loader: 'ts' };
+      const own =
+        `const __faultlineSourceUrl = ${JSON.stringify(pathToFileURL(args.path).href)}, ` +
+        `__faultlineSourceDir = ${JSON.stringify(path.dirname(args.path))}, __faultlineSourceFile = ${JSON.stringify(args.path)};`;
+      const contents = source
+        .replace(/import\.meta\.url/g, '__faultlineSourceUrl')
+        .replace(/import\.meta\.dirname/g, '__faultlineSourceDir')
+        .replace(/import\.meta\.filename/g, '__faultlineSourceFile');
+      return { contents: own + contents, loader: 'ts' };
     });
   },
 };
+
+/**
+ * The packages a bundle leaves external (loaded from node_modules as usual): every dependency of the
+ * checkout's package.json, less those named in `bundled`, each with its subpaths.
+ * @param {string} root @param {readonly string[]} [bundled] @returns {string[]}
+ */
+export function externalPackages(root, bundled = []) {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter((name) => !bundled.includes(name))
+    .flatMap((name) => [name, `${name}/*`]);
+}
 
 /** How long one build may take before the start gives up on it (a cold build takes a few seconds). */
 export const BUILD_DEADLINE_MS = 120_000;

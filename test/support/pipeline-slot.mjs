@@ -10,7 +10,8 @@
 // over. The wait is bounded: past SLOT_WAIT_MS the file runs anyway, saying so.
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
-// Loaded after tsx (test/run.mjs passes `--import tsx` first), so the suite's TypeScript helpers are at hand.
+// Bundled with the test files (test/support/test-bundle.mjs), or loaded after tsx (FAULTLINE_TEST_TSX=1): either
+// way the suite's TypeScript helpers are at hand.
 import { pidAlive } from './processes.ts';
 
 const SLOT_WAIT_MS = 20 * 60_000;
