@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { PluginBuild } from 'esbuild';
-import { bundleKey, cachedBundle, sourceStamp } from '../../harness/build/cached-bundle.mjs';
+import { bundleKey, cachedBundle, sourceStamp, sourceUrls } from '../../harness/build/cached-bundle.mjs';
 
 async function project(): Promise<{ root: string; cache: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'faultline-bundle-'));
@@ -87,6 +88,21 @@ test('a build past its deadline gives up with an error naming the bundle, and le
     assert.ok(took >= 250 && took < 15_000, `gave up after ${took} ms`);
     const { readdir } = await import('node:fs/promises');
     assert.deepEqual(await readdir(cache), []);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('with the sourceUrls plugin, a bundled module sees its own source file as import.meta url, dirname and filename', async () => {
+  const { root } = await project();
+  try {
+    // The expressions are spelled apart here: this test file is itself bundled with the plugin (test/run.mjs).
+    const meta = ['url', 'dirname', 'filename'].map((k) => `import.meta.${k}`);
+    await writeFile(path.join(root, 'src', 'where.ts'), `export const where = [${meta.join(', ')}];\n`);
+    const dir = await cachedBundle({ root, name: 'where', dirs: ['src'], entries: ['src/where.ts'], options: { plugins: [sourceUrls] } });
+    const source = path.join(root, 'src', 'where.ts');
+    const { where } = (await import(path.join(dir, 'src', 'where.mjs'))) as { where: string[] };
+    assert.deepEqual(where, [pathToFileURL(source).href, path.dirname(source), source]);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
