@@ -4,12 +4,10 @@
 import path from 'node:path';
 import { loadScenario } from '../../scenario/load.ts';
 import { applyOverrides } from '../../scenario/overrides.ts';
-import { runScenario } from '../../runner/run.ts';
 import { onInterrupt } from '../signals.ts';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.ts';
 import { printSummary } from '../print-summary.ts';
 import { StartInterrupted } from '../../topology/errors.ts';
-import { startLiveMetrics } from '../live-metrics.ts';
 import { parseRunFlags } from '../run-flags.ts';
 import { loadModel } from '../../traffic/load/registry.ts';
 import { routerTuningText } from '../../../services/router/tuning-override.ts';
@@ -25,6 +23,9 @@ export async function runCommand(nameOrFile: string, o: Record<string, unknown>,
     throw new UsageError(`--replay plays a recording on its own schedule, which the ${scenario.traffic.model} model (from ${from}) cannot: use --model open`);
   }
   const command = repeatRunCommand(scenario, { name: nameOrFile, flags: flags.repeat.flags, routerTuning: routerTuningText(flags.repeat.routerTuning ?? {}) });
+  // The runner and the metrics server (undici, prom-client, the histograms, the checkers...) are loaded only now
+  // that every flag and the scenario are known good: a usage error is answered without loading them.
+  const [{ runScenario }, { startLiveMetrics }] = await Promise.all([import('../../runner/run.ts'), import('../live-metrics.ts')]);
   const live = await startLiveMetrics(flags.metrics, scenario, flags.run.mode);
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
