@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testBundle } from '../support/test-bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -35,6 +36,9 @@ const files = collect(join(root, 'test'))
   .sort();
 const tmp = mkdtempSync(join(os.tmpdir(), 'faultline-measure-'));
 const preload = fileURLToPath(new URL('./spawn-log.mjs', import.meta.url));
+// As the suite runs them (test/run.mjs): from the test bundle, or under tsx with FAULTLINE_TEST_TSX=1.
+const bundle = process.env.FAULTLINE_TEST_TSX ? null : await testBundle(root);
+const loader = bundle ? ['--enable-source-maps', '--import', join(root, 'test/support/bundle-env.mjs')] : ['--import', 'tsx'];
 
 function measure(file, index) {
   const timeFile = join(tmp, `${index}.time`);
@@ -42,10 +46,15 @@ function measure(file, index) {
   return new Promise((resolve) => {
     const child = spawn(
       '/usr/bin/time',
-      ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, '--import', 'tsx', '--test', '--test-timeout=180000', '--test-reporter=tap', file],
+      ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...loader, '--test', '--test-timeout=180000', '--test-reporter=tap', bundle ? bundle.pathOf(file) : file],
       {
         cwd: root,
-        env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(), FAULTLINE_SPAWN_LOG: spawnLog },
+        env: {
+          ...process.env,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
+          FAULTLINE_SPAWN_LOG: spawnLog,
+          ...(bundle ? { FAULTLINE_TEST_BUNDLE: bundle.dir } : {}),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -67,7 +76,7 @@ function measure(file, index) {
         tests: count(/^# tests (\d+)/m),
         pass: count(/^# pass (\d+)/m),
         fail: count(/^# fail (\d+)/m),
-        topologies: spawns.filter((l) => /main-store\.(mjs|ts)$/.test(l)).length,
+        topologies: spawns.filter((l) => /main-store\.(cjs|mjs|ts)$/.test(l)).length,
         cli_runs: spawns.filter((l) => /faultline\.js$/.test(l)).length,
         processes: spawns.length,
         failures: code === 0 ? [] : [...tap.matchAll(/^not ok \d+ - (.*)$/gm)].map((m) => m[1]),

@@ -11,7 +11,8 @@ if (log) {
   childProcess.spawn = function loggedSpawn(file, args, ...rest) {
     const child = spawn.call(this, file, args, ...rest);
     const argv = Array.isArray(args) ? args : [];
-    const entry = argv.find((a) => /\.(m?js|ts)$/.test(a)) ?? argv[0] ?? '';
+    // The last script named: a bundled service is `code-cache-loader.cjs <bundle.cjs>`.
+    const entry = argv.findLast((a) => /\.(c?js|mjs|ts)$/.test(a)) ?? argv[0] ?? '';
     try {
       appendFileSync(log, `${process.pid} ${child.pid ?? 0} ${file.split('/').pop()} ${entry}\n`);
     } catch {
