@@ -45,8 +45,6 @@ const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
 // so three files at once keep 2 cores busier: with two, the suite used ~60% of the CPU it could (15 CPU-min in
 // 12.6 min, beside other load); with three, 9 min 4 s on the README's machine. FAULTLINE_TEST_CONCURRENCY overrides it.
 const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 3);
-// One folder of slot files per suite run (removed at the end), so two suites on one machine do not share slots.
-const slotsDir = mkdtempSync(join(os.tmpdir(), 'faultline-test-slots-'));
 // The test files run from their bundle (test/support/test-bundle.mjs), not through tsx: a cached build, rebuilt
 // after any edit. FAULTLINE_TEST_TSX=1, or a build that fails, runs the sources under tsx as before.
 let bundle = null;
@@ -57,6 +55,8 @@ if (!process.env.FAULTLINE_TEST_TSX) {
     console.error(`test/run.mjs: building the test bundle failed, running the sources with tsx instead: ${err.message}`);
   }
 }
+// One folder of slot files per suite run (removed at the end), so two suites on one machine do not share slots.
+const slotsDir = mkdtempSync(join(os.tmpdir(), 'faultline-test-slots-'));
 const run = bundle ? (f) => bundle.pathOf(f) : (f) => join(root, f);
 const loader = bundle
   ? ['--enable-source-maps', '--import', join(root, 'test/support/bundle-env.mjs'), '--import', bundle.pathOf(SLOT_PRELOAD)]
