@@ -5,11 +5,11 @@
 // Usage: node test/measure/files.mjs [--jobs 2] [--out file.json] [path substrings...]
 // It is as heavy as the suite itself: run it on purpose, not as a habit.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testBundle } from '../support/test-bundle.mjs';
+import { testBundle, testFiles } from '../support/test-bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -22,18 +22,7 @@ for (let i = 0; i < args.length; i++) {
   else filters.push(args[i]);
 }
 
-function collect(dir) {
-  const files = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...collect(path));
-    else if (name.endsWith('.test.ts')) files.push(relative(root, path));
-  }
-  return files;
-}
-const files = collect(join(root, 'test'))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const files = testFiles(root).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 const tmp = mkdtempSync(join(os.tmpdir(), 'faultline-measure-'));
 const preload = fileURLToPath(new URL('./spawn-log.mjs', import.meta.url));
 // As the suite runs them (test/run.mjs): from the test bundle, or under tsx with FAULTLINE_TEST_TSX=1.
