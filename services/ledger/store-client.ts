@@ -1,6 +1,6 @@
 // A replica's connection to the ledger store: one keep-alive undici Pool, raw bodies in and out.
 // A failed call becomes a StoreHopError carrying the hop, the cause and the status the replica answers.
-import { Pool } from 'undici';
+import { Pool } from '../common/undici-lean.ts';
 import { causeOfError, type Cause, type HopFailureBody } from '../common/failure.ts';
 
 export interface StoreAnswer {

@@ -5,7 +5,7 @@
 // that is not JSON or an event of no known type — is a DiscoveryBadAnswer (cause `bad_answer`), not an
 // empty list: reading garbage as "no endpoints" would hide a broken API server behind discovery_empty.
 // Each object inside is read by the policy (null subsets are the naive router's 2017 crash).
-import { Agent, request } from 'undici';
+import { Agent, requestUrl } from '../common/undici-lean.ts';
 import type { DiscoveryApi } from './types.ts';
 
 /** Slices that belong to a Service (kube-proxy skips the others too). */
@@ -95,7 +95,7 @@ export class DiscoveryClient {
   async list(timeoutMs: number): Promise<RawList> {
     let res;
     try {
-      res = await request(this.selector ? `${this.base}?${this.selector}` : this.base, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      res = await requestUrl(this.agent, this.selector ? `${this.base}?${this.selector}` : this.base, { signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     } catch (err) {
       throw new DiscoveryUnavailableError(`list ${this.namespace} ${this.what}: ${describe(err)}`);
     }
@@ -133,8 +133,7 @@ export class DiscoveryClient {
     };
     const query = `?watch=1${resourceVersion ? `&resourceVersion=${encodeURIComponent(resourceVersion)}` : ''}&allowWatchBookmarks=${options.bookmarks}${this.selector ? `&${this.selector}` : ''}`;
     void (async () => {
-      const res = await request(this.base + query, {
-        dispatcher: this.agent,
+      const res = await requestUrl(this.agent, this.base + query, {
         signal: controller.signal,
         headersTimeout: options.openTimeoutMs,
         bodyTimeout: 0,

@@ -1,7 +1,7 @@
 // Every upstream endpoint the router knows, by `ip:port`, each with its undici Pool (created on first
 // use), its in-flight count (least-loaded balancing) and its passive-ejection state. Endpoint records
 // outlive discovery updates, so counters survive a re-list that names the same address.
-import { Pool } from 'undici';
+import { Pool } from '../common/undici-lean.ts';
 import type { ResolvedAddress } from './endpoints-parser.ts';
 import type { EndpointView } from './types.ts';
 
