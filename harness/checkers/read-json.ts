@@ -1,7 +1,8 @@
 // The GET every read after a run makes (ledger-reader.ts): a timeout for the whole answer, a body cap, a few
 // retries on connection errors and 5xx, a deadline for all reads together, and a service that hung once
 // failing every later read at once with the same reason. A failure is a LedgerReadError naming the URL.
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, requestUrl } from '../../services/common/undici-lean.ts';
 
 export class LedgerReadError extends Error {
   constructor(
@@ -65,9 +66,7 @@ export function createJsonGetter(o: JsonGetterOptions): JsonGetter {
       const bound = Math.min(timeoutMs, left);
       let status = 0;
       try {
-        const res = await request(url, {
-          method: 'GET',
-          dispatcher,
+        const res = await requestUrl(dispatcher, url, {
           headers: { accept: 'application/json' },
           signal: AbortSignal.timeout(bound),
         });

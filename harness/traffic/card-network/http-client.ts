@@ -4,7 +4,7 @@
 // whether the request had reached the socket (a reset after that is ambiguous: it may have been processed).
 // Every answer body is capped (maxBodyBytes): a larger one is cut off, its connection closed, and it counts
 // as no usable answer (status 0, cause `other`), so a flooding service costs the driver no memory.
-import { Pool } from 'undici';
+import { Pool } from '../../../services/common/undici-lean.ts';
 import type { Dispatcher } from 'undici';
 import { causeOfError, type Cause } from '../../../services/common/failure.ts';
 import { stackless } from '../../../services/common/stackless.ts';
