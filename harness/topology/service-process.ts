@@ -66,7 +66,7 @@ export function serviceNodeFlags(raw = process.env.FAULTLINE_NODE_OPTIONS): stri
  * CPU per process, 8 processes per topology). Empty means "none" to Node. A replacement service started from
  * the user's own command keeps the user's environment as it is.
  */
-export const NO_TLS_SETUP: Readonly<Record<string, string>> = { NODE_EXTRA_CA_CERTS: '' };
+const NO_TLS_SETUP: Readonly<Record<string, string>> = { NODE_EXTRA_CA_CERTS: '' };
 
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
   const bundle = (await serviceBundles())?.get(spec.entry);

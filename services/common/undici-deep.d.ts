@@ -1,4 +1,4 @@
-// Types for the three files of undici that services/common/undici-lean.ts loads on their own (undici ships
+// Types for the four files of undici that services/common/undici-lean.ts loads on their own (undici ships
 // types for its index only). Each is what the index re-exports under the same name.
 declare module 'undici/lib/dispatcher/pool.js' {
   import type { Pool } from 'undici';
