@@ -10,15 +10,13 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SLOT_PRELOAD, testBundle, testFiles } from './support/test-bundle.mjs';
-import { longestFirst, readFileTimes } from './support/file-order.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const typecheck = process.argv.includes('--typecheck');
 
 // The files that run whole pipelines go first, so the quick ones fill in around them instead of one
-// long run finishing alone at the end (longest first keeps the suite's wall time down on 2 cores); within
-// each group, the longest first too, by the measured times.
+// long run finishing alone at the end (longest first keeps the suite's wall time down on 2 cores).
 const HEAVY = ['test/e2e/', 'test/replace/', 'test/cli/', 'test/contract/', 'test/compose/'];
 // Files elsewhere that run whole scenarios too.
 const HEAVY_FILES = ['test/import/k6-check.test.ts', 'test/runner/offered-rate.test.ts', 'test/report/report.test.ts'];
@@ -26,11 +24,11 @@ const weight = (f) => {
   const i = HEAVY.findIndex((dir) => f.startsWith(dir));
   return i !== -1 ? i : HEAVY_FILES.includes(f) ? HEAVY.length : HEAVY.length + 1;
 };
-const matching = testFiles(root).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
-// Longest first in each group (test/support/file-order.mjs): a long file started last would end the suite alone.
-const times = readFileTimes(join(root, 'test/support/file-times.json'));
-const heavy = longestFirst(matching.filter((f) => weight(f) <= HEAVY.length), times);
-const light = longestFirst(matching.filter((f) => weight(f) > HEAVY.length), times);
+const matching = testFiles(root)
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
+const heavy = matching.filter((f) => weight(f) <= HEAVY.length);
+const light = matching.filter((f) => weight(f) > HEAVY.length);
 // At most two heavy files run at once (test/support/pipeline-slot.mjs); a quick file after each heavy one
 // keeps the third of the runner's places working while the heavy ones wait for a slot.
 const files = [];

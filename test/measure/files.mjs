@@ -2,8 +2,7 @@
 // Measures the test files one process tree each: wall time, CPU seconds (user + system of the file's
 // whole process tree, from /usr/bin/time: every service a topology starts is a child that gets reaped),
 // tests passed/failed and topologies started (ledger stores spawned, logged by spawn-log.mjs).
-// Usage: node test/measure/files.mjs [--jobs 2] [--out file.json] [--times test/support/file-times.json] [path substrings...]
-// --times merges each measured file's wall time into the table the suite orders its files by (test/run.mjs).
+// Usage: node test/measure/files.mjs [--jobs 2] [--out file.json] [path substrings...]
 // It is as heavy as the suite itself: run it on purpose, not as a habit.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,18 +10,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testBundle, testFiles } from '../support/test-bundle.mjs';
-import { readFileTimes } from '../support/file-order.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 let jobs = 2;
 let out = null;
-let timesOut = null;
 const filters = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--jobs') jobs = Number(args[++i]);
   else if (args[i] === '--out') out = args[++i];
-  else if (args[i] === '--times') timesOut = args[++i];
   else filters.push(args[i]);
 }
 
@@ -105,13 +101,6 @@ const total = {
   commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
 };
 if (out) writeFileSync(out, JSON.stringify({ total, results }, null, 2));
-if (timesOut) {
-  const merged = Object.fromEntries(readFileTimes(timesOut));
-  for (const r of results) merged[r.file] = r.wall;
-  const wall_s = Object.fromEntries(Object.entries(merged).filter(([f]) => existsSync(join(root, f))).sort(([a], [b]) => a.localeCompare(b)));
-  const measured = `${new Date().toISOString().slice(0, 10)}, ${total.commit}, node test/measure/files.mjs --jobs ${jobs}`;
-  writeFileSync(timesOut, `${JSON.stringify({ measured, wall_s }, null, 1)}\n`);
-}
 console.log('   cpu-s  wall-s  tests topos  file');
 for (const r of results) {
   console.log(`${r.cpu.toFixed(1).padStart(8)} ${r.wall.toFixed(1).padStart(7)} ${String(r.tests).padStart(6)} ${String(r.topologies).padStart(5)}  ${r.file}${r.code === 0 ? '' : '  FAILED'}`);
