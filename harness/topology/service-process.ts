@@ -68,10 +68,20 @@ export function serviceNodeFlags(raw = process.env.FAULTLINE_NODE_OPTIONS): stri
  */
 const NO_TLS_SETUP: Readonly<Record<string, string>> = { NODE_EXTRA_CA_CERTS: '' };
 
+/**
+ * How a catalogue service's entry is started: Node's arguments (from its bundle through the code-cache loader,
+ * or the source under tsx when bundling is off or failed) and the variables set over the parent's environment.
+ * The one recipe for a topology's processes and for tests that start a service on its own.
+ */
+export async function serviceCommand(entry: string, config: unknown, port = 0): Promise<{ args: string[]; env: Record<string, string> }> {
+  const bundle = (await serviceBundles())?.get(entry);
+  const args = [...serviceNodeFlags(), ...(bundle ? [CODE_CACHE_LOADER, bundle] : ['--import', TSX, path.join(ROOT, entry)])];
+  const env = { FAULTLINE_CONFIG: JSON.stringify(config), FAULTLINE_PORT: String(port), NODE_OPTIONS: '', ...NO_TLS_SETUP };
+  return { args, env };
+}
+
 export async function startServiceProcess(spec: SpawnSpec): Promise<ServiceProcess> {
-  const bundle = (await serviceBundles())?.get(spec.entry);
-  const args = [...serviceNodeFlags(), ...(bundle ? [CODE_CACHE_LOADER, bundle] : ['--import', TSX, path.join(ROOT, spec.entry)])];
-  const env = { FAULTLINE_CONFIG: JSON.stringify(spec.config), FAULTLINE_PORT: String(spec.port ?? 0), NODE_OPTIONS: '', ...NO_TLS_SETUP };
+  const { args, env } = await serviceCommand(spec.entry, spec.config, spec.port ?? 0);
   const proc = spawnDetached(process.execPath, args, { env, cwd: ROOT });
   return serviceProcessOf(spec.replica, proc, await waitForReadyLine(spec, proc));
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
-import { CODE_CACHE_LOADER, serviceBundles } from '../../harness/topology/service-bundle.ts';
+import { serviceCommand } from '../../harness/topology/service-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,15 +19,16 @@ export interface RunningService {
 const started = new Set<RunningService>();
 
 /**
- * Starts a catalogue service's entry (e.g. services/ledger/main-store.ts) as a topology starts it: from its
- * bundle, through the code-cache loader (harness/topology/service-bundle.ts); under tsx only when bundling is off
- * (FAULTLINE_NO_BUNDLE) or failed. Under tsx a start cost ~1 CPU-s, from the bundle ~0.3.
+ * Starts a catalogue service's entry (e.g. services/ledger/main-store.ts) with the command and environment a
+ * topology starts it with (serviceCommand, harness/topology/service-process.ts): from its bundle through the
+ * code-cache loader, under tsx only when bundling is off or failed. Under tsx a start cost ~1 CPU-s, from the
+ * bundle ~0.3.
  */
 export async function startService(entry: string, config: Record<string, unknown>, timeoutMs = 30_000): Promise<RunningService> {
-  const bundle = (await serviceBundles())?.get(entry);
-  const child = spawn(process.execPath, bundle ? [CODE_CACHE_LOADER, bundle] : ['--import', 'tsx', entry], {
+  const { args, env } = await serviceCommand(entry, config);
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, FAULTLINE_CONFIG: JSON.stringify(config), FAULTLINE_PORT: '0', NODE_OPTIONS: '' },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
