@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { READY_PREFIX, type ServiceProcessInfo } from '../../services/common/serve.ts';
 import { spawnDetached, type DetachedProcess, type ExitState } from './detached-process.ts';
-import { CODE_CACHE_LOADER, serviceBundles } from './service-bundle.ts';
+import { CODE_CACHE_LOADER, serviceBundles, serviceValidatorCache } from './service-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -75,8 +75,11 @@ const NO_TLS_SETUP: Readonly<Record<string, string>> = { NODE_EXTRA_CA_CERTS: ''
  */
 export async function serviceCommand(entry: string, config: unknown, port = 0): Promise<{ args: string[]; env: Record<string, string> }> {
   const bundle = (await serviceBundles())?.get(entry);
+  const validators = bundle ? await serviceValidatorCache() : null;
   const args = [...serviceNodeFlags(), ...(bundle ? [CODE_CACHE_LOADER, bundle] : ['--import', TSX, path.join(ROOT, entry)])];
-  const env = { FAULTLINE_CONFIG: JSON.stringify(config), FAULTLINE_PORT: String(port), NODE_OPTIONS: '', ...NO_TLS_SETUP };
+  const env: Record<string, string> = { FAULTLINE_CONFIG: JSON.stringify(config), FAULTLINE_PORT: String(port), NODE_OPTIONS: '', ...NO_TLS_SETUP };
+  // A bundled service loads the validators Ajv generated at an earlier start (services/common/validator-cache.ts).
+  if (validators) env.FAULTLINE_VALIDATOR_CACHE = validators;
   return { args, env };
 }
 

@@ -3,21 +3,13 @@
 // reads an answer — the processor reading the ledger and the feed, the card network reading the processor,
 // the checkers reading the ledger — judges it here, so `{}`, a missing or mistyped field, an unknown result
 // or a body that is not JSON is one thing everywhere: a bad answer (cause `bad_answer`), never a decline.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { schemaCompiler } from './validator-cache.ts';
 
 // validateSchema: false: the answer schemas are ours (the services' own response schemas, published and checked
 // as OpenAPI); checking them against the meta-schema cost a compile of the meta-schema in every process at start-up.
-const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateSchema: false, code: { optimize: false } });
-const compiled = new WeakMap<object, ValidateFunction>();
-
-function validatorOf(schema: object): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  return validate;
-}
+// A service a topology started loads them as the code Ajv generated at an earlier start (validator-cache.ts).
+const validatorOf = schemaCompiler({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateSchema: false, code: { optimize: false } });
 
 function sentence(error: ErrorObject): string {
   const where = error.instancePath ? `answer${error.instancePath}` : 'answer';

@@ -2,7 +2,7 @@
 // coercion, unknown fields rejected, errors naming the field), a body limit (413 past it), no request logs,
 // and admin/fault routes that refuse web browsers (browser-guard.ts).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { Ajv } from 'ajv';
+import { schemaCompiler, type SchemaCompiler } from './validator-cache.ts';
 import { refuseBrowsersOnAdminRoutes } from './browser-guard.ts';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -21,13 +21,15 @@ export interface AppOptions {
  * `validateSchema: false`: Ajv does not check our own route schemas against the JSON Schema meta-schema
  * at compile time, which meant compiling the meta-schema itself in every instance of every service
  * (about a quarter of a service's start-up CPU). Every request is validated exactly as before; the route
- * schemas are checked as JSON Schema where they are published (the OpenAPI contract tests).
+ * schemas are checked as JSON Schema where they are published (the OpenAPI contract tests). A service started
+ * by a topology loads the validators Ajv generated at an earlier start instead of compiling them again
+ * (validator-cache.ts).
  */
-function makeValidators(): { body: Ajv; other: Ajv } {
+function makeValidators(): { body: SchemaCompiler; other: SchemaCompiler } {
   const common = { allErrors: false, removeAdditional: false, useDefaults: false, strict: false, validateSchema: false, code: { optimize: false } } as const;
   return {
-    body: new Ajv({ ...common, coerceTypes: false }),
-    other: new Ajv({ ...common, coerceTypes: true }),
+    body: schemaCompiler({ ...common, coerceTypes: false }),
+    other: schemaCompiler({ ...common, coerceTypes: true }),
   };
 }
 
@@ -56,8 +58,8 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
     return new Error(`${where} ${first.message ?? 'is invalid'}${allowed}`);
   });
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? validators.body : validators.other;
-    return ajv.compile(schema);
+    const compile = httpPart === 'body' ? validators.body : validators.other;
+    return compile(schema);
   });
   app.setErrorHandler((error, request, reply) => {
     const err = error as { statusCode?: number; validation?: unknown; validationContext?: string; code?: string; message: string };
