@@ -4,11 +4,12 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nodeArgsFor } from '../support/child-node.mjs';
 import { installFakeDocker, subcommand, waitFor, type FakeDocker } from './fixtures/fake-docker.ts';
 import { startStubControlPlane, type StubControlPlane } from './fixtures/stub-control-plane.ts';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/run-compose-driver.ts', import.meta.url));
+// From the suite's bundle when it runs from one (test/support/child-node.mjs), else under tsx.
+const FIXTURE_ARGS = nodeArgsFor('test/compose/fixtures/run-compose-driver.ts');
 
 interface Child {
   proc: ChildProcess;
@@ -18,7 +19,7 @@ interface Child {
 }
 
 function startChild(pathEnv: string, mode = 'alone'): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode], {
+  const proc = spawn(process.execPath, [...FIXTURE_ARGS, mode], {
     env: { ...process.env, PATH: pathEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,8 +7,11 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/cli.ts';
+import { bundled } from '../support/child-node.mjs';
 
-const SLOT_MODULE = path.join(ROOT, 'test/support/pipeline-slot.mjs');
+// The preload as the runner gives it: from the suite's bundle when it runs from one, else the source (under tsx).
+const SLOT_MODULE = bundled('test/support/pipeline-slot.mjs');
+const SLOT_ARGS = SLOT_MODULE ? ['--import', SLOT_MODULE] : ['--import', 'tsx', '--import', path.join(ROOT, 'test/support/pipeline-slot.mjs')];
 
 /** A "test file" that says when it started and ended, holding its slot for `holdMs`. */
 const FILE = `const hold = Number(process.argv[2]);
@@ -25,7 +28,7 @@ interface Span {
 
 function runFile(file: string, env: Record<string, string>, holdMs: number): Promise<Span> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', SLOT_MODULE, file, String(holdMs)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SLOT_ARGS, file, String(holdMs)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -4,12 +4,14 @@
 // router and checker files, 42.6 against 28.2 CPU-s for those 24 files): over a minute of CPU on the whole suite.
 //
 // Every test file is an entry (whatever the run's filter), with the catalog's scenarios (loaded from here as the
-// CLI loads them from its own bundle: test/support/bundle-env.mjs) and the pipeline-slot preload. Each module keeps
+// CLI loads them from its own bundle: test/support/bundle-env.mjs), the pipeline-slot preload and the modules tests
+// start as child processes (test/support/child-node.mjs). Each module keeps
 // its own import.meta.url / dirname / filename (the sourceUrls plugin), so fixtures are found next to the
 // sources; source maps put failures on the .ts lines. The bundle is rebuilt when any source file changes.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { bundlePath, cachedBundle, externalPackages, sourceUrls } from '../../harness/build/cached-bundle.mjs';
+import { CHILD_ENTRIES } from './child-node.mjs';
 
 /** Every *.test.ts under dir (relative to root), sorted. @param {string} root @param {string} [dir] @returns {string[]} */
 export function testFiles(root, dir = join(root, 'test')) {
@@ -39,7 +41,7 @@ export async function testBundle(root) {
     root,
     name: 'tests',
     dirs: ['harness', 'services', 'scenarios', 'test', 'bench', 'bin'],
-    entries: [...testFiles(root), ...catalog, SLOT_PRELOAD],
+    entries: [...testFiles(root), ...catalog, SLOT_PRELOAD, ...CHILD_ENTRIES],
     options: { external: externalPackages(root), splitting: true, sourcemap: 'linked', plugins: [sourceUrls] },
   });
   return { dir, pathOf: (file) => bundlePath(dir, file) };
