@@ -30,7 +30,7 @@ const matching = testFiles(root)
 const heavy = matching.filter((f) => weight(f) <= HEAVY.length);
 const light = matching.filter((f) => weight(f) > HEAVY.length);
 // At most two heavy files run at once (test/support/pipeline-slot.mjs); a quick file after each heavy one
-// keeps the runner's other places working while the heavy ones wait for a slot.
+// keeps the third of the runner's places working while the heavy ones wait for a slot.
 const files = [];
 for (let h = 0, l = 0; h < heavy.length || l < light.length; ) {
   if (h < heavy.length) files.push(heavy[h++]);
@@ -42,13 +42,9 @@ if (files.length === 0) {
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
 // Files at once: many test files wait more than they compute (fault windows, deadlines, processes starting),
-// so more files than cores keep 2 cores busier: with two, the suite used ~60% of the CPU it could (15 CPU-min in
-// 12.6 min, beside other load); with three, 9 min 4 s on the README's machine. With four (two pairs of fresh
-// suites against three, alternating, 2026-12-08): 7 min 44 s and 7 min 24 s against 8 min 10 s and 7 min 54 s,
-// no more CPU, and no run repeated for a busy machine: a heavy file still waits for one of its two slots
-// (pipeline-slot.mjs), so the places beyond those two go to quick files (or to a heavy one waiting for a slot).
-// FAULTLINE_TEST_CONCURRENCY overrides it.
-const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 4);
+// so three files at once keep 2 cores busier: with two, the suite used ~60% of the CPU it could (15 CPU-min in
+// 12.6 min, beside other load); with three, 9 min 4 s on the README's machine. FAULTLINE_TEST_CONCURRENCY overrides it.
+const concurrency = Number(process.env.FAULTLINE_TEST_CONCURRENCY ?? 3);
 // The test files run from their bundle (test/support/test-bundle.mjs), not through tsx: a cached build, rebuilt
 // after any edit. FAULTLINE_TEST_TSX=1, or a build that fails, runs the sources under tsx as before.
 let bundle = null;

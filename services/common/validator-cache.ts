@@ -15,7 +15,7 @@ import * as timestamp from 'ajv/dist/runtime/timestamp.js';
 import { cacheFolder, defaultOf, entryFile, instantiate, readEntry, servable, writeEntry, type Runtime } from './generated-code.ts';
 
 /** The modules Ajv's standalone code may require, served from this process's own copy of Ajv. */
-export const AJV_RUNTIME: Runtime = new Map([
+const AJV_RUNTIME: Runtime = new Map([
   ['ajv/dist/runtime/equal', { default: defaultOf(equal) }],
   ['ajv/dist/runtime/ucs2length', { default: defaultOf(ucs2length) }],
   ['ajv/dist/runtime/uri', { default: defaultOf(uri) }],

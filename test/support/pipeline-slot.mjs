@@ -4,7 +4,7 @@
 //
 // Why: three such files at once on 2 cores each drove a pipeline of a dozen processes at 100/s, more CPU than
 // the machine had on a slow day; a run's own quiet p50 reached 1.5 s and runs that need a healthy machine
-// failed or were skipped. With at most two at once, the runner's other files are quick ones, or wait.
+// failed or were skipped. With at most two at once, the third of the runner's files is a quick one, or waits.
 //
 // A file run on its own (no FAULTLINE_TEST_SLOTS) does not wait. A slot whose holder died (killed) is taken
 // over. The wait is bounded: past SLOT_WAIT_MS the file runs anyway, saying so.
