@@ -4,7 +4,8 @@
 //
 // One Ctrl-C can arrive twice: the terminal signals the whole foreground process group, and `npm run`
 // forwards the signal it got to its child as well. Signals within `sameSignalMs` of the first count as
-// that same Ctrl-C.
+// that same Ctrl-C. Once a signal came, the listener stays until the process ends, whatever the command
+// releases: a second Ctrl-C while the command returns is still "exiting now", exit 130.
 
 export function onInterrupt(handler: (signal: NodeJS.Signals) => void, sameSignalMs = 1000): () => void {
   let first = 0;
@@ -22,6 +23,9 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void, sameSigna
   process.on('SIGINT', listener);
   process.on('SIGTERM', listener);
   return () => {
+    // After a first signal the command is winding down to its exit: a second one must still exit at once
+    // (through the exit hook), not meet Node's default action in the moments between here and the end.
+    if (first !== 0) return;
     process.off('SIGINT', listener);
     process.off('SIGTERM', listener);
   };

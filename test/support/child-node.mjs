@@ -10,7 +10,7 @@ import { bundlePath } from '../../harness/build/cached-bundle.mjs';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Modules tests start as children (relative to the root): entries of the suite's bundle. */
-export const CHILD_ENTRIES = ['test/compose/fixtures/run-compose-driver.ts'];
+export const CHILD_ENTRIES = ['test/compose/fixtures/run-compose-driver.ts', 'test/cli/fixtures/interrupt-release.ts'];
 
 /**
  * The bundled path of `file` (relative to the root: a test file, a CHILD_ENTRIES module or the slot preload), or
