@@ -8,19 +8,31 @@ import { once } from 'node:events';
 import { nodeArgsFor } from '../support/child-node.mjs';
 import { waitFor } from '../support/processes.ts';
 
-function start(): { child: ReturnType<typeof spawn>; output: () => string } {
+interface Started {
+  child: ReturnType<typeof spawn>;
+  output: () => string;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** The fixture, started and ready for its first Ctrl-C. */
+async function start(): Promise<Started> {
   const child = spawn(process.execPath, nodeArgsFor('test/cli/fixtures/interrupt-release.ts'), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (out += c));
-  return { child, output: () => out };
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  try {
+    await waitFor(() => out.includes('ready'), 30_000, 'the child to be ready');
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, output: () => out, exited };
 }
 
 test('a second Ctrl-C after the command released its handler still exits at once: 130, saying so', { timeout: 60_000 }, async () => {
-  const { child, output } = start();
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const { child, output, exited } = await start();
   try {
-    await waitFor(() => output().includes('ready'), 30_000, 'the child to be ready');
     child.kill('SIGINT');
     await waitFor(() => output().includes('released'), 10_000, 'the handler to be released');
     // Past the window in which a repeated delivery counts as the same Ctrl-C.
@@ -37,10 +49,8 @@ test('a second Ctrl-C after the command released its handler still exits at once
 });
 
 test('one Ctrl-C: the command winds down and its process ends on its own', { timeout: 60_000 }, async () => {
-  const { child, output } = start();
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const { child, output, exited } = await start();
   try {
-    await waitFor(() => output().includes('ready'), 30_000, 'the child to be ready');
     child.kill('SIGINT');
     const [code, signal] = await exited;
     assert.deepEqual([code, signal], [0, null], output());
