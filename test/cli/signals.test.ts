@@ -14,9 +14,9 @@ interface Started {
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
-/** The fixture, started and ready for its first Ctrl-C. */
-async function start(): Promise<Started> {
-  const child = spawn(process.execPath, nodeArgsFor('test/cli/fixtures/interrupt-release.ts'), { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The fixture, started and ready for its first Ctrl-C; after it, it lingers `lingerMs` before it ends. */
+async function start(lingerMs: number): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgsFor('test/cli/fixtures/interrupt-release.ts'), String(lingerMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -31,7 +31,7 @@ async function start(): Promise<Started> {
 }
 
 test('a second Ctrl-C after the command released its handler still exits at once: 130, saying so', { timeout: 60_000 }, async () => {
-  const { child, output, exited } = await start();
+  const { child, output, exited } = await start(20_000);
   try {
     child.kill('SIGINT');
     await waitFor(() => output().includes('released'), 10_000, 'the handler to be released');
@@ -49,7 +49,7 @@ test('a second Ctrl-C after the command released its handler still exits at once
 });
 
 test('one Ctrl-C: the command winds down and its process ends on its own', { timeout: 60_000 }, async () => {
-  const { child, output, exited } = await start();
+  const { child, output, exited } = await start(500);
   try {
     child.kill('SIGINT');
     const [code, signal] = await exited;
